@@ -1,0 +1,59 @@
+# Two commands for a newcomer: `make run` and `make test`. Both create the virtual environment
+# and install on first use; both use SQLite and an in-memory channel layer unless DATABASE_URL
+# and REDIS_URL are set.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install migrate demo serve assets proof bench check-deploy clean messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+# Translations: the compiled catalogues are committed, so run/test need no GNU gettext.
+messages: install
+	$(BIN)/python manage.py makemessages -l nl_BE -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(BIN)/python manage.py compilemessages -l nl_BE -l en --ignore=.venv
+
+demo: migrate
+	$(BIN)/python manage.py load_demo_content
+
+serve:
+	$(BIN)/uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+
+run: demo
+	@echo "Veilig Huis serves at http://127.0.0.1:$(PORT) (sign-in: see README)"
+	$(MAKE) --no-print-directory serve
+
+test: install
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$RANDOM$$RANDOM-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ALLOWED_HOSTS=veilighuis.example \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,19 @@
+"""Reads of the collaboration side. Case data will be read only through selectors that check
+access and write an audit record (the case-workspaces issue); for now, the user's memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import Membership
+
+
+def memberships_of(user: Any) -> QuerySet[Membership]:
+    """The active memberships of ``user``, with their organisations, in one query."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )

@@ -1,0 +1,28 @@
+"""Build a believable demo site in one go (bakerydemo's ``load_initial_data``, idempotent).
+
+Each app owns its part of the demo in its own ``demo`` module; this command only orders them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from collaboration.demo import ensure_demo_organisations
+from content.demo import ensure_home_page
+from portal.accounts.demo import DEMO_PASSWORD, ensure_demo_people
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo content (pages, organisations, one person per role). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ensure_home_page()
+        users = ensure_demo_people()
+        ensure_demo_organisations(users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: {len(users)} people (password {DEMO_PASSWORD!r})."
+            )
+        )

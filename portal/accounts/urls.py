@@ -1,0 +1,33 @@
+"""Account URLs (Dutch paths). django-two-factor-auth's views keep their ``two_factor:`` names,
+which its own code redirects to; see ``portal/urls.py``."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from two_factor.views import QRGeneratorView, SetupCompleteView, SetupView
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.AccountHomeView.as_view(), name="home"),
+    path("verifieren/", views.VerifyView.as_view(), name="verify"),
+    path("afmelden/", auth_views.LogoutView.as_view(), name="sign_out"),
+    path("overal-afmelden/", views.SignOutEverywhereView.as_view(), name="sign_out_everywhere"),
+    path("reservecodes/", views.BackupCodesView.as_view(), name="backup_codes"),
+    path(
+        "tweestapsverificatie/verwijderen/",
+        views.DeviceRemoveView.as_view(),
+        name="device_remove",
+    ),
+]
+
+two_factor_urlpatterns = [
+    path("aanmelden/", views.SignInView.as_view(), name="login"),
+    path("tweestapsverificatie/instellen/", SetupView.as_view(), name="setup"),
+    path("tweestapsverificatie/qr/", QRGeneratorView.as_view(), name="qr"),
+    path("tweestapsverificatie/klaar/", SetupCompleteView.as_view(), name="setup_complete"),
+    # two_factor's own pages link to these names; they lead to our account page.
+    path("tweestapsverificatie/", views.AccountHomeView.as_view(), name="profile"),
+    path("tweestapsverificatie/codes/", views.BackupCodesView.as_view(), name="backup_tokens"),
+]

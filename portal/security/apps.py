@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    """Sign-in hardening: the second-factor gate, session expiry, lockout of code guessing."""
+
+    name = "portal.security"
+    label = "security"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects lockout counting for wrong codes)

@@ -1,0 +1,43 @@
+"""Lockout of password and second-factor guessing through django-axes.
+
+django-axes counts ``user_login_failed``, which Django sends for a wrong password only. A wrong
+second-factor code is counted here explicitly, under the same account+address key, so guessing
+codes locks the account out just as guessing passwords does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The login name axes keys on: from the credentials, else from the (wizard) form."""
+    username = None
+    if credentials:
+        username = credentials.get("username") or credentials.get("email")
+    if not username and request is not None:
+        data = getattr(request, "POST", {}) or {}
+        username = data.get("auth-username") or data.get("username")
+    return username.strip().lower() if isinstance(username, str) else username
+
+
+def record_second_factor_failure(request: HttpRequest, user: Any) -> None:
+    """Count a wrong code like a wrong password (django-axes listens to this signal)."""
+    user_login_failed.send(
+        sender=__name__,
+        credentials={"username": user.get_username()},
+        request=request,
+    )
+
+
+def is_locked_out(request: HttpRequest, user: Any) -> bool:
+    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+
+
+def lockout_response(request: HttpRequest, user: Any) -> HttpResponse:
+    return get_lockout_response(request, credentials={"username": user.get_username()})

@@ -1,0 +1,17 @@
+"""Local development: embedded defaults, DEBUG on, a throwaway key that never reaches production."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-key-only-for-local-development-0000")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"]
+)
+# Serve static files straight from the app folders while developing (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+if DEBUG:
+    INSTALLED_APPS = [*INSTALLED_APPS, "portal.devtools"]  # noqa: F405

@@ -1,0 +1,43 @@
+"""URL map. Dutch paths for users; ``SECOND_FACTOR_PROTECTED_PREFIXES`` in settings names the
+areas the second-factor gate guards (collaboration, Wagtail admin, Django admin, audit)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.accounts.urls import two_factor_urlpatterns
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for the load balancer and docker-compose; touches nothing."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("account/", include((two_factor_urlpatterns, "two_factor"))),
+    path("account/", include("portal.accounts.urls")),
+    path("samenwerking/", include("collaboration.urls")),
+    path("cms/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documenten/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page tree last: it answers every path the others do not.
+urlpatterns.append(path("", include(wagtail_urls)))
+
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"
