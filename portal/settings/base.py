@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     # Our apps first so that their templates and translations win over the libraries'.
     "portal.accounts",
     "portal.security",
+    "portal.audit",
     "content",
     "collaboration",
     # Wagtail
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.audit.context.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: expiry and the second-factor gate need request.user.is_verified().
     "portal.security.middleware.SessionExpiryMiddleware",

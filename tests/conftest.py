@@ -1,0 +1,121 @@
+"""Shared fixtures: people, second-factor devices, verified clients and a headless browser.
+
+Everything here uses the real components (database, middleware, django-otp devices); nothing
+of our own is mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.accounts.models import User
+
+PASSWORD = "een-lang-test-wachtwoord-42"  # noqa: S105
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the same
+# test are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def _make(email: str | None = None, password: str = PASSWORD, **extra: Any) -> User:
+        email = email or f"persoon{next(counter)}@test.example"
+        extra.setdefault("full_name", "Fictieve Persoon")
+        return User.objects.create_user(email=email, password=password, **extra)
+
+    return _make
+
+
+def totp_code(device: TOTPDevice, at: float | None = None) -> str:
+    """The code an authenticator app shows for ``device`` at time ``at``."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture
+def make_device(db: Any) -> Callable[[User], TOTPDevice]:
+    def _make(user: User) -> TOTPDevice:
+        return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+    return _make
+
+
+def verify_session(client: Client, device: TOTPDevice) -> None:
+    """Mark the client's session as verified with ``device``, as django-otp's login does."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def verified_client(make_user: Callable[..., User], make_device: Callable) -> Callable[..., Client]:
+    """A client signed in and verified with a second factor, for a new or given user."""
+
+    def _make(user: User | None = None) -> Client:
+        user = user or make_user()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or make_device(user)
+        client = Client()
+        client.force_login(user)
+        verify_session(client, device)
+        return client
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install it.")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="nl-BE")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def assert_no_axe_violations(page: Any) -> None:
+    """Run axe-core (shipped inside axe-playwright-python) against the page, WCAG 2.2 AA rules."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}},
+    )
+    violations = results.response["violations"]
+    assert violations == [], results.generate_report()
