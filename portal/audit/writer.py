@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC
 from typing import Any
 
 from django.db import connection, transaction
@@ -48,7 +49,7 @@ def canonical_content(event: AuditEvent) -> bytes:
     for name in HASHED_FIELDS:
         value = getattr(event, name)
         if name == "occurred_at":
-            value = value.astimezone(timezone.UTC).isoformat(timespec="microseconds")
+            value = value.astimezone(UTC).isoformat(timespec="microseconds")
         values[name] = value
     return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
 
