@@ -71,22 +71,32 @@ def main(base: str) -> None:
         "Permissions-Policy",
     ):
         check(header in home.headers, f"{header} header present")
-    check("'unsafe-inline'" not in home.headers["Content-Security-Policy"], "CSP forbids inline script")
+    check(
+        "'unsafe-inline'" not in home.headers["Content-Security-Policy"],
+        "CSP forbids inline script",
+    )
     check(home.headers["X-Frame-Options"] == "DENY", "X-Frame-Options is DENY")
 
     area = get(base, "/samenwerking/")
     location = area.headers.get("Location", "")
-    check(area.status == 302 and "/account/aanmelden/" in location,
-          f"/samenwerking/ redirects to sign-in (got {area.status} {location})")
+    check(
+        area.status == 302 and "/account/aanmelden/" in location,
+        f"/samenwerking/ redirects to sign-in (got {area.status} {location})",
+    )
 
     match = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)
     check(match is not None, "home page links a hashed stylesheet")
     static = get(base, match.group(1))
     cache = static.headers.get("Cache-Control", "")
-    check(static.status == 200 and "max-age=315360000" in cache and "immutable" in cache,
-          f"hashed static file served with far-future caching ({cache})")
+    check(
+        static.status == 200 and "max-age=315360000" in cache and "immutable" in cache,
+        f"hashed static file served with far-future caching ({cache})",
+    )
 
-    check(asyncio.run(websocket_refused(base)), "WebSocket handshake refused without a verified session")
+    check(
+        asyncio.run(websocket_refused(base)),
+        "WebSocket handshake refused without a verified session",
+    )
     print("smoke test passed")
 
 

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
 
-PASSWORD = "een-lang-test-wachtwoord-42"  # noqa: S105
+PASSWORD = "een-lang-test-wachtwoord-42"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,10 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the same
-# test are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
@@ -59,7 +55,7 @@ def totp_code(device: TOTPDevice, at: float | None = None) -> str:
 @pytest.fixture
 def make_device(db: Any) -> Callable[[User], TOTPDevice]:
     def _make(user: User) -> TOTPDevice:
-        return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
 
     return _make
 
@@ -95,6 +91,10 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls a browser test
+    # makes are still plain synchronous calls, so Django's async guard may stand down there.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
@@ -115,7 +115,12 @@ def assert_no_axe_violations(page: Any) -> None:
 
     results = Axe().run(
         page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}},
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+            }
+        },
     )
     violations = results.response["violations"]
     assert violations == [], results.generate_report()

@@ -13,9 +13,14 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "full_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Persoon"), {"fields": ("full_name", "preferred_language", "origin", "email_verified_at")}),
+        (
+            _("Persoon"),
+            {"fields": ("full_name", "preferred_language", "origin", "email_verified_at")},
+        ),
         (_("Rechten"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Data"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
     filter_horizontal = ("groups",)

@@ -29,11 +29,25 @@ class DemoPerson:
 
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
-    DemoPerson("coordinator@veilighuis.example", "Sara Demeester", "3132333435363738393031323334353637383930"),
-    DemoPerson("regisseur@veilighuis.example", "Jonas Van Acker", "3132333435363738393031323334353637383931"),
-    DemoPerson("partner@caw.example", "Leen Verstraete", "3132333435363738393031323334353637383932"),
-    DemoPerson("privacy@veilighuis.example", "Koen Martens", "3132333435363738393031323334353637383933"),
-    DemoPerson("beheer@politie.example", "Nadia El Khatib", "3132333435363738393031323334353637383934"),
+    DemoPerson(
+        "coordinator@veilighuis.example",
+        "Sara Demeester",
+        "3132333435363738393031323334353637383930",
+    ),
+    DemoPerson(
+        "regisseur@veilighuis.example",
+        "Jonas Van Acker",
+        "3132333435363738393031323334353637383931",
+    ),
+    DemoPerson(
+        "partner@caw.example", "Leen Verstraete", "3132333435363738393031323334353637383932"
+    ),
+    DemoPerson(
+        "privacy@veilighuis.example", "Koen Martens", "3132333435363738393031323334353637383933"
+    ),
+    DemoPerson(
+        "beheer@politie.example", "Nadia El Khatib", "3132333435363738393031323334353637383934"
+    ),
     DemoPerson(
         "redactie@veilighuis.example",
         "Ine Claeys",
@@ -63,7 +77,7 @@ def ensure_demo_people() -> dict[str, User]:
         if person.totp_key:
             TOTPDevice.objects.update_or_create(
                 user=user,
-                name="demo",
+                name="default",
                 defaults={"key": person.totp_key, "confirmed": True},
             )
         users[person.email] = user

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.base_user import BaseUserManager
 
 
-class UserManager(BaseUserManager["User"]):  # type: ignore[name-defined]  # noqa: F821
+class UserManager(BaseUserManager["User"]):  # type: ignore[name-defined]
     """Users are identified by e-mail address; there is no separate user name."""
 
     use_in_migrations = True

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -36,6 +37,10 @@ from portal.security.sockets import close_user_sockets
 from .forms import ConfirmWithPasswordAndCodeForm, VerifyCodeForm
 
 BACKUP_CODE_COUNT = 10
+_CODE_LABELS = {
+    "token": gettext_lazy("Code van 6 cijfers"),
+    "backup": gettext_lazy("Reservecode"),
+}
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -78,6 +83,13 @@ class SignInView(TwoFactorLoginView):
                     return lockout_response(self.request, user)
         return super().render(form, **kwargs)
 
+    def get_form(self, step: str | None = None, **kwargs: Any) -> Any:
+        form = super().get_form(step, **kwargs)
+        label = _CODE_LABELS.get(step or self.steps.current)
+        if label and "otp_token" in form.fields:
+            form.fields["otp_token"].label = label
+        return form
+
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form, **kwargs)
         context["session_expired"] = self.request.session.pop(EXPIRED_FLAG_KEY, False)
@@ -117,7 +129,7 @@ class VerifyView(LoginRequiredMixin, FormView):
 
 
 class AccountHomeView(LoginRequiredMixin, TemplateView):
-    """"Mijn account": who you are signed in as, your second factor, your sessions."""
+    """ "Mijn account": who you are signed in as, your second factor, your sessions."""
 
     template_name = "accounts/home.html"
 

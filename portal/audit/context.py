@@ -25,7 +25,8 @@ class AuditContext:
     correlation_id: str = ""
 
 
-_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())
+_EMPTY = AuditContext()
+_current: ContextVar[AuditContext] = ContextVar("audit_context", default=_EMPTY)
 
 
 def current_context() -> AuditContext:

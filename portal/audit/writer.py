@@ -88,7 +88,9 @@ def record_event(
         action=int(action),
         outcome=str(outcome),
         actor=actor if is_user else None,
-        actor_label=actor_label if actor_label is not None else (actor.get_username() if is_user else ""),
+        actor_label=actor_label
+        if actor_label is not None
+        else (actor.get_username() if is_user else ""),
         organisation=organisation,
         role=role,
         on_behalf_of=on_behalf_of,

@@ -19,7 +19,14 @@ from .policy import has_confirmed_device, is_protected_path, requires_second_fac
 from .sessions import EXPIRED_FLAG_KEY, session_is_expired, touch
 
 # Pages a signed-in user who still has to enrol or verify may reach.
-_ALWAYS_ALLOWED_PREFIXES = ("/account/", "/static/", "/media/", "/i18n/", "/favicon.ico", "/healthz")
+_ALWAYS_ALLOWED_PREFIXES = (
+    "/account/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/favicon.ico",
+    "/healthz",
+)
 
 
 def _redirect_with_next(url_name: str, request: HttpRequest) -> HttpResponseRedirect:

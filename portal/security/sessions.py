@@ -18,11 +18,16 @@ SEEN_AT_RESOLUTION_SECONDS = 30
 def idle_limit_seconds(verified: bool) -> int:
     if verified:
         return int(settings.SESSION_IDLE_TIMEOUT.total_seconds())
-    return int(getattr(settings, "SESSION_IDLE_TIMEOUT_UNVERIFIED", settings.SESSION_ABSOLUTE_TIMEOUT)
-               .total_seconds())
+    return int(
+        getattr(
+            settings, "SESSION_IDLE_TIMEOUT_UNVERIFIED", settings.SESSION_ABSOLUTE_TIMEOUT
+        ).total_seconds()
+    )
 
 
-def session_is_expired(session: Mapping[str, Any], *, verified: bool, now: float | None = None) -> bool:
+def session_is_expired(
+    session: Mapping[str, Any], *, verified: bool, now: float | None = None
+) -> bool:
     """True when the session is past its idle or absolute limit (or carries no clock at all)."""
     now = time.time() if now is None else now
     auth_at = session.get(AUTH_AT_KEY)

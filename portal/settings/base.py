@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.security.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -77,7 +78,6 @@ MIDDLEWARE = [
     "portal.security.middleware.SecondFactorRequiredMiddleware",
     "portal.security.middleware.AdminStylePolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns lockouts raised further in into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -184,7 +184,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
 # Learners without a second factor may keep a session open longer while they study.
-SESSION_IDLE_TIMEOUT_UNVERIFIED = timedelta(hours=env.int("SESSION_IDLE_HOURS_UNVERIFIED", default=2))
+SESSION_IDLE_TIMEOUT_UNVERIFIED = timedelta(
+    hours=env.int("SESSION_IDLE_HOURS_UNVERIFIED", default=2)
+)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -267,7 +269,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Veilig Huis <noreply@veilighuis.example>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Veilig Huis <noreply@veilighuis.example>"
+)
 
 # --- Change history ----------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -1,6 +1,6 @@
 """Local development: embedded defaults, DEBUG on, a throwaway key that never reaches production."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
@@ -14,4 +14,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 if DEBUG:
-    INSTALLED_APPS = [*INSTALLED_APPS, "portal.devtools"]  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "portal.devtools"]

@@ -3,7 +3,7 @@
 Refuses to start without SECRET_KEY (django-environ raises ImproperlyConfigured).
 """
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=False)

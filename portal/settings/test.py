@@ -1,7 +1,7 @@
 """Test settings: the embedded defaults unless DATABASE_URL / REDIS_URL point at real services
 (CI sets both, so the suite runs against PostgreSQL and Redis there)."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import PASSWORD_HASHERS, env
 
 DEBUG = False
