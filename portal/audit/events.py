@@ -38,6 +38,15 @@ class AuditAction(models.IntegerChoices):
     # 3xx: changing case data
     CASE_CHANGED = 300, _("Dossier gewijzigd")
     LIVE_NOTES_UPDATED = 301, _("Live notities gewijzigd")
+    REFERRAL_SUBMITTED = 302, _("Aanmelding ingediend")
+    REFERRAL_ACCEPTED = 303, _("Aanmelding aanvaard")
+    REFERRAL_DECLINED = 304, _("Aanmelding niet aanvaard")
+    CASE_PHASE_CHANGED = 305, _("Fase van dossier gewijzigd")
+    CASE_CLOSED = 306, _("Dossier afgesloten")
+    CASE_REOPENED = 307, _("Dossier heropend")
+    DOCUMENT_UPLOADED = 308, _("Document toegevoegd")
+    CONSULT_HANDLED = 309, _("Consultvraag behandeld")
+    CASE_PARTICIPANT_CHANGED = 310, _("Betrokkenen van dossier gewijzigd")
 
 
 class Outcome(models.TextChoices):
