@@ -1,4 +1,7 @@
-"""On PostgreSQL, refuse UPDATE and DELETE on the audit table at the database level."""
+"""On PostgreSQL, refuse UPDATE and DELETE on the audit table at the database level.
+
+TRUNCATE stays possible for the database owner (test flushes, a restore); production grants the
+application role no TRUNCATE on this table (see docs)."""
 
 from django.db import migrations
 
@@ -10,7 +13,7 @@ END;
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS audit_auditevent_append_only ON audit_auditevent;
 CREATE TRIGGER audit_auditevent_append_only
-    BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_auditevent
+    BEFORE UPDATE OR DELETE ON audit_auditevent
     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
 """
 
