@@ -7,3 +7,8 @@ class ContentConfig(AppConfig):
 
     name = "content"
     verbose_name = _("Publieke inhoud")
+
+    def ready(self) -> None:
+        from content import signals
+
+        signals.connect()

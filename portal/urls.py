@@ -2,11 +2,11 @@
 areas the second-factor gate guards (collaboration, Wagtail admin, Django admin, audit)."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -35,8 +35,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page tree last: it answers every path the others do not.
-urlpatterns.append(path("", include(wagtail_urls)))
+# The public site last: robots.txt and the sitemap at the root, then search and Wagtail's page
+# tree per language (Dutch without prefix, English under /en/); the tree answers every other path.
+urlpatterns.append(path("", include("content.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("content.urls_localised")), prefix_default_language=False
+)
 
 handler403 = "portal.errors.permission_denied"
 handler404 = "portal.errors.page_not_found"

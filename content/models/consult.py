@@ -1,0 +1,97 @@
+"""The consult page: a professional asks Veilig Huis for advice.
+
+The page only parses the form and calls ``collaboration.services.consults.consult_request_submit``,
+which stores the question for the coordinators' inbox and sends a confirmation without content.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+
+from collaboration.services.consults import consult_request_submit
+from content.forms import ConsultRequestForm
+from portal.security.client_address import client_address
+
+from .pages import BasePage
+
+RATE_LIMIT_SUBMISSIONS = 5
+RATE_LIMIT_WINDOW_SECONDS = 60 * 60
+SENT_PARAMETER = "verzonden"
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """True once an address has sent ``RATE_LIMIT_SUBMISSIONS`` questions in the window."""
+    key = f"content:consult-rate:{client_address(request) or 'unknown'}"
+    cache.add(key, 0, RATE_LIMIT_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_LIMIT_WINDOW_SECONDS)
+        count = 1
+    return count > RATE_LIMIT_SUBMISSIONS
+
+
+class ConsultPage(BasePage):
+    """Intro text and the consult form; after sending, a thank-you text on the same page."""
+
+    thank_you_text = models.TextField(
+        _("bedankt-tekst"),
+        max_length=1000,
+        help_text=_(
+            "Wat de professional leest na het versturen, bijvoorbeeld wanneer we antwoorden."
+        ),
+    )
+
+    # Directly under the home page, once per language, so "Consultvraag" is always one click away.
+    parent_page_types = ["content.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    content_panels = [*BasePage.content_panels, FieldPanel("thank_you_text")]
+
+    class Meta:
+        verbose_name = _("consultpagina")
+        verbose_name_plural = _("consultpagina's")
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            form = ConsultRequestForm(request.POST)
+            if form.is_valid():
+                if _rate_limited(request):
+                    form.add_error(
+                        None,
+                        _(
+                            "U hebt de voorbije uren al verschillende vragen gestuurd. Probeer later "
+                            "opnieuw of mail ons rechtstreeks."
+                        ),
+                    )
+                else:
+                    data = form.cleaned_data
+                    try:
+                        consult_request_submit(
+                            name=data["name"],
+                            organisation=data["organisation"],
+                            email=data["email"],
+                            phone=data["phone"],
+                            region=data["region"],
+                            question=data["question"],
+                        )
+                    except ValidationError as error:
+                        for field, messages in error.message_dict.items():
+                            form.add_error(field if field in form.fields else None, messages)
+                    else:
+                        return HttpResponseRedirect(f"{self.get_url(request)}?{SENT_PARAMETER}=1")
+        else:
+            form = ConsultRequestForm()
+        context = self.get_context(request, *args, **kwargs)
+        context["form"] = form
+        context["sent"] = request.method == "GET" and request.GET.get(SENT_PARAMETER) == "1"
+        return TemplateResponse(request, self.get_template(request), context)

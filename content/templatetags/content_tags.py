@@ -1,0 +1,93 @@
+"""Navigation for the public templates: main menu, breadcrumbs and the language switch.
+
+Each tag costs a fixed number of queries (one for the menu, one for the ancestors, one for the
+translations), whatever the size of the tree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+
+register = template.Library()
+
+_MENU_FIELDS = ("id", "title", "url_path", "path", "depth", "locale_id")
+
+
+def _site_root(request: Any) -> Page | None:
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return None
+    root = site.root_page
+    locale = Locale.get_active()
+    if root.locale_id == locale.pk:
+        return root
+    return root.get_translation_or_none(locale) or root
+
+
+@register.inclusion_tag("content/components/main_menu_items.html", takes_context=True)
+def main_menu(context: dict) -> dict[str, Any]:
+    request = context.get("request")
+    current = context.get("page")
+    root = _site_root(request)
+    items = []
+    if root is not None:
+        for child in root.get_children().live().public().in_menu().only(*_MENU_FIELDS):
+            active = current is not None and (current.path.startswith(child.path))
+            items.append(
+                {
+                    "title": child.title,
+                    "url": child.get_url(request),
+                    "active": active,
+                    "current": current is not None and current.pk == child.pk,
+                }
+            )
+    return {"items": items, "request": request}
+
+
+@register.inclusion_tag("content/components/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context: dict) -> dict[str, Any]:
+    request = context.get("request")
+    page = context.get("page")
+    crumbs = []
+    if page is not None and page.depth > 2:
+        for ancestor in page.get_ancestors().filter(depth__gte=2).only(*_MENU_FIELDS):
+            crumbs.append({"title": ancestor.title, "url": ancestor.get_url(request)})
+    return {"crumbs": crumbs, "page": page}
+
+
+@register.inclusion_tag("content/components/language_switch.html", takes_context=True)
+def language_switch(context: dict) -> dict[str, Any]:
+    """Links to this page in the other languages: its translations, or the same path there."""
+    request = context.get("request")
+    page = context.get("page")
+    current = translation.get_language()
+    names = dict(settings.LANGUAGES)
+    links = []
+    if page is not None and getattr(page, "pk", None):
+        for other in (
+            page.get_translations()
+            .live()
+            .select_related("locale")
+            .only(*_MENU_FIELDS, "locale__language_code")
+        ):
+            code = other.locale.language_code
+            links.append(
+                {"code": code, "name": names.get(code, code), "url": other.get_url(request)}
+            )
+    elif request is not None:
+        for code, name in settings.LANGUAGES:
+            if code != current:
+                links.append(
+                    {
+                        "code": code,
+                        "name": name,
+                        "url": translate_url(request.get_full_path(), code),
+                    }
+                )
+    return {"links": links}

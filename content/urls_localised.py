@@ -1,0 +1,12 @@
+"""Content URLs inside ``i18n_patterns`` (Dutch without prefix, English under /en/):
+search, then Wagtail's page tree, which answers every path the others do not."""
+
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+
+from content import views
+
+urlpatterns = [
+    path("zoeken/", views.search, name="content_search"),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,68 @@
+"""Views outside the page tree: search, robots.txt and the sitemap."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.models import Page, Site
+
+from content.models.pages import MAIN_NAV_TEMPLATE
+from content.search import search_pages
+
+MAX_QUERY_LENGTH = 200
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    context: dict = {
+        "query": query,
+        "hits": [],
+        "page_obj": None,
+        "main_nav_template": MAIN_NAV_TEMPLATE,
+    }
+    site = Site.find_for_request(request)
+    if query and site is not None:
+        context["page_obj"], context["hits"] = search_pages(
+            request, query, request.GET.get("pagina"), site.root_page
+        )
+    return TemplateResponse(request, "content/search.html", context)
+
+
+@require_safe
+@cache_control(max_age=3600, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    protected = [*settings.SECOND_FACTOR_PROTECTED_PREFIXES, "/account/", "/zoeken/", "/en/zoeken/"]
+    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in protected)]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('content:sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class AllLanguagesSitemap(Sitemap):
+    """Wagtail's sitemap lists the site root's tree only; ours adds its translations' trees."""
+
+    def items(self):
+        root = self.get_wagtail_site().root_page
+        roots = Q()
+        for translation in root.get_translations(inclusive=True):
+            roots |= Q(path__startswith=translation.path)
+        return (
+            Page.objects.filter(roots)
+            .live()
+            .public()
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )
+
+
+@require_safe
+def sitemap(request: HttpRequest) -> HttpResponse:
+    return wagtail_sitemap(request, sitemaps={"pages": AllLanguagesSitemap(request)})
