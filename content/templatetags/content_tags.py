@@ -16,6 +16,8 @@ from wagtail.models import Locale, Page, Site
 
 register = template.Library()
 
+# Each language named in itself, so a reader finds their own (WCAG 3.1.2 via the lang attribute).
+NATIVE_NAMES = {"nl-be": "Nederlands", "en": "English"}
 _MENU_FIELDS = ("id", "title", "url_path", "path", "depth", "locale_id")
 
 
@@ -67,7 +69,7 @@ def language_switch(context: dict) -> dict[str, Any]:
     request = context.get("request")
     page = context.get("page")
     current = translation.get_language()
-    names = dict(settings.LANGUAGES)
+    names = {code: NATIVE_NAMES.get(code, str(name)) for code, name in settings.LANGUAGES}
     links = []
     if page is not None and getattr(page, "pk", None):
         for other in (

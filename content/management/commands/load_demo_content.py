@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from collaboration.demo import ensure_demo_organisations
 from content.demo import ensure_home_page
+from content.demo_site import ensure_demo_site
 from portal.accounts.demo import DEMO_PASSWORD, ensure_demo_people
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_home_page()
+        ensure_demo_site()
         users = ensure_demo_people()
         ensure_demo_organisations(users)
         self.stdout.write(
