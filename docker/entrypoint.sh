@@ -2,7 +2,8 @@
 # The one production entrypoint: docker-compose runs it, and .ci/run runs the very same script
 # against the local PostgreSQL and Redis for the production smoke test.
 #   entrypoint.sh web     migrate, collectstatic, serve HTTP + WebSocket with several workers
-#   entrypoint.sh worker  run the background-task worker (django-tasks database backend)
+#   entrypoint.sh worker     run the background-task worker (django-tasks database backend)
+#   entrypoint.sh scheduler  enqueue the periodic tasks (audit chain check, retention)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python}
@@ -21,6 +22,9 @@ case "${1:-web}" in
     ;;
   worker)
     exec "$PYTHON" manage.py db_worker
+    ;;
+  scheduler)
+    exec "$PYTHON" manage.py run_scheduler
     ;;
   *)
     exec "$@"

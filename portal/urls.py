@@ -24,6 +24,7 @@ urlpatterns = [
     path("account/", include((two_factor_urlpatterns, "two_factor"))),
     path("account/", include("portal.accounts.urls")),
     path("samenwerking/", include("collaboration.urls")),
+    path("audit/", include("portal.audit.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documenten/", include(wagtaildocs_urls)),

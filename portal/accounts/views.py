@@ -25,6 +25,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.views import LoginView as TwoFactorLoginView
 
+from portal.audit.events import AuditAction
+from portal.audit.writer import record_event
 from portal.security.lockout import (
     is_locked_out,
     lockout_response,
@@ -171,6 +173,12 @@ class BackupCodesView(VerifiedRequiredMixin, View):
             codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
             for code in codes:
                 device.token_set.create(token=code)
+            record_event(
+                action=AuditAction.BACKUP_CODES_RENEWED,
+                actor=request.user,
+                object_type="device",
+                object_id=device.persistent_id,
+            )
         response = render(
             request,
             self.template_name,
@@ -226,8 +234,16 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        user.rotate_session_stamp()
-        user.save(update_fields=["session_stamp"])
+        with transaction.atomic():
+            user.rotate_session_stamp()
+            user.save(update_fields=["session_stamp"])
+            record_event(
+                action=AuditAction.SIGNED_OUT_EVERYWHERE,
+                actor=user,
+                object_type="user",
+                object_id=user.pk,
+            )
+        close_user_sockets(user.pk)
         logout(request)
         messages.success(request, _("U bent overal afgemeld."))
         return redirect("two_factor:login")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
+from auditlog.context import set_actor
 from django.http import HttpRequest, HttpResponse
 
 from portal.security.client_address import client_address
@@ -31,6 +32,11 @@ _current: ContextVar[AuditContext] = ContextVar("audit_context", default=_EMPTY)
 
 def current_context() -> AuditContext:
     return _current.get()
+
+
+def current_correlation_id() -> str | None:
+    """django-auditlog's ``AUDITLOG_CID_GETTER``: change history shares our correlation id."""
+    return _current.get().correlation_id or None
 
 
 def session_ref(session_key: str | None) -> str:
@@ -58,7 +64,12 @@ def audit_context(**values: str | None) -> Iterator[AuditContext]:
 
 
 class AuditContextMiddleware:
-    """Sets the audit context for a request and returns the correlation id as a header."""
+    """Sets the audit context for a request and returns the correlation id as a header.
+
+    Also hands django-auditlog the acting user and the trusted client address, so change
+    history and access events agree (it replaces auditlog's own middleware, which would trust
+    the first X-Forwarded-For value).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -71,9 +82,12 @@ class AuditContextMiddleware:
             correlation_id=new_correlation_id(),
         )
         request.correlation_id = ctx.correlation_id  # type: ignore[attr-defined]
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
         token = _current.set(ctx)
         try:
-            response = self.get_response(request)
+            with set_actor(actor, remote_addr=ctx.ip_address):
+                response = self.get_response(request)
         finally:
             _current.reset(token)
         response["X-Correlation-ID"] = ctx.correlation_id

@@ -8,4 +8,4 @@ class SecurityConfig(AppConfig):
     label = "security"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects lockout counting for wrong codes)
+        from . import audit_events, signals  # noqa: F401  (connects the signal handlers)

@@ -29,7 +29,7 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
 def record_second_factor_failure(request: HttpRequest, user: Any) -> None:
     """Count a wrong code like a wrong password (django-axes listens to this signal)."""
     user_login_failed.send(
-        sender=__name__,
+        sender=__name__,  # audit_events records this sender as a failed second factor
         credentials={"username": user.get_username()},
         request=request,
     )

@@ -15,6 +15,9 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from portal.audit.events import AuditAction
+from portal.audit.writer import record_event
+
 from .policy import has_confirmed_device, is_protected_path, requires_second_factor
 from .sessions import EXPIRED_FLAG_KEY, session_is_expired, touch
 
@@ -45,6 +48,12 @@ class SessionExpiryMiddleware:
         user = request.user
         if user.is_authenticated:
             if session_is_expired(request.session, verified=user.is_verified()):
+                record_event(
+                    action=AuditAction.SESSION_EXPIRED,
+                    actor=user,
+                    object_type="user",
+                    object_id=user.pk,
+                )
                 logout(request)
                 request.session[EXPIRED_FLAG_KEY] = True
             else:

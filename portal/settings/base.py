@@ -24,8 +24,10 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.security",
     "portal.audit",
+    "portal.scheduling",
     "content",
     "collaboration",
+    "collaboration.live_notes",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -146,6 +148,11 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Periodic work, enqueued by ``manage.py run_scheduler``: task path -> interval in seconds.
+PERIODIC_TASKS = {
+    "portal.audit.tasks.verify_audit_chain": env.int("AUDIT_VERIFY_INTERVAL", default=3600),
+}
+ADMINS = [("Veilig Huis beheer", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Accounts and passwords -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -283,8 +290,16 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 
 # --- Change history ----------------------------------------------------------------------
+# Every model holding personal or case data keeps a change history. Fields whose history would
+# itself leak (password hashes, session stamps, token digests) are excluded or masked.
 AUDITLOG_INCLUDE_ALL_MODELS = False
-AUDITLOG_DISABLE_REMOTE_ADDR = True  # we set the address ourselves, from a trusted proxy setting
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "accounts.User", "exclude_fields": ["password", "session_stamp", "last_login"]},
+    "collaboration",
+)
+AUDITLOG_CID_GETTER = "portal.audit.context.current_correlation_id"
+# The address comes from our trusted-proxy rule (portal.audit.context), not auditlog's middleware.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Logging: never case content; the request path and status only. ----------------------
 LOGGING = {

@@ -1,0 +1,47 @@
+"""Reading the audit trail: filtered, keyset-paginated (no COUNT over a million rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor").order_by("-id")
+    if filters.get("user"):
+        events = events.filter(actor_label__iexact=filters["user"].strip())
+    if filters.get("organisation"):
+        events = events.filter(organisation__icontains=filters["organisation"].strip())
+    if filters.get("case"):
+        events = events.filter(case_reference__iexact=filters["case"].strip())
+    if filters.get("action") is not None:
+        events = events.filter(action=filters["action"])
+    if filters.get("outcome"):
+        events = events.filter(outcome=filters["outcome"])
+    tz = timezone.get_current_timezone()
+    if filters.get("date_from"):
+        start = dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz)
+        events = events.filter(occurred_at__gte=start)
+    if filters.get("date_to"):
+        end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        events = events.filter(occurred_at__lt=end)
+    return events
+
+
+def page_of_events(
+    filters: dict[str, Any], *, before: int | None
+) -> tuple[list[AuditEvent], int | None]:
+    """One page, newest first, and the id to continue from (None on the last page)."""
+    events = filtered_events(filters)
+    if before is not None:
+        events = events.filter(id__lt=before)
+    rows = list(events[: PAGE_SIZE + 1])
+    next_before = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], next_before

@@ -1,0 +1,33 @@
+"""Check the audit chain: every row's hash matches its content and links to the row before."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import AuditEvent
+from .writer import GENESIS_HASH, compute_hash
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_broken_id: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_id is None
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Walk the whole chain in id order, streaming, and stop at the first broken record."""
+    previous = GENESIS_HASH
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
+        if event.prev_hash != previous:
+            return ChainReport(checked, event.pk, "prev_hash does not match the previous record")
+        if compute_hash(event, event.prev_hash) != event.hash:
+            return ChainReport(checked, event.pk, "content does not match its hash")
+        previous = event.hash
+        checked += 1
+    return ChainReport(checked)

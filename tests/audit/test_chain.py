@@ -1,0 +1,122 @@
+"""The audit chain: hashed, linked, append-only; tampering is found by audit_verify."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from portal.audit.events import AuditAction, Outcome
+from portal.audit.models import AuditEvent
+from portal.audit.tasks import verify_audit_chain
+from portal.audit.verify import verify_chain
+from portal.audit.writer import GENESIS_HASH, record_event
+
+
+def _three_events(user):
+    return [
+        record_event(action=AuditAction.CASE_VIEWED, actor=user, case_reference="VH-OVL-2026-0001"),
+        record_event(
+            action=AuditAction.CASE_VIEWED,
+            actor=user,
+            outcome=Outcome.DENIED,
+            case_reference="VH-OVL-2026-0002",
+        ),
+        record_event(action=AuditAction.EXPORTED, actor=user, extra={"rows": 3}),
+    ]
+
+
+@pytest.mark.django_db
+def test_events_are_chained(make_user) -> None:
+    first, second, third = _three_events(make_user())
+    assert first.prev_hash == GENESIS_HASH
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
+    assert len({first.hash, second.hash, third.hash}) == 3
+    assert verify_chain().ok
+
+
+def _tamper(event_id: int, sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only"
+            )
+        cursor.execute(sql, [*params, event_id])
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only"
+            )
+
+
+@pytest.mark.django_db
+def test_audit_verify_names_the_changed_record(make_user) -> None:
+    _first, second, _third = _three_events(make_user())
+    call_command("audit_verify", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _tamper(
+        second.pk,
+        "UPDATE audit_auditevent SET case_reference = %s WHERE id = %s",
+        ["VH-OVL-2026-9999"],
+    )
+    with pytest.raises(CommandError, match=f"broken at record {second.pk}: content"):
+        call_command("audit_verify")
+    assert verify_audit_chain.call()["first_broken_id"] == second.pk
+
+
+@pytest.mark.django_db
+def test_audit_verify_finds_a_deleted_record(make_user) -> None:
+    _first, second, third = _three_events(make_user())
+    _tamper(second.pk, "DELETE FROM audit_auditevent WHERE id = %s", [])
+    report = verify_chain()
+    assert report.first_broken_id == third.pk
+    assert "prev_hash" in report.reason
+
+
+@pytest.mark.django_db
+def test_a_rehashed_record_still_breaks_the_link_to_the_next(make_user) -> None:
+    from portal.audit.writer import compute_hash
+
+    _first, second, third = _three_events(make_user())
+    second.purpose = "achteraf toegevoegd"
+    new_hash = compute_hash(second, second.prev_hash)
+    _tamper(
+        second.pk,
+        "UPDATE audit_auditevent SET purpose = %s, hash = %s WHERE id = %s",
+        ["achteraf toegevoegd", new_hash],
+    )
+    assert verify_chain().first_broken_id == third.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's"
+)
+def test_postgresql_refuses_update_and_delete(make_user) -> None:
+    event = record_event(action=AuditAction.CASE_VIEWED, actor=make_user())
+    for sql in (
+        "UPDATE audit_auditevent SET purpose = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk, purpose="").exists()
+
+
+@pytest.mark.django_db
+def test_audit_row_rolls_back_with_the_change_it_records(make_user) -> None:
+    user = make_user()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_event(action=AuditAction.CASE_CHANGED, actor=user)
+        raise RuntimeError("de wijziging mislukt")
+    assert not AuditEvent.objects.filter(action=AuditAction.CASE_CHANGED).exists()
+
+
+@pytest.mark.django_db
+def test_scheduler_enqueues_the_chain_check(capsys) -> None:
+    call_command("run_scheduler", "--once")
+    assert "portal.audit.tasks.verify_audit_chain" in capsys.readouterr().out

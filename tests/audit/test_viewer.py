@@ -1,0 +1,110 @@
+"""The audit viewer: privacy officers only, filters, keyset pages, audited CSV export."""
+
+from __future__ import annotations
+
+import pytest
+
+from collaboration.models import Membership, Organisation
+from portal.audit.events import AuditAction, Outcome
+from portal.audit.models import AuditEvent
+from portal.audit.writer import record_event
+
+
+@pytest.fixture
+def privacy_officer(make_user):
+    user = make_user(email="privacy@test.example")
+    organisation = Organisation.objects.create(
+        name="Veilig Huis Test", kind="veilig_huis", sector="welfare", region="leuven"
+    )
+    Membership.objects.create(user=user, organisation=organisation, role="privacy_officer")
+    return user
+
+
+@pytest.mark.django_db
+def test_privacy_officer_sees_filtered_events(privacy_officer, verified_client, make_user) -> None:
+    reader = make_user(email="lezer@test.example")
+    record_event(action=AuditAction.CASE_VIEWED, actor=reader, case_reference="VH-OVL-2026-0007")
+    record_event(
+        action=AuditAction.CASE_VIEWED,
+        actor=reader,
+        outcome=Outcome.DENIED,
+        case_reference="VH-OVL-2026-0008",
+    )
+    client = verified_client(privacy_officer)
+    response = client.get("/audit/", {"case": "VH-OVL-2026-0007"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "VH-OVL-2026-0007" in html and "VH-OVL-2026-0008" not in html
+    denied = client.get("/audit/", {"outcome": "denied"}).content.decode()
+    assert "VH-OVL-2026-0008" in denied and "VH-OVL-2026-0007" not in denied
+    viewed = AuditEvent.objects.filter(action=AuditAction.AUDIT_VIEWED, actor=privacy_officer)
+    assert viewed.count() == 2
+
+
+@pytest.mark.django_db
+def test_others_get_not_found_and_the_attempt_is_recorded(verified_client, make_user) -> None:
+    outsider = make_user()
+    client = verified_client(outsider)
+    assert client.get("/audit/").status_code == 404
+    assert client.get("/audit/export.csv").status_code == 404
+    assert AuditEvent.objects.filter(actor=outsider, outcome=Outcome.DENIED).count() == 2
+
+
+@pytest.mark.django_db
+def test_pages_follow_each_other_without_gaps(privacy_officer, verified_client, make_user) -> None:
+    reader = make_user()
+    for number in range(120):
+        record_event(
+            action=AuditAction.CASE_VIEWED, actor=reader, case_reference=f"VH-OVL-2026-{number:04d}"
+        )
+    client = verified_client(privacy_officer)
+    seen: list[str] = []
+    url, params = "/audit/", {"action": int(AuditAction.CASE_VIEWED)}
+    while True:
+        response = client.get(url, params)
+        rows = response.context["events"]
+        seen += [e.case_reference for e in rows]
+        if response.context["next_before"] is None:
+            break
+        params = {**params, "voor": response.context["next_before"]}
+    assert len(seen) == 120 and len(set(seen)) == 120
+
+
+@pytest.mark.django_db
+def test_viewer_query_count_does_not_grow_with_rows(
+    privacy_officer, verified_client, make_user, django_assert_max_num_queries
+) -> None:
+    reader = make_user()
+    client = verified_client(privacy_officer)
+    for number in range(60):
+        record_event(action=AuditAction.CASE_VIEWED, actor=reader, case_reference=f"VH-{number}")
+    with django_assert_max_num_queries(14):
+        client.get("/audit/")
+
+
+@pytest.mark.django_db
+def test_csv_export_is_audited_and_complete(privacy_officer, verified_client, make_user) -> None:
+    reader = make_user(email="csv@test.example")
+    record_event(
+        action=AuditAction.DOCUMENT_DOWNLOADED, actor=reader, case_reference="VH-OVL-2026-0042"
+    )
+    client = verified_client(privacy_officer)
+    response = client.get("/audit/export.csv", {"user": "csv@test.example"})
+    body = b"".join(response.streaming_content).decode()
+    assert response["Content-Disposition"].startswith("attachment")
+    lines = body.strip().splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("id,occurred_at_utc,action")
+    assert len(lines) == 2 and "VH-OVL-2026-0042" in lines[1]
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORTED, actor=privacy_officer).exists()
+
+
+@pytest.mark.django_db
+def test_bad_filter_input_gets_a_dutch_message_not_an_error(
+    privacy_officer, verified_client
+) -> None:
+    client = verified_client(privacy_officer)
+    response = client.get(
+        "/audit/", {"date_from": "2026-05-01", "date_to": "2026-04-01", "voor": "abc"}
+    )
+    assert response.status_code == 200
+    assert "De einddatum ligt vóór de begindatum." in response.content.decode()
