@@ -1,9 +1,84 @@
 from django.urls import path
 
-from .views.home import CollaborationHomeView
+from .views import cases, people, referrals
 
 app_name = "collaboration"
 
+CASE = "dossiers/<str:reference>/"
+
 urlpatterns = [
-    path("", CollaborationHomeView.as_view(), name="home"),
+    path("", cases.DashboardView.as_view(), name="home"),
+    path("dossiers/", cases.CaseListView.as_view(), name="case_list"),
+    path(CASE, cases.CaseDetailView.as_view(), name="case_detail"),
+    path(f"{CASE}fase/", cases.PhaseChangeView.as_view(), name="case_phase"),
+    path(f"{CASE}afsluiten/", cases.CaseCloseView.as_view(), name="case_close"),
+    path(f"{CASE}heropenen/", cases.CaseReopenView.as_view(), name="case_reopen"),
+    path(f"{CASE}audit/", cases.CaseAuditView.as_view(), name="case_audit"),
+    path(f"{CASE}betrokkenen/nieuw/", cases.ParticipantAddView.as_view(), name="participant_add"),
+    path(
+        f"{CASE}betrokkenen/<int:participant_id>/verwijderen/",
+        cases.ParticipantRemoveView.as_view(),
+        name="participant_remove",
+    ),
+    path(f"{CASE}gezin/nieuw/", cases.FamilyMemberAddView.as_view(), name="family_add"),
+    path(f"{CASE}verkenning/<str:domain>/", cases.AssessmentView.as_view(), name="assessment"),
+    path(f"{CASE}plan/doel/", cases.GoalAddView.as_view(), name="goal_add"),
+    path(f"{CASE}plan/actie/", cases.ActionAddView.as_view(), name="action_add"),
+    path(
+        f"{CASE}plan/actie/<int:action_id>/status/",
+        cases.ActionStatusView.as_view(),
+        name="action_status",
+    ),
+    path(f"{CASE}plan/voorgelegd/", cases.PlanPresentedView.as_view(), name="plan_presented"),
+    path(f"{CASE}plan/nieuwe-versie/", cases.PlanNewVersionView.as_view(), name="plan_version"),
+    path(f"{CASE}tijdlijn/nieuw/", cases.TimelineEntryAddView.as_view(), name="timeline_add"),
+    path(f"{CASE}documenten/nieuw/", cases.DocumentUploadView.as_view(), name="document_upload"),
+    path(
+        f"{CASE}documenten/<int:document_id>/",
+        cases.DocumentDownloadView.as_view(),
+        name="document_download",
+    ),
+    path(f"{CASE}overleg/nieuw/", cases.MeetingAddView.as_view(), name="meeting_add"),
+    path("aanmeldingen/", referrals.ReferralListView.as_view(), name="referral_list"),
+    path("aanmeldingen/nieuw/", referrals.ReferralCreateView.as_view(), name="referral_create"),
+    path(
+        "aanmeldingen/<int:referral_id>/",
+        referrals.ReferralDetailView.as_view(),
+        name="referral_detail",
+    ),
+    path(
+        "aanmeldingen/<int:referral_id>/aanvaarden/",
+        referrals.ReferralAcceptView.as_view(),
+        name="referral_accept",
+    ),
+    path(
+        "aanmeldingen/<int:referral_id>/weigeren/",
+        referrals.ReferralDeclineView.as_view(),
+        name="referral_decline",
+    ),
+    path("consultvragen/", referrals.ConsultInboxView.as_view(), name="consult_inbox"),
+    path(
+        "consultvragen/<int:consult_id>/",
+        referrals.ConsultDetailView.as_view(),
+        name="consult_detail",
+    ),
+    path(
+        "consultvragen/<int:consult_id>/afsluiten/",
+        referrals.ConsultCloseView.as_view(),
+        name="consult_close",
+    ),
+    path(
+        "consultvragen/<int:consult_id>/aanmelding/",
+        referrals.ConsultConvertView.as_view(),
+        name="consult_convert",
+    ),
+    path("mensen/", people.MembersView.as_view(), name="members"),
+    path("mensen/uitnodigen/", people.InvitationCreateView.as_view(), name="invite"),
+    path(
+        "mensen/<int:membership_id>/deactiveren/",
+        people.MembershipDeactivateView.as_view(),
+        name="membership_deactivate",
+    ),
+    path("meldingen/", people.NotificationListView.as_view(), name="notifications"),
+    path("noodtoegang/", people.BreakGlassView.as_view(), name="break_glass"),
 ]

@@ -6,12 +6,19 @@ shared, forwarded and read over shoulders.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ConsultRequest
+from portal.audit.events import AuditAction
+from portal.audit.writer import record_event
+
+from ..models import ConsultRequest, ConsultStatus
 
 
 def _send_consult_confirmation(*, email: str) -> None:
@@ -53,4 +60,59 @@ def consult_request_submit(
         consult.save()
         address = consult.email
         transaction.on_commit(lambda: _send_consult_confirmation(email=address))
+    return consult
+
+
+def _require_consult_coordinator(actor: Any, consult: ConsultRequest) -> Any:
+    from ..access import NotFoundOrNotAllowed, actor_profile
+
+    profile = actor_profile(actor)
+    if consult.region not in profile.coordinator_regions:
+        raise NotFoundOrNotAllowed
+    return profile
+
+
+def consult_request_answer(*, actor: Any, consult: ConsultRequest, answer: str) -> ConsultRequest:
+    """Record the advice given (by phone or mail, outside the portal) to the professional."""
+    profile = _require_consult_coordinator(actor, consult)
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Schrijf het antwoord of advies.")})
+    with transaction.atomic():
+        consult = ConsultRequest.objects.select_for_update().get(pk=consult.pk)
+        if consult.status in (ConsultStatus.CLOSED, ConsultStatus.CONVERTED):
+            raise ValidationError(_("Deze consultvraag is al afgehandeld."))
+        consult.answer = answer
+        consult.status = ConsultStatus.ANSWERED
+        consult.answered_by = actor
+        consult.answered_at = timezone.now()
+        consult.full_clean()
+        consult.save()
+        record_event(
+            action=AuditAction.CONSULT_HANDLED,
+            actor=actor,
+            organisation=profile.label[:200],
+            object_type="consult",
+            object_id=consult.pk,
+            extra={"status": consult.status},
+        )
+    return consult
+
+
+def consult_request_close(*, actor: Any, consult: ConsultRequest) -> ConsultRequest:
+    profile = _require_consult_coordinator(actor, consult)
+    with transaction.atomic():
+        consult = ConsultRequest.objects.select_for_update().get(pk=consult.pk)
+        if consult.status == ConsultStatus.CONVERTED:
+            raise ValidationError(_("Deze consultvraag werd al omgezet in een aanmelding."))
+        consult.status = ConsultStatus.CLOSED
+        consult.save(update_fields=["status", "updated_at"])
+        record_event(
+            action=AuditAction.CONSULT_HANDLED,
+            actor=actor,
+            organisation=profile.label[:200],
+            object_type="consult",
+            object_id=consult.pk,
+            extra={"status": consult.status},
+        )
     return consult

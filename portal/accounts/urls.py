@@ -5,7 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from two_factor.views import QRGeneratorView, SetupCompleteView, SetupView
 
-from . import views
+from collaboration.views.people import InvitationAcceptView
+
+from . import signup, views
 
 app_name = "accounts"
 
@@ -15,6 +17,14 @@ urlpatterns = [
     path("afmelden/", auth_views.LogoutView.as_view(), name="sign_out"),
     path("overal-afmelden/", views.SignOutEverywhereView.as_view(), name="sign_out_everywhere"),
     path("reservecodes/", views.BackupCodesView.as_view(), name="backup_codes"),
+    path("uitnodiging/<str:token>/", InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("registreren/", signup.SignUpView.as_view(), name="signup"),
+    path("registreren/e-mail/", signup.SignUpCheckEmailView.as_view(), name="signup_check_email"),
+    path(
+        "registreren/bevestigen/<str:uidb64>/<str:token>/",
+        signup.VerifyEmailView.as_view(),
+        name="signup_verify",
+    ),
     path(
         "tweestapsverificatie/verwijderen/",
         views.DeviceRemoveView.as_view(),

@@ -1,5 +1,6 @@
-"""Reads of the collaboration side. Case data will be read only through selectors that check
-access and write an audit record (the case-workspaces issue); for now, the user's memberships."""
+"""Reads of the collaboration side. Case data is read only through these selectors: each takes
+the acting user, applies the access rule (``collaboration.access``) and records the access,
+allowed or denied, in the audit log in the same transaction."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Membership
+from ..models import Membership
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:

@@ -1,0 +1,339 @@
+"""Case reads: the workspace of one case, the dashboard, search, downloads, the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from portal.audit.events import AuditAction
+from portal.audit.models import AuditEvent
+
+from ..access import (
+    ActorProfile,
+    Basis,
+    NotFoundOrNotAllowed,
+    actor_profile,
+    case_basis,
+    restricted_item_q,
+    sees_everything_in,
+    visible_cases,
+)
+from ..models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Audience,
+    Case,
+    CaseDocument,
+    CaseParticipant,
+    FamilyMember,
+    Goal,
+    Meeting,
+    MeetingStatus,
+    Notification,
+    Phase,
+    Referral,
+    ReferralStatus,
+    TimelineEntry,
+)
+from ._audit import audit_read
+
+TIMELINE_LIMIT = 200
+
+
+@dataclass
+class CaseAccess:
+    case: Case
+    basis: Basis
+    profile: ActorProfile
+
+
+def case_access(*, user: Any, reference: str, purpose: str = "") -> CaseAccess:
+    """The case behind ``reference`` if ``user`` may see it; audited either way.
+
+    Raises ``NotFoundOrNotAllowed`` (a 404) for a missing and for a forbidden case alike.
+    """
+    profile = actor_profile(user)
+    with transaction.atomic():
+        case = (
+            Case.objects.select_related("case_director").filter(reference=reference).first()
+            if profile.is_member
+            else None
+        )
+        basis = case_basis(profile, case) if case is not None else None
+        audit_read(
+            action=AuditAction.CASE_VIEWED,
+            profile=profile,
+            allowed=basis is not None,
+            object_type="case",
+            object_id=case.pk if case else "",
+            case_reference=reference[:40],
+            basis=str(basis or ""),
+            purpose=purpose,
+        )
+    if basis is None:
+        raise NotFoundOrNotAllowed
+    return CaseAccess(case=case, basis=basis, profile=profile)
+
+
+def _visible_items(qs: QuerySet, access: CaseAccess, *, author_field: str) -> QuerySet:
+    if sees_everything_in(access.basis):
+        return qs
+    return qs.filter(restricted_item_q(access.profile, author_field=author_field))
+
+
+def visible_timeline(access: CaseAccess) -> QuerySet[TimelineEntry]:
+    qs = TimelineEntry.objects.filter(case=access.case)
+    return _visible_items(qs, access, author_field="author")
+
+
+def visible_documents(access: CaseAccess) -> QuerySet[CaseDocument]:
+    qs = CaseDocument.objects.filter(case=access.case)
+    return _visible_items(qs, access, author_field="uploaded_by")
+
+
+@dataclass
+class CaseWorkspace:
+    access: CaseAccess
+    family: list[FamilyMember]
+    participants: list[CaseParticipant]
+    assessments: list
+    plan: ActionPlan | None
+    timeline: list[TimelineEntry]
+    documents: list[CaseDocument]
+    meetings: list[Meeting]
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def case(self) -> Case:
+        return self.access.case
+
+
+def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
+    """Everything the case page shows, filtered by the viewer's visibility, in a fixed number of
+    queries. One audit record for the page."""
+    access = case_access(user=user, reference=reference, purpose="case_page")
+    case = access.case
+    audience = Prefetch("audience", queryset=Audience.objects.select_related("organisation"))
+    plan = (
+        ActionPlan.objects.filter(case=case)
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.prefetch_related(
+                    Prefetch(
+                        "actions",
+                        queryset=Action.objects.select_related("organisation", "responsible"),
+                    )
+                ),
+            )
+        )
+        .order_by("-version")
+        .first()
+    )
+    return CaseWorkspace(
+        access=access,
+        family=list(case.family_members.all()),
+        participants=list(
+            case.participants.filter(is_active=True).select_related("user", "organisation")
+        ),
+        assessments=list(case.assessments.all()),
+        plan=plan,
+        timeline=list(
+            visible_timeline(access)
+            .select_related("author", "author_organisation")
+            .prefetch_related(audience)[:TIMELINE_LIMIT]
+        ),
+        documents=list(
+            visible_documents(access).select_related("uploaded_by").prefetch_related(audience)
+        ),
+        meetings=list(case.meetings.order_by("-starts_at")[:20]),
+    )
+
+
+def document_for_download(*, user: Any, reference: str, document_id: int) -> CaseDocument:
+    """A document the user may see, audited as a download; 404 otherwise."""
+    try:
+        access = case_access(user=user, reference=reference, purpose="document_download")
+    except NotFoundOrNotAllowed:
+        raise
+    with transaction.atomic():
+        document = visible_documents(access).filter(pk=document_id).first()
+        audit_read(
+            action=AuditAction.DOCUMENT_DOWNLOADED,
+            profile=access.profile,
+            allowed=document is not None,
+            object_type="document",
+            object_id=document_id,
+            case_reference=access.case.reference,
+            basis=str(access.basis),
+        )
+    if document is None:
+        raise NotFoundOrNotAllowed
+    return document
+
+
+# --- Dashboard and search ---------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    profile: ActorProfile
+    phase_counts: dict[str, int]
+    cases: list[Case]
+    actions: list[Action]
+    meetings: list[Meeting]
+    referrals: list[Referral]
+    referral_count: int
+    unread_notifications: int
+    today: datetime.date
+
+
+DASHBOARD_CASES = 20
+
+
+def _own_cases(profile: ActorProfile) -> QuerySet[Case]:
+    """Cases the user works on (director or participant) plus, for coordinators, their region."""
+    return visible_cases(profile)
+
+
+def dashboard(*, user: Any) -> Dashboard:
+    """The start page data in a constant number of queries, whatever the number of cases."""
+    profile = actor_profile(user)
+    today = timezone.localdate()
+    with transaction.atomic():
+        cases = _own_cases(profile)
+        counts = (
+            cases.aggregate(**{phase: Count("pk", filter=Q(phase=phase)) for phase in Phase.values})
+            if profile.is_member
+            else dict.fromkeys(Phase.values, 0)
+        )
+        case_list = list(
+            cases.exclude(phase=Phase.CLOSED)
+            .select_related("case_director")
+            .order_by("-phase_changed_at", "-pk")[:DASHBOARD_CASES]
+        )
+        visible_case_ids = cases.values("pk")
+        actions = (
+            list(
+                Action.objects.filter(
+                    responsible=user,
+                    status=ActionStatus.OPEN,
+                    case__in=visible_case_ids,
+                )
+                .exclude(case__phase=Phase.CLOSED)
+                .select_related("case", "organisation")
+                .order_by("due_date", "pk")[:50]
+            )
+            if profile.is_member
+            else []
+        )
+        meetings = (
+            list(
+                Meeting.objects.filter(
+                    case__in=visible_case_ids,
+                    starts_at__gte=timezone.now(),
+                    status__in=[MeetingStatus.PLANNED, MeetingStatus.LIVE],
+                )
+                .filter(Q(invitees=user) | Q(case__case_director=user))
+                .distinct()
+                .select_related("case")
+                .order_by("starts_at")[:10]
+            )
+            if profile.is_member
+            else []
+        )
+        referrals: list[Referral] = []
+        referral_count = 0
+        if profile.coordinator_regions:
+            pending = Referral.objects.filter(
+                region__in=profile.coordinator_regions, status=ReferralStatus.SUBMITTED
+            )
+            referrals = list(
+                pending.select_related("referring_organisation").order_by("created_at")[:20]
+            )
+            referral_count = len(referrals) if len(referrals) < 20 else pending.count()
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        audit_read(
+            action=AuditAction.CASE_LIST_VIEWED,
+            profile=profile,
+            allowed=True,
+            object_type="dashboard",
+            extra={"cases_listed": len(case_list)},
+        )
+    return Dashboard(
+        profile=profile,
+        phase_counts=counts,
+        cases=case_list,
+        actions=actions,
+        meetings=meetings,
+        referrals=referrals,
+        referral_count=referral_count,
+        unread_notifications=unread,
+        today=today,
+    )
+
+
+def case_search(
+    *,
+    user: Any,
+    query: str = "",
+    phase: str = "",
+    page: int = 1,
+    per_page: int = 25,
+) -> Page:
+    """Search over the visible cases only: by reference or by family member's name."""
+    profile = actor_profile(user)
+    with transaction.atomic():
+        cases = visible_cases(profile).select_related("case_director")
+        query = query.strip()
+        if query:
+            cases = cases.filter(
+                Q(reference__icontains=query)
+                | Q(Exists(FamilyMember.objects.filter(case=OuterRef("pk"), name__icontains=query)))
+            )
+        if phase in Phase.values:
+            cases = cases.filter(phase=phase)
+        paginator = Paginator(cases.order_by("-opened_at", "-pk"), per_page)
+        result = paginator.get_page(page)
+        audit_read(
+            action=AuditAction.CASE_SEARCHED if query else AuditAction.CASE_LIST_VIEWED,
+            profile=profile,
+            allowed=True,
+            object_type="case_list",
+            # never the search text: it may be a family member's name
+            extra={"searched": bool(query), "phase": phase if phase in Phase.values else ""},
+        )
+    return result
+
+
+def case_audit_trail(*, user: Any, reference: str) -> tuple[Case, list[AuditEvent]]:
+    """Who did what on a case. For privacy officers of the case's region and its director."""
+    profile = actor_profile(user)
+    with transaction.atomic():
+        case = Case.objects.filter(reference=reference).first() if profile.is_member else None
+        allowed = case is not None and (
+            case.region in profile.privacy_regions or case.case_director_id == user.pk
+        )
+        audit_read(
+            action=AuditAction.AUDIT_VIEWED,
+            profile=profile,
+            allowed=allowed,
+            object_type="case_audit_trail",
+            object_id=case.pk if case else "",
+            case_reference=reference[:40],
+        )
+    if not allowed:
+        raise NotFoundOrNotAllowed
+    events = list(
+        AuditEvent.objects.filter(case_reference=case.reference)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")[:500]
+    )
+    return case, events

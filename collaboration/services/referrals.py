@@ -1,0 +1,225 @@
+"""Referrals: submitted by a professional, accepted (a case is created and a case director
+assigned) or declined with a reason by a coordinator of the region. The referrer hears of the
+decision through a notification without case content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit.events import AuditAction
+from portal.audit.writer import record_event
+
+from ..access import NotFoundOrNotAllowed, actor_profile
+from ..models import (
+    REGION_CODES,
+    Case,
+    CaseCounter,
+    CaseParticipant,
+    ConsultRequest,
+    ConsultStatus,
+    LifeDomain,
+    Membership,
+    Organisation,
+    Referral,
+    ReferralStatus,
+    Role,
+    Urgency,
+    ViolenceForm,
+)
+from .notifications import Kind, notify
+
+
+def _check_choices(values: list[str], allowed: list[str], field: str, *, required: bool) -> list:
+    values = list(dict.fromkeys(values or []))
+    if required and not values:
+        raise ValidationError({field: _("Kies minstens één mogelijkheid.")})
+    if any(v not in allowed for v in values):
+        raise ValidationError({field: _("Kies alleen uit de gegeven mogelijkheden.")})
+    return values
+
+
+def referral_submit(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    family_composition: str,
+    violence_forms: list[str],
+    life_domains: list[str],
+    criterion_complexity: str,
+    criterion_multiple_domains: str,
+    criterion_stuck_help: str,
+    services_involved: str = "",
+    urgency: str = Urgency.NORMAL,
+    consult: ConsultRequest | None = None,
+) -> Referral:
+    """A professional refers a family for their organisation (the region follows from it)."""
+    profile = actor_profile(actor)
+    if organisation.pk not in profile.organisation_ids:
+        raise NotFoundOrNotAllowed
+    if consult is not None and (
+        consult.region not in profile.coordinator_regions
+        or consult.status in (ConsultStatus.CONVERTED, ConsultStatus.CLOSED)
+    ):
+        raise NotFoundOrNotAllowed
+    referral = Referral(
+        region=organisation.region,
+        referrer=actor,
+        referring_organisation=organisation,
+        family_composition=family_composition.strip(),
+        violence_forms=_check_choices(
+            violence_forms, ViolenceForm.values, "violence_forms", required=True
+        ),
+        life_domains=_check_choices(life_domains, LifeDomain.values, "life_domains", required=True),
+        criterion_complexity=criterion_complexity.strip(),
+        criterion_multiple_domains=criterion_multiple_domains.strip(),
+        criterion_stuck_help=criterion_stuck_help.strip(),
+        services_involved=services_involved.strip(),
+        urgency=urgency,
+        consult=consult,
+    )
+    referral.full_clean()
+    with transaction.atomic():
+        referral.save()
+        if consult is not None:
+            consult.status = ConsultStatus.CONVERTED
+            consult.save(update_fields=["status", "updated_at"])
+        record_event(
+            action=AuditAction.REFERRAL_SUBMITTED,
+            actor=actor,
+            organisation=organisation.name,
+            object_type="referral",
+            object_id=referral.pk,
+            extra={"urgency": referral.urgency, "from_consult": consult is not None},
+        )
+        link = reverse("collaboration:referral_detail", args=[referral.pk])
+        coordinators = {
+            m.user
+            for m in Membership.objects.filter(
+                role=Role.COORDINATOR,
+                is_active=True,
+                organisation__region=referral.region,
+                organisation__is_active=True,
+                user__is_active=True,
+            ).select_related("user")
+        }
+        for coordinator in coordinators:
+            notify(user=coordinator, kind=Kind.NEW_REFERRAL, link=link)
+    return referral
+
+
+def _next_reference(region: str, year: int) -> str:
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+        region=region, year=year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"VH-{REGION_CODES[region]}-{year}-{counter.last_number:04d}"
+
+
+def _lock_pending(referral: Referral) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.status != ReferralStatus.SUBMITTED:
+        raise ValidationError(_("Over deze aanmelding is al beslist."))
+    return locked
+
+
+def _require_coordinator(actor: Any, referral: Referral) -> Any:
+    profile = actor_profile(actor)
+    if referral.region not in profile.coordinator_regions:
+        raise NotFoundOrNotAllowed
+    return profile
+
+
+def referral_accept(*, actor: Any, referral: Referral, case_director: Any) -> Case:
+    """Accept: create the case with a pseudonymous reference, assign its director."""
+    profile = _require_coordinator(actor, referral)
+    director_ok = Membership.objects.filter(
+        user=case_director,
+        user__is_active=True,
+        is_active=True,
+        organisation__is_active=True,
+        organisation__region=referral.region,
+        role__in=[Role.CASE_DIRECTOR, Role.COORDINATOR],
+    ).exists()
+    if not director_ok:
+        raise ValidationError(
+            {"case_director": _("Kies een casusregisseur van Veilig Huis in deze regio.")}
+        )
+    with transaction.atomic():
+        referral = _lock_pending(referral)
+        now = timezone.now()
+        case = Case.objects.create(
+            reference=_next_reference(referral.region, now.year),
+            region=referral.region,
+            case_director=case_director,
+            referral=referral,
+        )
+        CaseParticipant.objects.create(
+            case=case,
+            user=referral.referrer,
+            organisation=referral.referring_organisation,
+            role_in_case=_("Aanmelder"),
+        )
+        referral.status = ReferralStatus.ACCEPTED
+        referral.decided_by = actor
+        referral.decided_at = now
+        referral.save(update_fields=["status", "decided_by", "decided_at"])
+        record_event(
+            action=AuditAction.REFERRAL_ACCEPTED,
+            actor=actor,
+            organisation=profile.label[:200],
+            role="coordinator",
+            object_type="referral",
+            object_id=referral.pk,
+            case_reference=case.reference,
+            extra={"case_director_id": case_director.pk},
+        )
+        case_link = reverse("collaboration:case_detail", args=[case.reference])
+        notify(
+            user=case_director,
+            kind=Kind.ASSIGNMENT,
+            link=case_link,
+            case_reference=case.reference,
+        )
+        notify(
+            user=referral.referrer,
+            kind=Kind.REFERRAL_DECISION,
+            link=reverse("collaboration:referral_detail", args=[referral.pk]),
+        )
+    return case
+
+
+def referral_decline(*, actor: Any, referral: Referral, reason: str, advice: str = "") -> Referral:
+    profile = _require_coordinator(actor, referral)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Geef de reden waarom de aanmelding niet past.")})
+    with transaction.atomic():
+        referral = _lock_pending(referral)
+        referral.status = ReferralStatus.DECLINED
+        referral.decline_reason = reason
+        referral.decline_advice = advice.strip()
+        referral.decided_by = actor
+        referral.decided_at = timezone.now()
+        referral.full_clean()
+        referral.save()
+        record_event(
+            action=AuditAction.REFERRAL_DECLINED,
+            actor=actor,
+            organisation=profile.label[:200],
+            role="coordinator",
+            object_type="referral",
+            object_id=referral.pk,
+        )
+        notify(
+            user=referral.referrer,
+            kind=Kind.REFERRAL_DECISION,
+            link=reverse("collaboration:referral_detail", args=[referral.pk]),
+        )
+    return referral

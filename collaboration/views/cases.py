@@ -1,0 +1,516 @@
+"""Case pages: dashboard, search, the case workspace and its forms, downloads, audit trail."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from ..access import Basis, can_direct
+from ..forms import (
+    ActionForm,
+    ActionStatusForm,
+    AssessmentForm,
+    CaseSearchForm,
+    CloseForm,
+    DocumentForm,
+    FamilyMemberForm,
+    GoalForm,
+    MeetingForm,
+    ParticipantForm,
+    PhaseChangeForm,
+    PresentedForm,
+    ReopenForm,
+    TimelineEntryForm,
+)
+from ..models import (
+    CLOSURE_CRITERIA,
+    Action,
+    CaseParticipant,
+    LifeDomain,
+    Membership,
+    Organisation,
+    Phase,
+)
+from ..selectors.cases import (
+    case_audit_trail,
+    case_search,
+    case_workspace,
+    dashboard,
+    document_for_download,
+)
+from ..services import cases as case_services
+from ..services import work as work_services
+from .base import ActorRule, CaseFormView, ContributeFormView
+
+
+class DashboardView(TemplateView):
+    """Start page of the collaboration area (the second-factor gate guards all of it)."""
+
+    actor_rule = ActorRule.MEMBER_AREA
+    template_name = "collaboration/dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        data = dashboard(user=self.request.user)
+        phases = [(value, label, data.phase_counts.get(value, 0)) for value, label in Phase.choices]
+        return {
+            **super().get_context_data(**kwargs),
+            "dash": data,
+            "phases": phases,
+            "search_form": CaseSearchForm(),
+        }
+
+
+class CaseListView(TemplateView):
+    actor_rule = ActorRule.MEMBER_AREA
+    template_name = "collaboration/case_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        form = CaseSearchForm(self.request.GET or None)
+        query, phase = "", ""
+        if form.is_valid():
+            query, phase = form.cleaned_data["q"], form.cleaned_data["fase"]
+        try:
+            page_number = max(1, int(self.request.GET.get("pagina", "1")))
+        except ValueError:
+            page_number = 1
+        page = case_search(user=self.request.user, query=query, phase=phase, page=page_number)
+        params = self.request.GET.copy()
+        params.pop("pagina", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "page": page,
+            "querystring": params.urlencode(),
+        }
+
+
+class CaseDetailView(TemplateView):
+    actor_rule = ActorRule.CASE_READ
+    template_name = "collaboration/case_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        workspace = case_workspace(user=self.request.user, reference=kwargs["reference"])
+        basis = workspace.access.basis
+        assessments = {a.domain: a for a in workspace.assessments}
+        case = workspace.case
+        criteria = [(label, getattr(case, name)) for name, label in CLOSURE_CRITERIA]
+        return {
+            **super().get_context_data(**kwargs),
+            "ws": workspace,
+            "case": case,
+            "can_direct": can_direct(basis) and not case.is_closed,
+            "can_contribute": basis != Basis.BREAK_THE_GLASS and not case.is_closed,
+            "can_reopen": can_direct(basis) and case.is_closed,
+            "is_director": basis == Basis.CASE_DIRECTOR,
+            "domains": [
+                (value, label, assessments.get(value)) for value, label in LifeDomain.choices
+            ],
+            "criteria": criteria,
+            "today": workspace.today,
+        }
+
+
+class CaseAuditView(TemplateView):
+    actor_rule = ActorRule.CASE_AUDIT
+    template_name = "collaboration/case_audit.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        case, events = case_audit_trail(user=self.request.user, reference=kwargs["reference"])
+        return {**super().get_context_data(**kwargs), "case": case, "events": events}
+
+
+class DocumentDownloadView(View):
+    actor_rule = ActorRule.CASE_READ
+
+    def get(self, request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+        document = document_for_download(
+            user=request.user, reference=reference, document_id=document_id
+        )
+        extension = document.file.name.rsplit(".", 1)[-1]
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=f"document-{document.pk}.{extension}",
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+# --- Phases and closure -----------------------------------------------------------------
+
+
+class PhaseChangeView(CaseFormView):
+    form_class = PhaseChangeForm
+    title = _("Fase wijzigen")
+    submit_label = _("Fase wijzigen")
+    success_message = _("De fase is gewijzigd.")
+
+    def form_extra(self) -> dict[str, Any]:
+        moves = case_services.ALLOWED_MOVES.get(self.case.phase, set())
+        return {"choices": [(value, label) for value, label in Phase.choices if value in moves]}
+
+    def perform(self, form: Any) -> None:
+        case_services.case_phase_change(
+            actor=self.request.user,
+            case=self.case,
+            to_phase=form.cleaned_data["to_phase"],
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class CaseCloseView(CaseFormView):
+    form_class = CloseForm
+    title = _("Dossier afsluiten")
+    intro = _(
+        "Beantwoord de vijf afrondingscriteria, schrijf een samenvatting en maak voor het gezin "
+        "een overzicht van wie ze voor wat kunnen contacteren. Een afgesloten dossier kan "
+        "niet meer gewijzigd worden, wel heropend bij een nieuw incident."
+    )
+    submit_label = _("Dossier afsluiten")
+    success_message = _("Het dossier is afgesloten.")
+
+    def perform(self, form: Any) -> None:
+        data = form.cleaned_data
+        case_services.case_close(
+            actor=self.request.user,
+            case=self.case,
+            criteria={name: data[name] for name, _label in CLOSURE_CRITERIA},
+            closing_summary=data["closing_summary"],
+            contact_card=data["contact_card"],
+        )
+
+
+class CaseReopenView(CaseFormView):
+    form_class = ReopenForm
+    title = _("Dossier heropenen")
+    submit_label = _("Heropenen")
+    success_message = _("Het dossier is heropend.")
+
+    def perform(self, form: Any) -> None:
+        case_services.case_reopen(
+            actor=self.request.user,
+            case=self.case,
+            to_phase=form.cleaned_data["to_phase"],
+            incident=form.cleaned_data["incident"],
+        )
+
+
+# --- People in the case -----------------------------------------------------------------
+
+
+class ParticipantAddView(CaseFormView):
+    form_class = ParticipantForm
+    title = _("Professional toevoegen")
+    submit_label = _("Toevoegen")
+    success_message = _("De professional is aan het dossier toegevoegd.")
+    anchor = "betrokkenen"
+
+    def form_extra(self) -> dict[str, Any]:
+        memberships = (
+            Membership.objects.filter(
+                is_active=True,
+                organisation__is_active=True,
+                user__is_active=True,
+                organisation__region=self.case.region,
+            )
+            .select_related("user", "organisation")
+            .order_by("organisation__name", "user__full_name")
+        )
+        seen: set[tuple[int, int]] = set()
+        unique = []
+        for m in memberships:
+            if (m.user_id, m.organisation_id) not in seen:
+                seen.add((m.user_id, m.organisation_id))
+                unique.append(m)
+        return {"memberships": unique}
+
+    def perform(self, form: Any) -> None:
+        from portal.accounts.models import User
+
+        user_id, organisation_id = (int(x) for x in form.cleaned_data["membership"].split(":"))
+        case_services.participant_add(
+            actor=self.request.user,
+            case=self.case,
+            user=User.objects.get(pk=user_id),
+            organisation_id=organisation_id,
+            role_in_case=form.cleaned_data["role_in_case"],
+            task_division=form.cleaned_data["task_division"],
+        )
+
+
+class ParticipantRemoveView(CaseFormView):
+    from django import forms as _forms
+
+    form_class = _forms.Form
+    title = _("Professional uit het dossier halen")
+    intro = _("Deze persoon verliest meteen de toegang tot het dossier.")
+    submit_label = _("Uit het dossier halen")
+    success_message = _("De professional is uit het dossier gehaald.")
+    danger = True
+    anchor = "betrokkenen"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        participant = (
+            CaseParticipant.objects.filter(
+                case=self.case, pk=self.kwargs["participant_id"], is_active=True
+            )
+            .select_related("user", "organisation")
+            .first()
+        )
+        if participant is None:
+            from ..access import NotFoundOrNotAllowed
+
+            raise NotFoundOrNotAllowed
+        return {**super().get_context_data(**kwargs), "subject": participant}
+
+    def perform(self, form: Any) -> None:
+        case_services.participant_remove(
+            actor=self.request.user, case=self.case, participant_id=self.kwargs["participant_id"]
+        )
+
+
+class FamilyMemberAddView(CaseFormView):
+    form_class = FamilyMemberForm
+    title = _("Gezinslid toevoegen")
+    submit_label = _("Toevoegen")
+    success_message = _("Het gezinslid is toegevoegd.")
+    anchor = "gezin"
+
+    def perform(self, form: Any) -> None:
+        case_services.family_member_add(
+            actor=self.request.user, case=self.case, **form.cleaned_data
+        )
+
+
+# --- Exploration and plan of action ------------------------------------------------------
+
+
+class AssessmentView(ContributeFormView):
+    form_class = AssessmentForm
+    submit_label = _("Bewaren")
+    success_message = _("De verkenning is bewaard.")
+    anchor = "verkenning"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if kwargs["domain"] not in LifeDomain.values:
+            from ..access import NotFoundOrNotAllowed
+
+            raise NotFoundOrNotAllowed
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Verkenning: %(domain)s") % {"domain": LifeDomain(self.kwargs["domain"]).label}
+
+    def get_initial(self) -> dict[str, Any]:
+        existing = self.case.assessments.filter(domain=self.kwargs["domain"]).first()
+        if existing is None:
+            return {}
+        return {f: getattr(existing, f) for f in ("strengths", "worries", "concerns", "wishes")}
+
+    def perform(self, form: Any) -> None:
+        work_services.assessment_save(
+            actor=self.request.user,
+            case=self.case,
+            domain=self.kwargs["domain"],
+            **form.cleaned_data,
+        )
+
+
+class GoalAddView(CaseFormView):
+    form_class = GoalForm
+    title = _("Doel toevoegen aan het plan van aanpak")
+    submit_label = _("Toevoegen")
+    success_message = _("Het doel is toegevoegd.")
+    anchor = "plan"
+
+    def perform(self, form: Any) -> None:
+        work_services.goal_add(actor=self.request.user, case=self.case, **form.cleaned_data)
+
+
+def _case_people(case: Any) -> list[Any]:
+    participants = CaseParticipant.objects.filter(case=case, is_active=True).select_related("user")
+    people = {p.user_id: p.user for p in participants}
+    people.setdefault(case.case_director_id, case.case_director)
+    return sorted(people.values(), key=lambda u: u.full_name)
+
+
+class ActionAddView(CaseFormView):
+    form_class = ActionForm
+    title = _("Actie toevoegen")
+    submit_label = _("Toevoegen")
+    success_message = _("De actie is toegevoegd.")
+    anchor = "plan"
+
+    def form_extra(self) -> dict[str, Any]:
+        plan = case_services.current_plan(self.case)
+        goals = list(plan.goals.all()) if plan else []
+        organisation_ids = CaseParticipant.objects.filter(case=self.case, is_active=True).values(
+            "organisation_id"
+        )
+        return {
+            "goals": goals,
+            "organisations": Organisation.objects.filter(pk__in=organisation_ids),
+            "people": _case_people(self.case),
+        }
+
+    def perform(self, form: Any) -> None:
+        from portal.accounts.models import User
+
+        data = form.cleaned_data
+        responsible = (
+            User.objects.filter(pk=data["responsible"]).first() if data["responsible"] else None
+        )
+        work_services.action_add(
+            actor=self.request.user,
+            case=self.case,
+            goal_id=int(data["goal"]),
+            description=data["description"],
+            organisation_id=int(data["organisation"]),
+            responsible=responsible,
+            due_date=data["due_date"],
+        )
+
+
+class ActionStatusView(ContributeFormView):
+    form_class = ActionStatusForm
+    title = _("Status van een actie")
+    submit_label = _("Bewaren")
+    success_message = _("De status is bewaard.")
+    anchor = "plan"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        action = Action.objects.filter(case=self.case, pk=self.kwargs["action_id"]).first()
+        if action is None:
+            from ..access import NotFoundOrNotAllowed
+
+            raise NotFoundOrNotAllowed
+        return {**super().get_context_data(**kwargs), "subject": action.description}
+
+    def perform(self, form: Any) -> None:
+        work_services.action_status_set(
+            actor=self.request.user,
+            case=self.case,
+            action_id=self.kwargs["action_id"],
+            **form.cleaned_data,
+        )
+
+
+class PlanPresentedView(CaseFormView):
+    form_class = PresentedForm
+    title = _("Plan van aanpak voorgelegd in team regie")
+    submit_label = _("Bewaren")
+    success_message = _("De voorstelling in het team is genoteerd.")
+    anchor = "plan"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"presented_on": datetime.date.today()}
+
+    def perform(self, form: Any) -> None:
+        work_services.plan_mark_presented(
+            actor=self.request.user, case=self.case, presented_on=form.cleaned_data["presented_on"]
+        )
+
+
+class PlanNewVersionView(CaseFormView):
+    from django import forms as _forms
+
+    form_class = _forms.Form
+    title = _("Nieuwe versie van het plan van aanpak")
+    intro = _(
+        "Doelen en open acties gaan mee naar de nieuwe versie. Leg ze opnieuw voor in het team."
+    )
+    submit_label = _("Nieuwe versie maken")
+    success_message = _("Er is een nieuwe versie van het plan.")
+    anchor = "plan"
+
+    def perform(self, form: Any) -> None:
+        work_services.plan_new_version(actor=self.request.user, case=self.case)
+
+
+# --- Timeline, documents, meetings --------------------------------------------------------
+
+
+def _organisations() -> Any:
+    return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+class TimelineEntryAddView(ContributeFormView):
+    form_class = TimelineEntryForm
+    title = _("Tijdlijn aanvullen")
+    submit_label = _("Toevoegen")
+    success_message = _("Het item staat op de tijdlijn.")
+    anchor = "tijdlijn"
+
+    def form_extra(self) -> dict[str, Any]:
+        return {"organisations": _organisations().filter(region=self.case.region)}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"occurred_on": datetime.date.today()}
+
+    def perform(self, form: Any) -> None:
+        data = form.cleaned_data
+        work_services.timeline_entry_add(
+            actor=self.request.user,
+            case=self.case,
+            kind=data["kind"],
+            occurred_on=data["occurred_on"],
+            title=data["title"],
+            body=data["body"],
+            visibility=data["visibility"],
+            sectors=data["sectors"],
+            organisation_ids=[int(o) for o in data["organisations"]],
+        )
+
+
+class DocumentUploadView(ContributeFormView):
+    form_class = DocumentForm
+    title = _("Document toevoegen")
+    submit_label = _("Opladen")
+    success_message = _("Het document is toegevoegd.")
+    anchor = "documenten"
+
+    def form_extra(self) -> dict[str, Any]:
+        return {"organisations": _organisations().filter(region=self.case.region)}
+
+    def perform(self, form: Any) -> None:
+        data = form.cleaned_data
+        work_services.document_upload(
+            actor=self.request.user,
+            case=self.case,
+            title=data["title"],
+            upload=data["file"],
+            visibility=data["visibility"],
+            sectors=data["sectors"],
+            organisation_ids=[int(o) for o in data["organisations"]],
+        )
+
+
+class MeetingAddView(CaseFormView):
+    form_class = MeetingForm
+    title = _("Overleg plannen")
+    submit_label = _("Plannen")
+    success_message = _("Het overleg is gepland en de genodigden zijn verwittigd.")
+    anchor = "overleg"
+
+    def form_extra(self) -> dict[str, Any]:
+        return {"people": _case_people(self.case)}
+
+    def perform(self, form: Any) -> None:
+        data = form.cleaned_data
+        work_services.meeting_schedule(
+            actor=self.request.user,
+            case=self.case,
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            place=data["place"],
+            invitee_ids=[int(i) for i in data["invitees"]],
+        )
