@@ -29,6 +29,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documenten/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("content.training.urls")),
 ]
 
 if settings.DEBUG:

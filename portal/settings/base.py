@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.scheduling",
     "content",
+    "content.training",
     "collaboration",
     "collaboration.live_notes",
     # Wagtail

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    """Expertise training (deskundigheidsbevordering): the course catalogue as Wagtail pages,
+    learner progress, quizzes, certificates and session booking.
+
+    Lives inside the ``content`` package because its catalogue is part of the public site, but is
+    its own app (label ``training``) so that it migrates and evolves on its own.
+    """
+
+    name = "content.training"
+    label = "training"
+    verbose_name = _("Vorming")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""Training views: parse input, call one selector or service, render."""

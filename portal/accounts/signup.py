@@ -1,0 +1,213 @@
+"""Self sign-up for learners (training only), with e-mail verification.
+
+Training-only accounts need no second factor (``portal.security.policy``). The pages never say
+whether an address already has an account: both cases show the same "check your e-mail" page,
+and the mailbox owner gets either a confirmation link or a note that they already have an
+account. The confirmation link confirms on POST only, so a mail scanner that follows links
+cannot confirm an address on someone's behalf.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from .models import User
+
+SESSION_EMAIL_KEY = "signup_email"
+SESSION_RESENDS_KEY = "signup_resends"
+MAX_RESENDS = 3
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    """Valid until the address is confirmed or changed (and for PASSWORD_RESET_TIMEOUT)."""
+
+    key_salt = "portal.accounts.signup.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user: Any, timestamp: int) -> str:
+        return f"{user.pk}:{user.email}:{user.email_verified_at}:{user.is_active}:{timestamp}"
+
+
+email_verification_token = EmailVerificationTokenGenerator()
+
+
+class SignUpForm(forms.Form):
+    full_name = forms.CharField(
+        label=gettext_lazy("Volledige naam"),
+        max_length=150,
+        help_text=gettext_lazy("Zo komt uw naam op uw attesten."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("E-mailadres"),
+        help_text=gettext_lazy("Uw werkadres. U krijgt een link om het te bevestigen."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=gettext_lazy("Wachtwoord"),
+        strip=False,
+        help_text=gettext_lazy("Minstens 12 tekens; een zin van enkele woorden werkt goed."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("Wachtwoord nog eens"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("De twee wachtwoorden zijn niet gelijk."))
+        elif first:
+            candidate = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+            try:
+                validate_password(first, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def verification_url(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_verification_token.make_token(user)
+    return _absolute(reverse("accounts:signup_verify", args=[uid, token]))
+
+
+def send_verification_email(user: User) -> None:
+    body = render_to_string(
+        "accounts/signup_email.txt", {"user": user, "verify_url": verification_url(user)}
+    )
+    send_mail(_("Bevestig uw e-mailadres bij Veilig Huis"), body, None, [user.email])
+
+
+def send_already_registered_email(email: str) -> None:
+    body = render_to_string(
+        "accounts/signup_exists_email.txt",
+        {"sign_in_url": _absolute(reverse("two_factor:login"))},
+    )
+    send_mail(_("Uw account bij Veilig Huis"), body, None, [email])
+
+
+def learner_sign_up(*, full_name: str, email: str, password: str) -> User | None:
+    """Create an unconfirmed learner account and send the link. Returns None (after telling the
+    mailbox owner) when the address already has an account."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        if existing.origin == User.Origin.SIGNUP and existing.email_verified_at is None:
+            transaction.on_commit(lambda: send_verification_email(existing))
+        else:
+            transaction.on_commit(lambda: send_already_registered_email(email))
+        return None
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email, password=password, full_name=full_name.strip(), origin=User.Origin.SIGNUP
+        )
+        transaction.on_commit(lambda: send_verification_email(user))
+    return user
+
+
+class SignUpView(View):
+    template_name = "accounts/signup.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            return redirect("accounts:home")
+        return render(request, self.template_name, {"form": SignUpForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SignUpForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        learner_sign_up(
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
+        request.session[SESSION_EMAIL_KEY] = form.cleaned_data["email"]
+        request.session[SESSION_RESENDS_KEY] = 0
+        return redirect("accounts:signup_check_email")
+
+
+class SignUpCheckEmailView(View):
+    """After sign-up, and for signed-in learners whose address is not confirmed yet."""
+
+    template_name = "accounts/signup_check_email.html"
+
+    def _email(self, request: HttpRequest) -> str | None:
+        user = request.user
+        if user.is_authenticated:
+            return None if user.email_verified_at else user.email
+        return request.session.get(SESSION_EMAIL_KEY)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        email = self._email(request)
+        if email is None and request.user.is_authenticated:
+            return redirect("training:dashboard")
+        return render(request, self.template_name, {"email": email})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        email = self._email(request)
+        resends = request.session.get(SESSION_RESENDS_KEY, 0)
+        if email and resends < MAX_RESENDS:
+            request.session[SESSION_RESENDS_KEY] = resends + 1
+            user = User.objects.filter(
+                email__iexact=email, origin=User.Origin.SIGNUP, email_verified_at__isnull=True
+            ).first()
+            if user is not None:
+                send_verification_email(user)
+        return render(request, self.template_name, {"email": email, "resent": True})
+
+
+class VerifyEmailView(View):
+    template_name = "accounts/signup_verify.html"
+
+    def _user(self, uidb64: str, token: str) -> User | None:
+        try:
+            pk = int(force_str(urlsafe_base64_decode(uidb64)))
+        except (TypeError, ValueError, OverflowError):
+            return None
+        user = User.objects.filter(pk=pk, is_active=True).first()
+        if user is None or not email_verification_token.check_token(user, token):
+            return None
+        return user
+
+    def get(self, request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+        user = self._user(uidb64, token)
+        return render(
+            request, self.template_name, {"valid": user is not None}, status=200 if user else 404
+        )
+
+    def post(self, request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+        user = self._user(uidb64, token)
+        if user is None:
+            raise Http404
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        request.session.pop(SESSION_EMAIL_KEY, None)
+        return render(request, "accounts/signup_verified.html", {"verified_user": user})
