@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from collaboration.demo import ensure_demo_organisations
 from content.demo import ensure_home_page
 from content.demo_site import ensure_demo_site
+from content.training.demo import ensure_demo_training
 from portal.accounts.demo import DEMO_PASSWORD, ensure_demo_people
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         ensure_demo_site()
         users = ensure_demo_people()
         ensure_demo_organisations(users)
+        ensure_demo_training()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {len(users)} people (password {DEMO_PASSWORD!r})."
