@@ -7,7 +7,7 @@ from two_factor.views import QRGeneratorView, SetupCompleteView, SetupView
 
 from collaboration.views.people import InvitationAcceptView
 
-from . import signup, views
+from . import passwords, signup, views
 
 app_name = "accounts"
 
@@ -17,6 +17,32 @@ urlpatterns = [
     path("afmelden/", auth_views.LogoutView.as_view(), name="sign_out"),
     path("overal-afmelden/", views.SignOutEverywhereView.as_view(), name="sign_out_everywhere"),
     path("reservecodes/", views.BackupCodesView.as_view(), name="backup_codes"),
+    path("wachtwoord/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "wachtwoord/gewijzigd/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("wachtwoord-vergeten/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord-vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),
+        name="password_reset_sent",
+    ),
+    path(
+        "herstel/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "herstel/klaar/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("uitnodiging/<str:token>/", InvitationAcceptView.as_view(), name="invitation_accept"),
     path("registreren/", signup.SignUpView.as_view(), name="signup"),
     path("registreren/e-mail/", signup.SignUpCheckEmailView.as_view(), name="signup_check_email"),

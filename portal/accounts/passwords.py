@@ -1,0 +1,53 @@
+"""Password change and reset, on Django's own views, with audit events.
+
+A changed password voids every other session (the session hash covers it); the current one
+is kept by Django's view. A reset never skips the second factor: it only sets the password.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+from portal.audit.events import AuditAction
+from portal.audit.writer import record_event
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record_event(
+            action=AuditAction.PASSWORD_CHANGED,
+            actor=self.request.user,
+            object_type="user",
+            object_id=self.request.user.pk,
+        )
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record_event(
+            action=AuditAction.PASSWORD_RESET,
+            actor=form.user,
+            object_type="user",
+            object_id=form.user.pk,
+        )
+        return response
