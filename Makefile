@@ -55,5 +55,10 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$RANDOM$$RANDOM-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ALLOWED_HOSTS=veilighuis.example \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Every script under bench/ prints its figures; docs/performance.md collects them. PostgreSQL and
+# Redis are used when DATABASE_URL / REDIS_URL are set (the figures that matter need them).
+bench: install
+	$(BIN)/python bench/run_all.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
