@@ -1,0 +1,222 @@
+"""Every collaboration URL, requested as every kind of actor, generated from the URL
+configuration: a new URL without an ``actor_rule`` on its view fails here, and a new rule needs
+its row in EXPECTED. Not found and not allowed must look the same."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, get_resolver, reverse
+
+from collaboration.models import ConsultRequest, FamilyMember, Membership, Region
+from collaboration.services import work
+from collaboration.services.referrals import referral_submit
+from collaboration.views.base import ActorRule
+
+from .conftest import referral_data
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = (
+    "anonymous",
+    "password_only",
+    "verified_outsider",
+    "other_org_member",
+    "participant",
+    "case_director",
+    "coordinator",
+    "privacy_officer",
+)
+OK = 200
+NOPE = 404
+# rule -> actors that get 200 (every other verified actor gets 404)
+EXPECTED: dict[str, set[str]] = {
+    ActorRule.MEMBER_AREA: {
+        "verified_outsider",
+        "other_org_member",
+        "participant",
+        "case_director",
+        "coordinator",
+        "privacy_officer",
+    },
+    ActorRule.MEMBER: {
+        "other_org_member",
+        "participant",
+        "case_director",
+        "coordinator",
+        "privacy_officer",
+    },
+    ActorRule.CASE_READ: {"participant", "case_director", "coordinator"},
+    ActorRule.CASE_CONTRIBUTE: {"participant", "case_director", "coordinator"},
+    ActorRule.CASE_DIRECT: {"case_director", "coordinator"},
+    ActorRule.CASE_AUDIT: {"case_director", "privacy_officer"},
+    ActorRule.REFERRAL_READ: {"coordinator"},
+    ActorRule.COORDINATOR: {"coordinator"},
+    ActorRule.MANAGER: {"coordinator"},
+    ActorRule.PRIVACY: {"privacy_officer"},
+}
+FAMILY_NAME = "Zora Fictiefnaam"
+
+
+def collaboration_patterns() -> list[tuple[str, URLPattern]]:
+    resolver = get_resolver()
+    for pattern in resolver.url_patterns:
+        if getattr(pattern, "namespace", None) == "collaboration":
+            return [(p.name, p) for p in pattern.url_patterns]
+    raise AssertionError("collaboration URLs not mounted")
+
+
+@pytest.fixture
+def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
+    case = world.case
+    FamilyMember.objects.create(case=case, name=FAMILY_NAME, family_role="child", birth_year=2012)
+    goal = work.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
+    action = work.action_add(
+        actor=world.director,
+        case=case,
+        goal_id=goal.pk,
+        description="Huurachterstal bespreken",
+        organisation_id=world.caw.pk,
+        responsible=world.caw_partner,
+        due_date=datetime.date(2030, 1, 1),
+    )
+    document = work.document_upload(
+        actor=world.director,
+        case=case,
+        title="Verslag",
+        upload=SimpleUploadedFile(
+            "verslag.pdf", b"%PDF-1.4 fictief", content_type="application/pdf"
+        ),
+    )
+    pending = referral_submit(actor=world.referrer, **referral_data(world.clb))
+    consult = ConsultRequest.objects.create(
+        name="Fictieve Leerkracht",
+        organisation="School",
+        email="leerkracht@school.example",
+        region=Region.OOST_VLAANDEREN,
+        question="Vraag",
+    )
+    password_only = Client()
+    password_only.force_login(world.caw_partner)
+    clients = {
+        "anonymous": Client(),
+        "password_only": password_only,
+        "verified_outsider": verified_client(make_user()),
+        "other_org_member": verified_client(world.outsider_member),
+        "participant": verified_client(world.caw_partner),
+        "case_director": verified_client(world.director),
+        "coordinator": verified_client(world.coordinator),
+        "privacy_officer": verified_client(world.privacy),
+    }
+    kwargs = {
+        "reference": case.reference,
+        "participant_id": case.participants.get(user=world.caw_partner).pk,
+        "domain": "housing",
+        "action_id": action.pk,
+        "document_id": document.pk,
+        "referral_id": pending.pk,
+        "consult_id": consult.pk,
+        "membership_id": Membership.objects.get(user=world.caw_colleague).pk,
+    }
+    return {"clients": clients, "kwargs": kwargs, "case": case}
+
+
+def _url(pattern: URLPattern, kwargs: dict[str, Any]) -> str:
+    needed = pattern.pattern.converters.keys()
+    return reverse(f"collaboration:{pattern.name}", kwargs={k: kwargs[k] for k in needed})
+
+
+def test_every_view_declares_its_actor_rule() -> None:
+    for name, pattern in collaboration_patterns():
+        view_class = getattr(pattern.callback, "view_class", None)
+        rule = getattr(view_class, "actor_rule", None)
+        assert rule in EXPECTED, f"{name}: view has no known actor_rule"
+
+
+def test_url_by_actor_matrix(matrix: dict[str, Any]) -> None:
+    clients, kwargs, case = matrix["clients"], matrix["kwargs"], matrix["case"]
+    not_found_body = (
+        clients["other_org_member"]
+        .get(reverse("collaboration:case_detail", args=["VH-OVL-1999-9999"]))
+        .content
+    )
+    checked = 0
+    for name, pattern in collaboration_patterns():
+        rule = pattern.callback.view_class.actor_rule
+        url = _url(pattern, kwargs)
+        for actor in ACTORS:
+            response = clients[actor].get(url)
+            checked += 1
+            where = f"{name} as {actor}"
+            if actor in ("anonymous", "password_only"):
+                assert response.status_code == 302, where
+                assert not response["Location"].startswith("/samenwerking/"), where
+                continue
+            expected = OK if actor in EXPECTED[rule] else NOPE
+            assert response.status_code == expected, f"{where}: {response.status_code}"
+            if expected == NOPE:
+                # not allowed looks exactly like not found, and leaks nothing
+                assert response.content == not_found_body, where
+                assert case.reference.encode() not in response.content, where
+                assert FAMILY_NAME.encode() not in response.content, where
+                post = clients[actor].post(url, {"reason": "x", "to_phase": "execution"})
+                read_only = not hasattr(pattern.callback.view_class, "post")
+                assert post.status_code == (405 if read_only else NOPE), f"POST {where}"
+    assert checked == len(collaboration_patterns()) * len(ACTORS)
+    # the family's name reaches those assigned to the case, not the privacy officer
+    assert (
+        FAMILY_NAME.encode()
+        in clients["participant"]
+        .get(reverse("collaboration:case_detail", args=[case.reference]))
+        .content
+    )
+
+
+def test_deactivated_member_loses_access(matrix: dict[str, Any], world: Any) -> None:
+    url = reverse("collaboration:case_detail", args=[matrix["case"].reference])
+    client = matrix["clients"]["participant"]
+    assert client.get(url).status_code == OK
+    Membership.objects.filter(user=world.caw_partner).update(is_active=False)
+    assert client.get(url).status_code == NOPE
+
+
+def test_break_the_glass_grants_time_limited_access_and_alerts_director(
+    matrix: dict[str, Any], world: Any
+) -> None:
+    from django.core import mail
+
+    from collaboration.models import BreakGlassAccess, Notification
+
+    client = matrix["clients"]["privacy_officer"]
+    url = reverse("collaboration:case_detail", args=[matrix["case"].reference])
+    assert client.get(url).status_code == NOPE
+    response = client.post(
+        reverse("collaboration:break_glass"),
+        {"reference": matrix["case"].reference, "justification": "kort"},
+    )
+    assert response.status_code == 200
+    assert "Er is een probleem" in response.content.decode()
+    assert not BreakGlassAccess.objects.exists()
+    mail.outbox.clear()
+    response = client.post(
+        reverse("collaboration:break_glass"),
+        {
+            "reference": matrix["case"].reference,
+            "justification": "Vraag van de onderzoeksrechter over de veiligheid van de kinderen.",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(url).status_code == OK
+    assert Notification.objects.filter(user=world.director, kind="break_glass").exists()
+    BreakGlassAccess.objects.update(expires_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+    assert client.get(url).status_code == NOPE
+    # another region's case cannot be opened this way
+    response = client.post(
+        reverse("collaboration:break_glass"),
+        {"reference": "VH-LIM-2026-0001", "justification": "x" * 30},
+    )
+    assert response.status_code == NOPE

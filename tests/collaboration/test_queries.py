@@ -1,0 +1,113 @@
+"""Dashboard and lists use a constant number of queries whatever the number of cases."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from collaboration.models import Case, CaseParticipant, Meeting, Referral
+from collaboration.services import work
+from collaboration.services.referrals import referral_accept, referral_submit
+
+from .conftest import referral_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow(world, n: int) -> None:
+    for _ in range(n):
+        case = referral_accept(
+            actor=world.coordinator,
+            referral=referral_submit(actor=world.referrer, **referral_data(world.clb)),
+            case_director=world.director,
+        )
+        CaseParticipant.objects.create(
+            case=case, user=world.caw_partner, organisation=world.caw, role_in_case="CAW"
+        )
+        goal = work.goal_add(actor=world.director, case=case, domain="housing", description="Doel")
+        work.action_add(
+            actor=world.director,
+            case=case,
+            goal_id=goal.pk,
+            description="Actie",
+            organisation_id=world.caw.pk,
+            responsible=world.caw_partner,
+            due_date=datetime.date(2020, 1, 1),
+        )
+        meeting = Meeting.objects.create(
+            case=case,
+            kind="network",
+            starts_at=datetime.datetime(2031, 1, 1, 10, tzinfo=datetime.UTC),
+            place="Gent",
+            created_by=world.director,
+        )
+        meeting.invitees.add(world.caw_partner)
+        work.timeline_entry_add(
+            actor=world.caw_partner,
+            case=case,
+            kind="note",
+            occurred_on=datetime.date.today(),
+            title="Noot",
+            visibility="audience",
+            sectors=["welfare"],
+        )
+        referral_submit(actor=world.referrer, **referral_data(world.clb))
+
+
+@pytest.mark.parametrize(
+    ("who", "url_name"),
+    [
+        ("caw_partner", "home"),
+        ("coordinator", "home"),
+        ("coordinator", "case_list"),
+        ("caw_partner", "case_list"),
+        ("coordinator", "referral_list"),
+        ("coordinator", "consult_inbox"),
+        ("caw_partner", "notifications"),
+    ],
+)
+def test_constant_queries(world, verified_client, django_assert_num_queries, who, url_name) -> None:
+    client = verified_client(getattr(world, who))
+    url = reverse(f"collaboration:{url_name}")
+    _grow(world, 1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow(world, 6)
+    assert Case.objects.count() == 8 and Referral.objects.count() >= 14
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_case_detail_queries_do_not_grow_with_timeline(
+    world, verified_client, django_assert_num_queries
+) -> None:
+    client = verified_client(world.caw_partner)
+    url = reverse("collaboration:case_detail", args=[world.case.reference])
+
+    def add(n: int) -> None:
+        for i in range(n):
+            work.timeline_entry_add(
+                actor=world.police_partner,
+                case=world.case,
+                kind="police",
+                occurred_on=datetime.date.today(),
+                title=f"Tussenkomst {i}",
+                visibility="audience" if i % 2 else "all",
+                sectors=["police"],
+            )
+
+    add(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add(10)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+    assert len(small.captured_queries) <= 30
