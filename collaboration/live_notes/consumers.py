@@ -1,0 +1,268 @@
+"""``MeetingNotesConsumer``: the Yjs sync protocol over one authenticated WebSocket.
+
+Wiring: ``collaboration/routing.py`` routes ``ws/samenwerking/overleg/<id>/notities`` here, behind
+the origin check, session auth and the second-factor check of ``portal/asgi.py``. The consumer
+
+- checks case participation through the shared access rule (``selectors.meeting_access``) and
+  the confidentiality acknowledgement before accepting; the attempt is audited either way;
+- answers a client's sync step 1 from the database (snapshot + pending updates), so a joiner
+  gets the merged state even when nobody else is connected;
+- queues the client's updates for a writer task that appends them with their audit records and
+  relays them to the meeting group only after commit, never back to the sender; the consumer
+  keeps relaying others' updates while its own writes are in flight;
+- drops updates from read-only participants (recorded once per connection);
+- keeps presence from its own connections (``LiveConnection``), not from client claims.
+
+No document is kept in memory: any process can serve any client of a meeting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from channels.db import database_sync_to_async
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from collaboration.access import NotFoundOrNotAllowed
+from collaboration.consumers import AuthenticatedConsumer
+from portal.audit.context import audit_context, session_ref
+from portal.audit.events import AuditAction
+from portal.security.client_address import scope_client_address
+
+from . import document, protocol, services
+from .selectors import MeetingAccess, has_acknowledged, meeting_access, present_people
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CLOSE_NOT_ALLOWED = 4404
+CLOSE_NOT_ACKNOWLEDGED = 4412
+CLOSE_TOO_LARGE = 1009
+CLOSE_SERVER_ERROR = 1011
+MAX_AWARENESS_BYTES = 16 * 1024
+WRITE_BATCH = 100
+
+
+class MeetingNotesConsumer(AuthenticatedConsumer):
+    access: MeetingAccess | None = None
+
+    # --- connection ----------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
+        self.connection_id = uuid.uuid4().hex
+        session = self.scope.get("session")
+        self._audit_values = {
+            "ip_address": scope_client_address(self.scope),
+            "session_ref": session_ref(session.session_key if session is not None else None),
+            "correlation_id": self.connection_id,
+        }
+        self.can_edit = False
+        self._refusal_recorded = False
+        self._awareness: dict[int, int] = {}
+        self._join_update: bytes | None = None
+        try:
+            access = await self._db(
+                meeting_access,
+                user=self.scope["user"],
+                meeting_id=self.meeting_id,
+                action=AuditAction.LIVE_NOTES_JOINED,
+                purpose="live_notes",
+                extra={"connection": self.connection_id},
+            )
+        except NotFoundOrNotAllowed:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        if not await self._db(
+            has_acknowledged, user=self.scope["user"], meeting_id=self.meeting_id
+        ):
+            await self.close(code=CLOSE_NOT_ACKNOWLEDGED)
+            return
+        self.access = access
+        self.can_edit = access.can_edit
+        self.group_name = access.group_name
+        self.device = str(await database_sync_to_async(session.get)(DEVICE_ID_SESSION_KEY) or "")
+        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self._writer = asyncio.create_task(self._write_loop())
+        # Join the meeting group before reading the state: nothing committed after the read is
+        # then missed, it arrives as a relay (duplicates are harmless in Yjs).
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await super().connect()
+        self._join_update = await self._db(document.stored_update, self.meeting_id)
+        await self.send(bytes_data=protocol.permission_message(can_edit=self.can_edit))
+        await self.send(
+            bytes_data=protocol.sync_message(
+                protocol.SYNC_STEP1, document.state_vector(self._join_update)
+            )
+        )
+        await self._db(services.presence_enter, access=access, channel_name=self.channel_name)
+        await self._broadcast_presence()
+
+    async def disconnect(self, code: int) -> None:
+        if self.access is not None:
+            self._queue.put_nowait(None)
+            try:
+                await asyncio.wait_for(self._writer, timeout=30)
+            except Exception:
+                logger.exception("Live-notes writer did not finish cleanly")
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            if self._awareness:
+                await self._group_send(
+                    "notes.awareness",
+                    protocol.awareness_message(protocol.awareness_removal(self._awareness)),
+                )
+            await self._db(
+                services.presence_leave, meeting_id=self.meeting_id, channel_name=self.channel_name
+            )
+            await self._broadcast_presence()
+        await super().disconnect(code)
+
+    # --- from the client -----------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.access is None or not bytes_data:
+            return
+        if len(bytes_data) > services.MAX_UPDATE_BYTES:
+            await self.close(code=CLOSE_TOO_LARGE)
+            return
+        try:
+            await self._handle(protocol.Reader(bytes_data), bytes_data)
+        except protocol.ProtocolError:
+            logger.warning("Malformed live-notes message dropped (meeting %s)", self.meeting_id)
+
+    async def _handle(self, reader: protocol.Reader, raw: bytes) -> None:
+        kind = reader.var_uint()
+        if kind == protocol.MESSAGE_SYNC:
+            sync_type = reader.var_uint()
+            payload = reader.var_bytes()
+            if sync_type == protocol.SYNC_STEP1:
+                await self._answer_step1(payload)
+            elif sync_type in (protocol.SYNC_STEP2, protocol.SYNC_UPDATE):
+                await self._accept_update(payload)
+        elif kind == protocol.MESSAGE_AWARENESS:
+            payload = reader.var_bytes()
+            if len(payload) > MAX_AWARENESS_BYTES:
+                return
+            self._awareness.update(protocol.awareness_clocks(payload))
+            # Echoed to the sender too: it keeps an idle client's connection check alive.
+            await self._group_send("notes.awareness", raw, exclude_sender=False)
+
+    async def _answer_step1(self, client_state: bytes) -> None:
+        update, self._join_update = self._join_update, None
+        if update is None:
+            update = await self._db(document.stored_update, self.meeting_id)
+        diff = await asyncio.to_thread(document.missing_for, update, client_state)
+        await self.send(bytes_data=protocol.sync_message(protocol.SYNC_STEP2, diff))
+
+    async def _accept_update(self, update: bytes) -> None:
+        if update == document.EMPTY_UPDATE:
+            return
+        if not self.can_edit:
+            if not self._refusal_recorded:
+                self._refusal_recorded = True
+                await self._db(
+                    services.notes_update_refused,
+                    access=self.access,
+                    connection_id=self.connection_id,
+                )
+            return
+        if not document.is_valid_update(update):
+            logger.warning("Invalid Yjs update dropped (meeting %s)", self.meeting_id)
+            return
+        self._queue.put_nowait(update)
+
+    # --- writer: append, commit, then relay -----------------------------------------------
+
+    async def _write_loop(self) -> None:
+        stopping = False
+        while not stopping:
+            item = await self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            while not self._queue.empty() and len(batch) < WRITE_BATCH:
+                nxt = self._queue.get_nowait()
+                if nxt is None:
+                    stopping = True
+                    break
+                batch.append(nxt)
+            try:
+                await self._db(
+                    services.notes_updates_append,
+                    access=self.access,
+                    device=self.device,
+                    connection_id=self.connection_id,
+                    updates=batch,
+                )
+            except services.NotesReadOnly:
+                self.can_edit = False
+                await self._safe_send(protocol.permission_message(can_edit=False))
+                continue
+            except Exception:
+                # Nothing was committed; the client still holds its edits and sends them
+                # again after it reconnects (sync step 2 carries what the server lacks).
+                logger.exception("Storing live-notes updates failed (meeting %s)", self.meeting_id)
+                await self.close(code=CLOSE_SERVER_ERROR)
+                return
+            relay = batch[0] if len(batch) == 1 else document.merge(batch)
+            await self._group_send(
+                "notes.update", protocol.sync_message(protocol.SYNC_UPDATE, relay)
+            )
+
+    # --- from the group ------------------------------------------------------------------
+
+    async def notes_update(self, event: dict[str, Any]) -> None:
+        if event.get("sender") != self.channel_name:
+            await self.send(bytes_data=event["message"])
+
+    async def notes_awareness(self, event: dict[str, Any]) -> None:
+        if event.get("exclude_sender") and event.get("sender") == self.channel_name:
+            return
+        await self.send(bytes_data=event["message"])
+
+    async def notes_presence(self, event: dict[str, Any]) -> None:
+        await self.send(bytes_data=event["message"])
+
+    async def notes_read_only(self, event: dict[str, Any]) -> None:
+        """The meeting was finalised: stop accepting edits on this connection."""
+        self.can_edit = False
+        await self.send(bytes_data=protocol.permission_message(can_edit=False))
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _group_send(self, kind: str, message: bytes, *, exclude_sender: bool = True) -> None:
+        await self.channel_layer.group_send(
+            self.group_name,
+            {
+                "type": kind,
+                "message": message,
+                "sender": self.channel_name,
+                "exclude_sender": exclude_sender,
+            },
+        )
+
+    async def _broadcast_presence(self) -> None:
+        people = await self._db(present_people, self.meeting_id)
+        message = protocol.presence_message(people)
+        await self.channel_layer.group_send(
+            self.group_name, {"type": "notes.presence", "message": message}
+        )
+
+    async def _safe_send(self, data: bytes) -> None:
+        try:
+            await self.send(bytes_data=data)
+        except Exception:
+            logger.debug("Live-notes socket already closed")
+
+    async def _db(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        values = self._audit_values
+
+        def run() -> T:
+            with audit_context(**values):
+                return func(*args, **kwargs)
+
+        return await database_sync_to_async(run)()

@@ -1,0 +1,113 @@
+"""Reads of meetings and their notes, through the case access rule of ``collaboration.access``.
+
+There is no second access rule here: a user may open a meeting when ``case_basis`` gives them a
+basis for its case, and may edit its notes when ``can_contribute`` holds for that basis and the
+meeting is not finalised (privacy officers who broke the glass read only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from collaboration.access import (
+    ActorProfile,
+    Basis,
+    NotFoundOrNotAllowed,
+    actor_profile,
+    can_contribute,
+    can_direct,
+    case_basis,
+)
+from collaboration.models import Case, Meeting, MeetingStatus
+from collaboration.selectors._audit import audit_read
+from portal.audit.events import AuditAction
+
+from .models import Acknowledgement, LiveConnection
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    meeting: Meeting
+    case: Case
+    basis: Basis
+    profile: ActorProfile
+
+    @property
+    def can_edit(self) -> bool:
+        return (
+            can_contribute(self.basis)
+            and self.meeting.status != MeetingStatus.FINALISED
+            and not self.case.is_closed
+        )
+
+    @property
+    def can_direct(self) -> bool:
+        return can_direct(self.basis)
+
+    @property
+    def group_name(self) -> str:
+        return meeting_group(self.meeting.pk)
+
+
+def meeting_group(meeting_id: int) -> str:
+    """The channel-layer group of a meeting, derived on the server only."""
+    return f"meeting.{int(meeting_id)}"
+
+
+def meeting_access(
+    *,
+    user: Any,
+    meeting_id: int,
+    action: AuditAction = AuditAction.CASE_VIEWED,
+    purpose: str = "meeting_page",
+    extra: dict[str, Any] | None = None,
+) -> MeetingAccess:
+    """The meeting ``meeting_id`` if ``user`` may see its case; audited allowed or denied.
+
+    Raises ``NotFoundOrNotAllowed`` for a missing and for a forbidden meeting alike.
+    """
+    profile = actor_profile(user)
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_related("case", "case__case_director")
+            .filter(pk=meeting_id)
+            .first()
+            if profile.is_member
+            else None
+        )
+        basis = case_basis(profile, meeting.case) if meeting is not None else None
+        audit_read(
+            action=action,
+            profile=profile,
+            allowed=basis is not None,
+            object_type="meeting",
+            object_id=meeting_id,
+            case_reference=meeting.case.reference if meeting and basis else "",
+            basis=str(basis or ""),
+            purpose=purpose,
+            extra=extra,
+        )
+    if basis is None:
+        raise NotFoundOrNotAllowed
+    return MeetingAccess(meeting=meeting, case=meeting.case, basis=basis, profile=profile)
+
+
+def has_acknowledged(*, user: Any, meeting_id: int) -> bool:
+    return Acknowledgement.objects.filter(meeting_id=meeting_id, user=user).exists()
+
+
+def present_people(meeting_id: int) -> list[dict[str, Any]]:
+    """Who has an authenticated connection to the meeting now, one entry per person."""
+    rows = (
+        LiveConnection.objects.filter(meeting_id=meeting_id)
+        .order_by("user__full_name", "user_id")
+        .values_list("user_id", "user__full_name", "can_edit")
+    )
+    people: dict[int, dict[str, Any]] = {}
+    for user_id, name, can_edit in rows:
+        person = people.setdefault(user_id, {"id": user_id, "name": name, "can_edit": False})
+        person["can_edit"] = person["can_edit"] or can_edit
+    return list(people.values())

@@ -1,0 +1,212 @@
+"""Writes of the live notes: append updates with their audit records, presence, confidentiality
+acknowledgement and compaction. Finalising lives in ``finalise.py``.
+
+Each service writes inside a transaction together with its audit record; callers broadcast to
+live clients only after these functions return (that is, after commit).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from collaboration.models import Meeting, MeetingStatus
+from portal.audit.events import AuditAction, Outcome
+from portal.audit.writer import record_event
+
+from . import document
+from .models import Acknowledgement, LiveConnection, NoteSnapshot, NoteUpdate
+from .selectors import MeetingAccess, meeting_access
+
+logger = logging.getLogger(__name__)
+
+# Largest single update accepted (a long paste); bigger frames close the socket.
+MAX_UPDATE_BYTES = 512 * 1024
+# How many pending updates one compaction folds at most (merging 20,000 took 1.4 s).
+COMPACT_BATCH = 5000
+# Compact after about this many updates of one meeting (checked on the update id).
+COMPACT_EVERY = 500
+_COMPACT_LOCK_NAMESPACE = 7_513_0601  # pg_try_advisory_xact_lock(namespace, meeting id)
+
+
+class NotesReadOnly(Exception):
+    """The meeting was finalised (or the case closed) after the connection opened."""
+
+
+def _audit_update(access: MeetingAccess, *, update_id: int, size: int, connection_id: str) -> None:
+    record_event(
+        action=AuditAction.LIVE_NOTES_UPDATED,
+        actor=access.profile.user,
+        organisation=access.profile.label[:200],
+        role=str(access.basis),
+        object_type="meeting",
+        object_id=access.meeting.pk,
+        case_reference=access.case.reference,
+        # sizes and ids only: never the content of the notes
+        extra={"update_id": update_id, "size": size, "connection": connection_id},
+    )
+
+
+def notes_updates_append(
+    *,
+    access: MeetingAccess,
+    device: str,
+    connection_id: str,
+    updates: Sequence[bytes],
+) -> list[int]:
+    """Append ``updates`` (in order) to the log, each with its audit record, in one transaction.
+
+    The meeting row is locked so finalising cannot slip between the check and the append.
+    Raises ``NotesReadOnly`` if the notes can no longer be edited.
+    """
+    ids: list[int] = []
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(no_key=True)
+            .select_related("case")
+            .only("status", "case__phase")
+            .get(pk=access.meeting.pk)
+        )
+        if meeting.status == MeetingStatus.FINALISED or meeting.case.is_closed:
+            raise NotesReadOnly
+        now = timezone.now()
+        for update in updates:
+            row = NoteUpdate.objects.create(
+                meeting_id=access.meeting.pk,
+                user=access.profile.user,
+                device=device[:100],
+                connection_id=connection_id,
+                received_at=now,
+                size=len(update),
+                data=update,
+            )
+            _audit_update(access, update_id=row.pk, size=row.size, connection_id=connection_id)
+            ids.append(row.pk)
+    if any(i % COMPACT_EVERY == 0 for i in ids):
+        transaction.on_commit(lambda: _enqueue_compaction(access.meeting.pk))
+    return ids
+
+
+def notes_update_refused(*, access: MeetingAccess, connection_id: str) -> None:
+    """Record, once per connection, that a read-only participant's updates were dropped."""
+    record_event(
+        action=AuditAction.LIVE_NOTES_UPDATED,
+        actor=access.profile.user,
+        outcome=Outcome.DENIED,
+        organisation=access.profile.label[:200],
+        role=str(access.basis),
+        object_type="meeting",
+        object_id=access.meeting.pk,
+        case_reference=access.case.reference,
+        extra={"connection": connection_id, "reason": "read_only"},
+    )
+
+
+def confidentiality_acknowledge(*, actor: Any, meeting_id: int) -> Acknowledgement:
+    """The participant confirms the confidentiality statement; needed before joining the notes."""
+    access = meeting_access(user=actor, meeting_id=meeting_id, purpose="acknowledge")
+    with transaction.atomic():
+        ack, created = Acknowledgement.objects.get_or_create(meeting=access.meeting, user=actor)
+        if created:
+            record_event(
+                action=AuditAction.CASE_CHANGED,
+                actor=actor,
+                organisation=access.profile.label[:200],
+                role=str(access.basis),
+                object_type="meeting",
+                object_id=access.meeting.pk,
+                case_reference=access.case.reference,
+                extra={"change": "confidentiality_acknowledged"},
+            )
+    return ack
+
+
+# --- Presence ----------------------------------------------------------------------------
+
+
+def presence_enter(*, access: MeetingAccess, channel_name: str) -> None:
+    LiveConnection.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={
+            "meeting": access.meeting,
+            "user": access.profile.user,
+            "can_edit": access.can_edit,
+        },
+    )
+
+
+def presence_leave(*, meeting_id: int, channel_name: str) -> int:
+    """Forget a closed connection; returns how many connections the meeting still has."""
+    LiveConnection.objects.filter(channel_name=channel_name).delete()
+    remaining = LiveConnection.objects.filter(meeting_id=meeting_id).count()
+    if remaining == 0:
+        _enqueue_compaction(meeting_id)
+    return remaining
+
+
+# --- Compaction --------------------------------------------------------------------------
+
+
+def _try_lock(meeting_id: int) -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite has a single writer; the transaction serialises us
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [_COMPACT_LOCK_NAMESPACE, int(meeting_id)]
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def notes_compact(*, meeting_id: int, batch: int = COMPACT_BATCH) -> int:
+    """Fold up to ``batch`` pending updates of a meeting into a new snapshot.
+
+    Runs under a transaction-scoped advisory lock per meeting (a second compactor skips). The
+    updates keep their metadata; only their bytes move into the snapshot. Returns how many
+    updates were folded (0 when there was nothing to do or another compactor holds the lock).
+    """
+    with transaction.atomic():
+        if not _try_lock(meeting_id):
+            return 0
+        rows = list(
+            NoteUpdate.objects.filter(meeting_id=meeting_id, snapshot__isnull=True)
+            .order_by("id")
+            .values_list("id", "data")[:batch]
+        )
+        if not rows:
+            return 0
+        previous = (
+            NoteSnapshot.objects.filter(meeting_id=meeting_id)
+            .order_by("-id")
+            .values_list("state", "update_count")
+            .first()
+        )
+        parts = ([bytes(previous[0])] if previous else []) + [bytes(data) for _id, data in rows]
+        state = document.merge(parts)
+        snapshot = NoteSnapshot.objects.create(
+            meeting_id=meeting_id,
+            state=state,
+            size=len(state),
+            update_count=(previous[1] if previous else 0) + len(rows),
+        )
+        NoteUpdate.objects.filter(pk__in=[pk for pk, _data in rows]).update(
+            snapshot=snapshot, data=b""
+        )
+        # Older snapshots are wholly contained in the new one: re-point their updates, then drop
+        # them (deleting first would set those updates' snapshot to NULL, i.e. pending again).
+        older = NoteSnapshot.objects.filter(meeting_id=meeting_id, pk__lt=snapshot.pk)
+        NoteUpdate.objects.filter(snapshot__in=older).update(snapshot=snapshot)
+        older.delete()
+    return len(rows)
+
+
+def _enqueue_compaction(meeting_id: int) -> None:
+    from .tasks import compact_meeting_notes
+
+    try:
+        compact_meeting_notes.enqueue(meeting_id=meeting_id)
+    except Exception:  # compaction is an optimisation; never break the live path for it
+        logger.exception("Could not enqueue live-notes compaction")

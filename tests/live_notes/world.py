@@ -1,0 +1,230 @@
+"""A small fictional case with a network meeting, and a pycrdt client that speaks the same
+protocol as the browser bundle (y-websocket), for the live-notes tests and the benchmark."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from pycrdt import Doc, Text
+
+from collaboration.live_notes import protocol
+from collaboration.live_notes.document import TEXT_NAME
+from collaboration.live_notes.models import Acknowledgement
+from collaboration.models import (
+    BreakGlassAccess,
+    Case,
+    CaseParticipant,
+    Meeting,
+    MeetingKind,
+    Membership,
+    Organisation,
+    Role,
+)
+from portal.accounts.models import User
+
+PASSWORD = "een-lang-test-wachtwoord-42"
+
+
+@dataclass
+class World:
+    case: Case
+    meeting: Meeting
+    director: User
+    partner: User
+    privacy: User
+    outsider: User
+    partner_org: Organisation
+
+
+def _user(email: str, name: str) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user
+
+
+def build_world(prefix: str = "") -> World:
+    """Fictional people and a fictional case; every name here is invented."""
+    vh = Organisation.objects.create(
+        name=f"{prefix}Veilig Huis Leuven (test)",
+        kind="veilig_huis",
+        sector="welfare",
+        region="leuven",
+    )
+    caw = Organisation.objects.create(
+        name=f"{prefix}CAW Oost-Brabant (test)", kind="caw", sector="welfare", region="leuven"
+    )
+    other = Organisation.objects.create(
+        name=f"{prefix}CGG Elders (test)", kind="cgg", sector="health", region="limburg"
+    )
+    director = _user(f"{prefix}regisseur@test.example", "Ria Regisseur")
+    partner = _user(f"{prefix}partner@test.example", "Pieter Partner")
+    privacy = _user(f"{prefix}privacy@test.example", "Paula Privacy")
+    outsider = _user(f"{prefix}buiten@test.example", "Otto Buiten")
+    Membership.objects.create(user=director, organisation=vh, role=Role.CASE_DIRECTOR)
+    Membership.objects.create(user=partner, organisation=caw, role=Role.PARTNER)
+    Membership.objects.create(user=privacy, organisation=vh, role=Role.PRIVACY_OFFICER)
+    Membership.objects.create(user=outsider, organisation=other, role=Role.PARTNER)
+    case = Case.objects.create(
+        reference=f"{prefix}LEU-2026-0001"[-20:], region="leuven", case_director=director
+    )
+    CaseParticipant.objects.create(
+        case=case, user=partner, organisation=caw, role_in_case="Begeleider"
+    )
+    BreakGlassAccess.objects.create(
+        case=case,
+        user=privacy,
+        justification="Controle van een fictieve klacht in de testomgeving.",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    meeting = Meeting.objects.create(
+        case=case,
+        kind=MeetingKind.NETWORK,
+        starts_at=timezone.now(),
+        place="Vergaderzaal 2 (fictief)",
+        created_by=director,
+    )
+    meeting.invitees.add(partner)
+    for user in (director, partner, privacy, outsider):
+        Acknowledgement.objects.create(meeting=meeting, user=user)
+    return World(case, meeting, director, partner, privacy, outsider, caw)
+
+
+def signed_in_client(user: User, *, verified: bool = True) -> Client:
+    client = Client()
+    client.force_login(user)
+    if verified:
+        session = client.session
+        device = TOTPDevice.objects.get(user=user)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def session_cookie(client: Client | None) -> str | None:
+    if client is None:
+        return None
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def notes_path(meeting_id: int) -> str:
+    return f"/ws/samenwerking/overleg/{meeting_id}/notities"
+
+
+class YClient:
+    """One editor: a pycrdt document kept in sync over a ``WebsocketCommunicator``.
+
+    It behaves like y-websocket: answers the server's sync step 1 with step 2, sends its own
+    step 1 on open, and sends every local change as an update message.
+    """
+
+    def __init__(
+        self,
+        application: Any,
+        meeting_id: int,
+        cookie: str | None,
+        origin: bytes = b"http://testserver",
+    ) -> None:
+        headers = [(b"origin", origin), (b"host", b"testserver")]
+        if cookie:
+            headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+        self.comm = WebsocketCommunicator(application, notes_path(meeting_id), headers=headers)
+        self.doc = Doc()
+        self.text = self.doc.get(TEXT_NAME, type=Text)
+        self.present: list[dict[str, Any]] = []
+        self.can_edit: bool | None = None
+        self.received_updates = 0
+        self.closed_code: int | None = None
+        self._outbox: list[bytes] = []
+        self.doc.observe(self._on_local_change)
+        self._applying_remote = False
+
+    def _on_local_change(self, event: Any) -> None:
+        if not self._applying_remote:
+            self._outbox.append(event.update)
+
+    async def connect(self) -> tuple[bool, Any]:
+        connected, code = await self.comm.connect()
+        if connected:
+            state = self.doc.get_state()
+            await self.comm.send_to(bytes_data=protocol.sync_message(protocol.SYNC_STEP1, state))
+        return connected, code
+
+    async def type(self, text: str, index: int | None = None) -> None:
+        """Insert ``text`` one character per update, as typing does."""
+        position = len(str(self.text)) if index is None else index
+        for offset, char in enumerate(text):
+            self.text.insert(position + offset, char)
+            await self.flush()
+
+    async def flush(self) -> None:
+        outbox, self._outbox = self._outbox, []
+        for update in outbox:
+            await self.comm.send_to(bytes_data=protocol.sync_message(protocol.SYNC_UPDATE, update))
+
+    def _apply(self, update: bytes) -> None:
+        self._applying_remote = True
+        try:
+            self.doc.apply_update(update)
+        finally:
+            self._applying_remote = False
+
+    async def _handle(self, message: dict[str, Any]) -> None:
+        if message["type"] == "websocket.close":
+            self.closed_code = message.get("code")
+            return
+        data = message.get("bytes")
+        if not data:
+            return
+        reader = protocol.Reader(data)
+        kind = reader.var_uint()
+        if kind == protocol.MESSAGE_SYNC:
+            sync_type = reader.var_uint()
+            payload = reader.var_bytes()
+            if sync_type == protocol.SYNC_STEP1:
+                missing = self.doc.get_update(payload)
+                await self.comm.send_to(
+                    bytes_data=protocol.sync_message(protocol.SYNC_STEP2, missing)
+                )
+            else:
+                self.received_updates += sync_type == protocol.SYNC_UPDATE
+                self._apply(payload)
+        elif kind == protocol.MESSAGE_PRESENCE:
+            import json
+
+            self.present = json.loads(reader.var_bytes())["present"]
+        elif kind == protocol.MESSAGE_PERMISSION:
+            self.can_edit = bool(reader.var_uint())
+
+    async def pump(self, quiet: float = 0.15) -> int:
+        """Handle every message that arrives until the socket is quiet for ``quiet`` seconds."""
+        handled = 0
+        while not await self.comm.receive_nothing(timeout=quiet):
+            await self._handle(await self.comm.receive_output())
+            handled += 1
+        return handled
+
+    async def until(self, predicate: Any, timeout: float = 5.0) -> bool:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if predicate():
+                return True
+            if not await self.comm.receive_nothing(timeout=0.05):
+                await self._handle(await self.comm.receive_output())
+        return predicate()
+
+    @property
+    def value(self) -> str:
+        return str(self.text)
+
+    async def close(self) -> None:
+        await self.comm.disconnect()
