@@ -55,6 +55,11 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$RANDOM$$RANDOM-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ALLOWED_HOSTS=veilighuis.example \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The live-notes bundle (Yjs, y-websocket, Quill 2, y-quill) from frontend/, pinned by its lock
+# file, into static/live_notes/ (committed, so run/test need no Node.js).
+assets:
+	cd frontend && npm ci --no-audit --no-fund && npm run build
+
 # Every script under bench/ prints its figures; docs/performance.md collects them. PostgreSQL and
 # Redis are used when DATABASE_URL / REDIS_URL are set (the figures that matter need them).
 bench: install

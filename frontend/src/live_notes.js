@@ -1,0 +1,185 @@
+// Live meeting notes: Yjs + y-websocket + Quill 2 (y-quill, quill-cursors), one bundle.
+// Configuration comes from data- attributes on [data-live-notes] (no inline script: CSP).
+// Server messages 100 (presence from authenticated connections) and 101 (edit permission)
+// are ours; see collaboration/live_notes/protocol.py.
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import * as decoding from 'lib0/decoding'
+import Quill from 'quill'
+import QuillCursors from 'quill-cursors'
+import { QuillBinding } from 'y-quill'
+import 'quill/dist/quill.snow.css'
+import './live_notes.css'
+
+const MESSAGE_PRESENCE = 100
+const MESSAGE_PERMISSION = 101
+const COLOURS = ['#1d6b4f', '#8a2f7b', '#2b5797', '#9c4a00', '#5b3f99', '#a1262d']
+
+function colourFor (id) {
+  return COLOURS[Math.abs(Number(id) || 0) % COLOURS.length]
+}
+
+function start (root) {
+  const cfg = root.dataset
+  const t = JSON.parse(document.getElementById(cfg.messagesId).textContent)
+  const editorEl = root.querySelector('[data-editor]')
+  const statusEl = root.querySelector('[data-status]')
+  const presenceEl = root.querySelector('[data-presence]')
+  const fallbackEl = root.querySelector('[data-fallback]')
+  const editorRegion = root.querySelector('[data-editor-region]')
+  const readOnlyEl = root.querySelector('[data-read-only]')
+  let mayEdit = cfg.canEdit === 'true'
+
+  const ydoc = new Y.Doc()
+  const ytext = ydoc.getText('notes')
+  Quill.register('modules/cursors', QuillCursors)
+  const quill = new Quill(editorEl, {
+    theme: 'snow',
+    readOnly: true,
+    placeholder: t.placeholder,
+    modules: {
+      cursors: true,
+      toolbar: [
+        [{ header: [2, 3, false] }],
+        ['bold', 'italic', 'underline'],
+        [{ list: 'ordered' }, { list: 'bullet' }],
+        ['clean']
+      ],
+      history: { userOnly: true },
+      // Tab must move the focus out of the editor (no keyboard trap, WCAG 2.1.2).
+      keyboard: {
+        bindings: {
+          tab: false,
+          indent: false,
+          outdent: false,
+          'indent code-block': false,
+          'outdent code-block': false,
+          'remove tab': false
+        }
+      }
+    }
+  })
+  labelEditor(quill, cfg, t)
+
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:'
+  const provider = new WebsocketProvider(
+    scheme + '//' + window.location.host + cfg.wsPath, 'notities', ydoc,
+    {
+      disableBc: true,
+      resyncInterval: Number(cfg.resyncMs) || 20000,
+      maxBackoffTime: 10000
+    }
+  )
+  provider.messageHandlers[MESSAGE_PRESENCE] = (_enc, decoder) => {
+    renderPresence(presenceEl, JSON.parse(decoding.readVarString(decoder)).present, t)
+  }
+  provider.messageHandlers[MESSAGE_PERMISSION] = (_enc, decoder) => {
+    mayEdit = decoding.readUint8(decoder) === 1
+    applyPermission()
+  }
+  provider.awareness.setLocalStateField('user', {
+    name: cfg.userName,
+    color: colourFor(cfg.userId)
+  })
+  // eslint-disable-next-line no-new
+  new QuillBinding(ytext, quill, provider.awareness)
+
+  let everConnected = false
+  let synced = false
+
+  function setStatus (text) {
+    if (statusEl.textContent !== text) statusEl.textContent = text
+  }
+
+  function applyPermission () {
+    quill.enable(mayEdit && synced)
+    readOnlyEl.hidden = mayEdit
+  }
+
+  function showFallback (show) {
+    fallbackEl.hidden = !show
+    editorRegion.hidden = show
+  }
+
+  provider.on('status', ({ status }) => {
+    if (status === 'connected') {
+      everConnected = true
+      showFallback(false)
+      setStatus(t.connected)
+    } else if (status === 'disconnected') {
+      setStatus(everConnected ? t.disconnected : t.connecting)
+      synced = false
+      applyPermission()
+    }
+  })
+  provider.on('sync', (isSynced) => {
+    synced = isSynced
+    applyPermission()
+    if (isSynced) setStatus(t.connected)
+  })
+  provider.on('connection-close', (event) => {
+    const code = event && event.code
+    if (code === 4403 || code === 4401 || code === 4404 || code === 4412) {
+      // Signed out, not verified, not (or no longer) a participant: do not retry.
+      provider.disconnect()
+      synced = false
+      applyPermission()
+      setStatus(code === 4412 ? t.acknowledge : t.ended)
+    }
+  })
+  // If no connection can be made at all, say so and show the last saved notes read-only.
+  window.setTimeout(() => {
+    if (!everConnected) {
+      showFallback(true)
+      setStatus(t.unavailable)
+    }
+  }, Number(cfg.fallbackMs) || 8000)
+
+  setStatus(t.connecting)
+  showFallback(false)
+  applyPermission()
+  window.addEventListener('pagehide', () => provider.destroy())
+}
+
+function labelEditor (quill, cfg, t) {
+  const editor = quill.root
+  editor.setAttribute('role', 'textbox')
+  editor.setAttribute('aria-multiline', 'true')
+  editor.setAttribute('aria-labelledby', cfg.labelId)
+  if (cfg.describedBy) editor.setAttribute('aria-describedby', cfg.describedBy)
+  const toolbar = quill.getModule('toolbar').container
+  toolbar.setAttribute('role', 'toolbar')
+  toolbar.setAttribute('aria-label', t.toolbar)
+  const names = {
+    'ql-bold': t.bold,
+    'ql-italic': t.italic,
+    'ql-underline': t.underline,
+    'ql-clean': t.clean
+  }
+  toolbar.querySelectorAll('button').forEach((button) => {
+    for (const cls of button.classList) {
+      if (names[cls]) button.setAttribute('aria-label', names[cls])
+    }
+    if (button.classList.contains('ql-list')) {
+      button.setAttribute('aria-label', button.value === 'ordered' ? t.ordered : t.bullet)
+    }
+  })
+  toolbar.querySelectorAll('.ql-picker-label').forEach((label) => {
+    label.setAttribute('aria-label', t.heading)
+  })
+  toolbar.querySelectorAll('.ql-picker-item').forEach((item) => {
+    const level = item.getAttribute('data-value')
+    item.setAttribute('aria-label', level ? t.headingLevel.replace('%s', level) : t.paragraph)
+  })
+}
+
+function renderPresence (list, people, t) {
+  list.replaceChildren()
+  for (const person of people) {
+    const item = document.createElement('li')
+    item.textContent = person.can_edit ? person.name : person.name + ' (' + t.readsOnly + ')'
+    list.appendChild(item)
+  }
+}
+
+document.querySelectorAll('[data-live-notes]').forEach(start)
