@@ -10,7 +10,9 @@ class AuditFilterForm(forms.Form):
     """Filters of the audit viewer. All optional; dates are inclusive, in local time."""
 
     user = forms.CharField(label=_("Gebruiker (e-mailadres)"), required=False, max_length=254)
-    organisation = forms.CharField(label=_("Organisatie"), required=False, max_length=200)
+    organisation = forms.CharField(
+        label=_("Organisatie (volledige naam)"), required=False, max_length=200
+    )
     case = forms.CharField(label=_("Dossier (referentie)"), required=False, max_length=40)
     action = forms.TypedChoiceField(
         label=_("Handeling"),
