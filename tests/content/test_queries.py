@@ -1,0 +1,63 @@
+"""Page queries do not grow with content (asserted on a cache miss, i.e. a full render)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from content.cache import bump_generation
+from content.models import HomePage, NewsIndexPage, NewsPage, PartnerIndexPage, PartnerPage
+
+pytestmark = pytest.mark.django_db
+
+
+def _add_content(count: int) -> None:
+    partners = PartnerIndexPage.objects.get()
+    news = NewsIndexPage.objects.get()
+    for number in range(count):
+        partners.add_child(
+            instance=PartnerPage(
+                title=f"Extra dienst {number}", slug=f"extra-{number}", sector="other"
+            )
+        )
+        page = NewsPage(
+            title=f"Extra bericht {number}", slug=f"extra-{number}", date=dt.date(2026, 1, 1)
+        )
+        news.add_child(instance=page)
+        page.save_revision().publish()
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [("/", 19), ("/partners/", 17), ("/nieuws/", 18), ("/partners/caw/", 17)],
+)
+def test_queries_do_not_grow_with_content(
+    demo_site: HomePage, client: Client, django_assert_num_queries, path: str, queries: int
+) -> None:
+    for extra in (0, 12):
+        _add_content(extra)
+        client.get(path)  # warm Wagtail's site-root cache, as any running server has
+        bump_generation()  # then force a full render
+        with django_assert_num_queries(queries):
+            assert client.get(path).status_code == 200
+
+
+def test_a_cached_page_costs_no_query(
+    demo_site: HomePage, client: Client, django_assert_num_queries
+) -> None:
+    client.get("/partners/")
+    with django_assert_num_queries(0):
+        assert client.get("/partners/").status_code == 200
+
+
+def test_search_queries_are_bounded_by_the_page_size(
+    demo_site: HomePage, client: Client, django_assert_max_num_queries
+) -> None:
+    """One query per page type among the (at most ten) hits: bounded, whatever the content."""
+    for extra in (0, 12):
+        _add_content(extra)
+        client.get("/zoeken/?q=geweld")
+        with django_assert_max_num_queries(21):
+            assert client.get("/zoeken/?q=geweld").status_code == 200
