@@ -27,11 +27,10 @@ def _hours(value: object) -> str:
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     buffer = BytesIO()
     width, height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), lang="nl-BE")
     pdf.setTitle(_("Attest %(code)s") % {"code": certificate.code})
     pdf.setAuthor("Veilig Huis")
     pdf.setSubject(certificate.course_title)
-    pdf.setLang("nl-BE")
 
     pdf.setStrokeColor(BRAND)
     pdf.setLineWidth(3)

@@ -11,11 +11,15 @@ E-mails go out through background tasks after commit (``tasks.send_registration_
 
 from __future__ import annotations
 
+import functools
+import random
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -76,6 +80,31 @@ def _lock_session(session_id: int) -> TrainingSession:
         raise TrainingError(_("Deze sessie bestaat niet (meer).")) from None
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _retry_when_sqlite_is_locked(func: Callable[P, R]) -> Callable[P, R]:
+    """SQLite (development, local tests) answers a second writer with "database is locked"
+    instead of queueing it as PostgreSQL does; retry the whole transaction a few times there.
+    Never retries on PostgreSQL or inside a caller's transaction."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            return func(*args, **kwargs)
+        for attempt in range(50):
+            try:
+                return func(*args, **kwargs)
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == 49:
+                    raise
+                time.sleep(0.01 + random.random() * 0.05)  # noqa: S311 - jitter, not security
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
 def _notify(registration: SessionRegistration, kind: str) -> None:
     from ..tasks import send_registration_email
 
@@ -111,6 +140,7 @@ def _offer_free_places(session: TrainingSession, now: datetime) -> list[SessionR
 # --- Services --------------------------------------------------------------------------------
 
 
+@_retry_when_sqlite_is_locked
 def registration_create(
     *,
     session_id: int,
@@ -145,6 +175,7 @@ def registration_create(
     return registration
 
 
+@_retry_when_sqlite_is_locked
 def registration_cancel(*, registration: SessionRegistration) -> SessionRegistration:
     """Cancel (or decline an offer); a freed place is offered to the next on the waitlist."""
     now = timezone.now()
@@ -163,6 +194,7 @@ def registration_cancel(*, registration: SessionRegistration) -> SessionRegistra
     return current
 
 
+@_retry_when_sqlite_is_locked
 def registration_accept_offer(*, registration: SessionRegistration) -> SessionRegistration:
     """Take an offered place. An offer past its time lapses and goes to the next person."""
     now = timezone.now()
@@ -192,22 +224,24 @@ def offers_expire(*, now: datetime | None = None) -> int:
             status=RegistrationStatus.OFFERED, offer_expires_at__lte=now
         ).values_list("session_id", flat=True)
     )
-    lapsed = 0
-    for session_id in sorted(session_ids):
-        with transaction.atomic():
-            session = _lock_session(session_id)
-            expired = list(
-                session.registrations.filter(
-                    status=RegistrationStatus.OFFERED, offer_expires_at__lte=now
-                )
+    return sum(_expire_offers_of(session_id, now) for session_id in sorted(session_ids))
+
+
+@_retry_when_sqlite_is_locked
+def _expire_offers_of(session_id: int, now: datetime) -> int:
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        expired = list(
+            session.registrations.filter(
+                status=RegistrationStatus.OFFERED, offer_expires_at__lte=now
             )
-            for registration in expired:
-                registration.status = RegistrationStatus.OFFER_EXPIRED
-                registration.save(update_fields=["status"])
-                _notify(registration, "offer_expired")
-            lapsed += len(expired)
-            _offer_free_places(session, now)
-    return lapsed
+        )
+        for registration in expired:
+            registration.status = RegistrationStatus.OFFER_EXPIRED
+            registration.save(update_fields=["status"])
+            _notify(registration, "offer_expired")
+        _offer_free_places(session, now)
+    return len(expired)
 
 
 def attendance_record(*, session: TrainingSession, present_ids: set[int]) -> int:
