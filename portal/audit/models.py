@@ -40,7 +40,7 @@ class AuditEvent(models.Model):
     correlation_id = models.CharField(_("correlatie-id"), max_length=64, blank=True, db_index=True)
     extra = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False, unique=True)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("auditgebeurtenis")

@@ -104,7 +104,8 @@ def record_event(
         correlation_id=ctx.correlation_id,
         extra=extra or {},
     )
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint is needed: the row lives or dies with it.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         event.prev_hash = last or GENESIS_HASH
