@@ -297,6 +297,10 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "accounts.User", "exclude_fields": ["password", "session_stamp", "last_login"]},
     "collaboration",
+    "training.LearnerProfile",
+    "training.Enrolment",
+    "training.Certificate",
+    "training.SessionRegistration",
 )
 AUDITLOG_CID_GETTER = "portal.audit.context.current_correlation_id"
 # The address comes from our trusted-proxy rule (portal.audit.context), not auditlog's middleware.
