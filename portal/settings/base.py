@@ -306,6 +306,11 @@ AUDITLOG_CID_GETTER = "portal.audit.context.current_correlation_id"
 # The address comes from our trusted-proxy rule (portal.audit.context), not auditlog's middleware.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# --- Retention (docs/privacy.md) ---------------------------------------------------------
+CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", default=5)
+AUDIT_RETENTION_YEARS = max(5, env.int("AUDIT_RETENTION_YEARS", default=5))
+CONSULT_RETENTION_YEARS = env.int("CONSULT_RETENTION_YEARS", default=2)
+
 # --- Logging: never case content; the request path and status only. ----------------------
 LOGGING = {
     "version": 1,

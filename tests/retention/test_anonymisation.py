@@ -1,0 +1,146 @@
+"""Closed cases past retention are anonymised; a dry run changes nothing; history forgets too."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.db import models
+from django.utils import timezone
+
+from collaboration import models as collab
+from collaboration.services.retention import (
+    KEPT_FIELDS,
+    REDACTED,
+    SCRUBBED_FIELDS,
+    anonymise_due_cases,
+)
+
+SECRET_NAME = "Fictief Kind Janssens"
+
+
+def _closed_case(make_user, reference: str, closed_years_ago: float):
+    director = make_user()
+    organisation = collab.Organisation.objects.create(
+        name=f"Org {reference}", kind="caw", sector="welfare", region="oost-vlaanderen"
+    )
+    case = collab.Case.objects.create(
+        reference=reference,
+        region="oost-vlaanderen",
+        case_director=director,
+        closing_summary="Het gezin vond zijn weg.",
+        contact_card="CAW voor budget",
+    )
+    collab.FamilyMember.objects.create(
+        case=case, name=SECRET_NAME, birth_year=2012, family_role="child"
+    )
+    entry = collab.TimelineEntry.objects.create(
+        case=case,
+        kind="note",
+        occurred_on=dt.date(2020, 1, 2),
+        title="Gesprek",
+        body=f"{SECRET_NAME} vertelde over thuis.",
+        author=director,
+        author_organisation=organisation,
+    )
+    collab.Case.objects.filter(pk=case.pk).update(
+        closed_at=timezone.now() - dt.timedelta(days=round(365.25 * closed_years_ago)),
+        phase="closed",
+    )
+    return case, entry
+
+
+@pytest.mark.django_db
+def test_dry_run_changes_nothing_and_apply_scrubs_everything(make_user) -> None:
+    old, entry = _closed_case(make_user, "VH-OVL-2019-0001", 6)
+    recent, _ = _closed_case(make_user, "VH-OVL-2023-0001", 3)
+    call_command("anonymise_closed_cases", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert collab.FamilyMember.objects.filter(name=SECRET_NAME).count() == 2
+
+    report = anonymise_due_cases(dry_run=False)
+    assert report.cases == ["VH-OVL-2019-0001"]
+    assert collab.FamilyMember.objects.get(case=old).name == REDACTED
+    entry.refresh_from_db()
+    assert SECRET_NAME not in entry.body and entry.title == REDACTED
+    old.refresh_from_db()
+    assert old.closing_summary == REDACTED and old.reference == "VH-OVL-2019-0001"
+    assert collab.FamilyMember.objects.get(case=recent).name == SECRET_NAME
+    # The change history no longer carries the old name.
+    for log in LogEntry.objects.all():
+        if log.object_pk in {str(old.pk), str(entry.pk)} or log.object_repr == REDACTED:
+            assert SECRET_NAME not in str(log.changes) + log.object_repr
+    assert SECRET_NAME in "".join(
+        str(log.changes) for log in LogEntry.objects.all()
+    )  # the recent case's
+    assert anonymise_due_cases(dry_run=False).cases == []
+
+
+@pytest.mark.django_db
+def test_no_trace_of_the_name_remains_for_the_old_case(make_user) -> None:
+    old, _ = _closed_case(make_user, "VH-OVL-2018-0002", 7)
+    anonymise_due_cases(dry_run=False)
+    member_type = collab.FamilyMember
+    member = member_type.objects.get(case=old)
+    logs = LogEntry.objects.get_for_object(member)
+    assert logs.exists()
+    assert all(SECRET_NAME not in str(log.changes) for log in logs)
+
+
+def test_every_text_field_is_scrubbed_or_kept_with_a_reason() -> None:
+    scrubbed = {
+        f"{model.__name__}.{name}"
+        for model, (_, names) in SCRUBBED_FIELDS.items()
+        for name in names
+    }
+    missing = []
+    for model in [
+        m for m in collab.__dict__.values() if isinstance(m, type) and issubclass(m, models.Model)
+    ]:
+        if model._meta.abstract or model._meta.app_label != "collaboration":
+            continue
+        for model_field in model._meta.get_fields():
+            if (
+                not isinstance(model_field, (models.CharField, models.TextField))
+                or model_field.choices
+            ):
+                continue
+            key = f"{model.__name__}.{model_field.name}"
+            if (
+                key not in scrubbed
+                and key not in KEPT_FIELDS
+                and f"{model.__name__}.*" not in KEPT_FIELDS
+            ):
+                missing.append(key)
+    assert missing == [], (
+        f"decide for these fields whether retention scrubs or keeps them: {missing}"
+    )
+
+
+@pytest.mark.django_db
+def test_finished_consult_questions_are_scrubbed_after_their_period() -> None:
+    old = collab.ConsultRequest.objects.create(
+        name="Fictieve Huisarts",
+        organisation="Praktijk Test",
+        email="arts@test.example",
+        region="oost-vlaanderen",
+        question="Hoe spreek ik dit aan?",
+        status="closed",
+    )
+    new = collab.ConsultRequest.objects.create(
+        name="Andere Arts",
+        organisation="Praktijk Twee",
+        email="twee@test.example",
+        region="oost-vlaanderen",
+        question="Nog een vraag?",
+        status="closed",
+    )
+    collab.ConsultRequest.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=3 * 366)
+    )
+    anonymise_due_cases(dry_run=False)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.name == REDACTED and old.question == REDACTED and old.email.startswith("[")
+    assert new.question == "Nog een vraag?"
