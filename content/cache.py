@@ -93,6 +93,7 @@ class AnonymousPageCacheMiddleware:
             response = HttpResponse(content)
             for name, value in headers:
                 response.headers[name] = value
+            response.headers["Content-Length"] = str(len(content))
             response.headers[HEADER] = "hit"
             return response
         response = self.get_response(request)
