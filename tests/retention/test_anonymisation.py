@@ -144,3 +144,36 @@ def test_finished_consult_questions_are_scrubbed_after_their_period() -> None:
     new.refresh_from_db()
     assert old.name == REDACTED and old.question == REDACTED and old.email.startswith("[")
     assert new.question == "Nog een vraag?"
+
+
+@pytest.mark.django_db
+def test_subject_access_export_writes_json_and_pdf_and_is_audited(make_user, tmp_path) -> None:
+    import json
+
+    from portal.audit.events import AuditAction
+    from portal.audit.models import AuditEvent
+
+    case, _entry = _closed_case(make_user, "VH-OVL-2024-0003", 1)
+    member = collab.FamilyMember.objects.get(case=case)
+    officer = make_user(email="privacy@test.example")
+    call_command(
+        "subject_access_export",
+        "--case",
+        case.reference,
+        "--member",
+        str(member.pk),
+        "--requested-by",
+        officer.email,
+        "--purpose",
+        "verzoek 2026-17",
+        "--out",
+        str(tmp_path),
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    data = json.loads((tmp_path / f"inzage-{case.reference}-{member.pk}.json").read_text())
+    assert data["person"]["name"] == SECRET_NAME
+    assert any(SECRET_NAME in entry["body"] for entry in data["timeline"])
+    assert (tmp_path / f"inzage-{case.reference}-{member.pk}.pdf").read_bytes().startswith(b"%PDF")
+    event = AuditEvent.objects.get(action=AuditAction.EXPORTED, actor=officer)
+    assert event.case_reference == case.reference and event.purpose == "verzoek 2026-17"
+    assert SECRET_NAME not in str(event.extra)
