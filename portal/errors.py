@@ -22,6 +22,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _render("errors/404.html", 404, request)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _render("errors/400.html", 400, request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid token (expired page, or another site): say so in Dutch."""
+    return _render("errors/csrf.html", 403, request)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may lie in it. The template needs none.
     return _render("errors/500.html", 500)

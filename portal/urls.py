@@ -24,6 +24,7 @@ urlpatterns = [
     path("account/", include((two_factor_urlpatterns, "two_factor"))),
     path("account/", include("portal.accounts.urls")),
     path("samenwerking/", include("collaboration.urls")),
+    path("samenwerking/overleg/", include("collaboration.live_notes.urls")),
     path("audit/", include("portal.audit.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
@@ -44,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("content.urls_localised")), prefix_default_language=False
 )
 
+handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.permission_denied"
 handler404 = "portal.errors.page_not_found"
 handler500 = "portal.errors.server_error"

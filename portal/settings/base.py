@@ -203,6 +203,7 @@ SESSION_IDLE_TIMEOUT_UNVERIFIED = timedelta(
 )
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # --- Lockout (django-axes) ---------------------------------------------------------------

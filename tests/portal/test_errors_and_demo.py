@@ -98,3 +98,12 @@ def test_demo_people_can_sign_in_with_password_and_their_code() -> None:
 def test_demo_otp_does_not_exist_without_debug() -> None:
     with pytest.raises(CommandError, match="Unknown command"):
         call_command("demo_otp", "coordinator@veilighuis.example")
+
+
+@pytest.mark.django_db
+def test_a_form_without_csrf_token_is_refused_in_dutch(make_user) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user())
+    response = client.post("/account/overal-afmelden/")
+    assert response.status_code == 403
+    assert "Het formulier is verlopen" in response.content.decode()
