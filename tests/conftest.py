@@ -124,3 +124,11 @@ def assert_no_axe_violations(page: Any) -> None:
     )
     violations = results.response["violations"]
     assert violations == [], results.generate_report()
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Run browser tests last. Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session (the ``browser`` fixture is session-scoped), and every
+    async test after it would fail with "Runner.run() cannot be called from a running event
+    loop"."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
