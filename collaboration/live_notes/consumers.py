@@ -217,20 +217,20 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
 
     async def notes_update(self, event: dict[str, Any]) -> None:
         if event.get("sender") != self.channel_name:
-            await self.send(bytes_data=event["message"])
+            await self._safe_send(event["message"])
 
     async def notes_awareness(self, event: dict[str, Any]) -> None:
         if event.get("exclude_sender") and event.get("sender") == self.channel_name:
             return
-        await self.send(bytes_data=event["message"])
+        await self._safe_send(event["message"])
 
     async def notes_presence(self, event: dict[str, Any]) -> None:
-        await self.send(bytes_data=event["message"])
+        await self._safe_send(event["message"])
 
     async def notes_read_only(self, event: dict[str, Any]) -> None:
         """The meeting was finalised: stop accepting edits on this connection."""
         self.can_edit = False
-        await self.send(bytes_data=protocol.permission_message(can_edit=False))
+        await self._safe_send(protocol.permission_message(can_edit=False))
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -253,9 +253,10 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
         )
 
     async def _safe_send(self, data: bytes) -> None:
+        """Send a relayed message; the socket may have closed before its disconnect arrives."""
         try:
             await self.send(bytes_data=data)
-        except Exception:
+        except RuntimeError:
             logger.debug("Live-notes socket already closed")
 
     async def _db(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -274,3 +274,20 @@ async def test_compaction_preserves_the_document(world) -> None:
     # Metadata of every update stays in the log.
     total = await sync_to_async(NoteUpdate.objects.filter(meeting=world.meeting).count)()
     assert total == len("Netwerkoverleg: ") + 1 + 1
+
+
+async def test_finalising_turns_open_editors_read_only(world) -> None:
+    from collaboration.live_notes.finalise import meeting_finalise
+
+    ria = await joined(world, world.director)
+    await ria.type("Slot.")
+    await ria.pump()
+    await sync_to_async(meeting_finalise)(
+        actor=world.director, meeting_id=world.meeting.pk, actions=[]
+    )
+    assert await ria.until(lambda: ria.can_edit is False)
+    await ria.type(" Te laat.")
+    await ria.pump()
+    await ria.close()
+    stored = await sync_to_async(document.stored_update)(world.meeting.pk)
+    assert document.plain_text(stored) == "Slot."

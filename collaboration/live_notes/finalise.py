@@ -1,0 +1,178 @@
+"""Finalising a meeting: the notes become immutable, hashed minutes (HTML and PDF), the agreed
+actions become plan-of-action actions (through ``collaboration.services.work.action_add``), and
+the minutes appear in the case timeline. Live clients turn read-only after commit."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from collaboration.access import NotFoundOrNotAllowed
+from collaboration.models import EntryKind, Meeting, MeetingStatus
+from collaboration.services.work import action_add, timeline_entry_add
+from portal.audit.events import AuditAction
+from portal.audit.writer import record_event
+
+from . import document
+from .models import AgendaItem, Attendance, Minutes
+from .selectors import meeting_access, meeting_group
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AgreedAction:
+    goal_id: int
+    description: str
+    organisation_id: int
+    responsible: Any | None
+    due_date: datetime.date | None
+
+
+def _pdf(*, title: str, lines: list[str]) -> bytes:
+    """A plain, reproducible PDF of the minutes (reportlab's invariant mode: no random id)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, invariant=1, lang="nl-BE")
+    styles = getSampleStyleSheet()
+    story: list[Any] = [Paragraph(escape(title), styles["Title"]), Spacer(1, 12)]
+    for line in lines:
+        story.append(Paragraph(escape(line) or "&nbsp;", styles["BodyText"]))
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]) -> Minutes:
+    """Only the case director (or a coordinator) finalises; all or nothing."""
+    access = meeting_access(user=actor, meeting_id=meeting_id, purpose="finalise")
+    if not access.can_direct:
+        raise NotFoundOrNotAllowed
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting_id)
+        if meeting.status == MeetingStatus.FINALISED:
+            raise ValidationError(_("Dit overleg is al afgerond."))
+        state = document.stored_update(meeting.pk)
+        finalised_at = timezone.now()
+        agenda = list(AgendaItem.objects.filter(meeting=meeting))
+        attendance = list(
+            Attendance.objects.filter(meeting=meeting).select_related(
+                "user", "organisation", "family_member"
+            )
+        )
+        created = [
+            action_add(
+                actor=actor,
+                case=meeting.case,
+                goal_id=item.goal_id,
+                description=item.description,
+                organisation_id=item.organisation_id,
+                responsible=item.responsible,
+                due_date=item.due_date,
+            )
+            for item in actions
+        ]
+        html = render_to_string(
+            "live_notes/minutes_document.html",
+            {
+                "meeting": meeting,
+                "case": meeting.case,
+                "agenda": agenda,
+                "attendance": attendance,
+                "notes": document.to_html(state),
+                "actions": created,
+                "finalised_at": finalised_at,
+                "finalised_by": actor,
+            },
+        )
+        title = _("Verslag %(kind)s %(date)s, dossier %(reference)s") % {
+            "kind": meeting.get_kind_display().lower(),
+            "date": timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y"),
+            "reference": meeting.case.reference,
+        }
+        lines = [
+            _("Plaats: %s") % meeting.place,
+            *[
+                f"{a.user.full_name if a.user else a.family_member.get_family_role_display()}: "
+                f"{a.get_status_display()}"
+                for a in attendance
+            ],
+            "",
+            *document.plain_text(state).splitlines(),
+            "",
+            *[
+                _("Actie: %(what)s (%(org)s, tegen %(due)s)")
+                % {
+                    "what": a.description,
+                    "org": a.organisation.name,
+                    "due": a.due_date.strftime("%d-%m-%Y") if a.due_date else "-",
+                }
+                for a in created
+            ],
+        ]
+        pdf = _pdf(title=title, lines=lines)
+        minutes = Minutes(
+            meeting=meeting,
+            html=html,
+            html_sha256=hashlib.sha256(html.encode()).hexdigest(),
+            pdf=pdf,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            state=state,
+            finalised_by=actor,
+            finalised_at=finalised_at,
+        )
+        minutes.save()
+        meeting.status = MeetingStatus.FINALISED
+        meeting.save(update_fields=["status"])
+        timeline_entry_add(
+            actor=actor,
+            case=meeting.case,
+            kind=EntryKind.NETWORK_MEETING,
+            occurred_on=timezone.localdate(meeting.starts_at),
+            title=_("Verslag: %s") % meeting.get_kind_display(),
+            body=_("Verslag afgerond; SHA-256 (PDF) %(sha)s. %(n)s afgesproken acties.")
+            % {"sha": minutes.pdf_sha256, "n": len(created)},
+        )
+        record_event(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            organisation=access.profile.label[:200],
+            role=str(access.basis),
+            object_type="meeting",
+            object_id=meeting.pk,
+            case_reference=meeting.case.reference,
+            extra={
+                "change": "meeting_finalised",
+                "pdf_sha256": minutes.pdf_sha256,
+                "html_sha256": minutes.html_sha256,
+                "actions": [a.pk for a in created],
+            },
+        )
+        transaction.on_commit(lambda: _make_clients_read_only(meeting.pk))
+    return minutes
+
+
+def _make_clients_read_only(meeting_id: int) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(meeting_group(meeting_id), {"type": "notes.read_only"})
+    except Exception:  # the server refuses edits anyway (the meeting row says finalised)
+        logger.exception("Could not tell live clients that meeting %s was finalised", meeting_id)

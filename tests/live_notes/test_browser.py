@@ -1,0 +1,127 @@
+"""Two people in two Chromium contexts write the same meeting notes through a live ASGI server
+(uvicorn in a thread, on the test database and channel layer): each sees the other's text within
+a second, both are shown as present, nothing is blocked by the CSP, and the page passes axe."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import assert_no_axe_violations
+
+from .world import build_world, session_cookie, signed_in_client
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    import uvicorn
+
+    from portal.asgi import application
+
+    port = _free_port()
+    config = uvicorn.Config(
+        application,
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        ws="websockets",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _open(browser, base_url: str, user, meeting_id: int, problems: list[str]):
+    context = browser.new_context(locale="nl-BE")
+    cookie = session_cookie(signed_in_client(user))
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+    page = context.new_page()
+
+    def on_console(msg) -> None:
+        if msg.location.get("url", "").endswith("/favicon.ico"):
+            return  # the site has no favicon; not this page's concern
+        if msg.type == "error" or "Content Security Policy" in msg.text:
+            problems.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(f"{base_url}/samenwerking/overleg/{meeting_id}/")
+    page.wait_for_selector(".ql-editor[contenteditable=true]", timeout=10_000)
+    return context, page
+
+
+def _editor_text(page) -> str:
+    return page.locator(".ql-editor").inner_text()
+
+
+def test_two_people_write_the_same_notes(browser, asgi_server: str) -> None:
+    world = build_world()
+    problems: list[str] = []
+    ctx_a, ria = _open(browser, asgi_server, world.director, world.meeting.pk, problems)
+    ctx_b, pieter = _open(browser, asgi_server, world.partner, world.meeting.pk, problems)
+    try:
+        # Both see both names, from the server's connections.
+        for page in (ria, pieter):
+            page.wait_for_function(
+                "() => document.querySelector('[data-presence]').textContent.includes('Pieter')"
+                " && document.querySelector('[data-presence]').textContent.includes('Ria')",
+                timeout=5_000,
+            )
+
+        ria.locator(".ql-editor").click()
+        ria.keyboard.type("Afspraak: CAW plant een huisbezoek.")
+        started = time.monotonic()
+        pieter.wait_for_function(
+            "() => document.querySelector('.ql-editor').innerText.includes('huisbezoek.')",
+            timeout=1_000,
+        )
+        seen_after = time.monotonic() - started
+
+        pieter.locator(".ql-editor").click()
+        pieter.keyboard.press("Control+End")
+        pieter.keyboard.press("Enter")
+        pieter.keyboard.type("School volgt op.")
+        ria.wait_for_function(
+            "() => document.querySelector('.ql-editor').innerText.includes('School volgt op.')",
+            timeout=1_000,
+        )
+        assert _editor_text(ria).strip() == _editor_text(pieter).strip()
+        assert seen_after < 1.0
+
+        # Keyboard: Tab leaves the editor (no trap).
+        pieter.locator(".ql-editor").focus()
+        pieter.keyboard.press("Tab")
+        assert pieter.evaluate("document.activeElement.classList.contains('ql-editor')") is False
+
+        assert_no_axe_violations(ria)
+        assert problems == [], problems
+    finally:
+        ctx_a.close()
+        ctx_b.close()
+
+    # Both left: the text is in the database for whoever comes next.
+    from collaboration.live_notes import document
+
+    text = document.plain_text(document.stored_update(world.meeting.pk))
+    assert "Afspraak: CAW plant een huisbezoek." in text and "School volgt op." in text
