@@ -39,7 +39,7 @@ class VideoBlock(blocks.StructBlock):
         help_text=_("Pad op deze site naar een .vtt-bestand met Nederlandse ondertitels."),
         validators=[_same_site_path],
     )
-    transcript = blocks.RichTextBlock(label=_("transcript"), features=["p", "bold", "italic", "ul"])
+    transcript = blocks.RichTextBlock(label=_("transcript"), features=["bold", "italic", "ul"])
 
     class Meta:
         icon = "media"
@@ -61,7 +61,7 @@ class VignetteBlock(blocks.StructBlock):
     """A fictional case vignette with questions to think about."""
 
     title = blocks.CharBlock(label=_("titel"))
-    situation = blocks.RichTextBlock(label=_("situatie"), features=["p", "bold", "italic", "ul"])
+    situation = blocks.RichTextBlock(label=_("situatie"), features=["bold", "italic", "ul"])
     questions = blocks.ListBlock(blocks.CharBlock(label=_("vraag")), label=_("vragen"), min_num=0)
 
     class Meta:
@@ -75,7 +75,7 @@ class ReflectionBlock(blocks.StructBlock):
 
     question = blocks.CharBlock(label=_("reflectievraag"))
     guidance = blocks.RichTextBlock(
-        label=_("denkrichting"), required=False, features=["p", "bold", "italic", "ul"]
+        label=_("denkrichting"), required=False, features=["bold", "italic", "ul"]
     )
 
     class Meta:
