@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from collaboration.demo import ensure_demo_organisations
+from collaboration.live_notes.demo import ensure_demo_live_notes
 from content.demo import ensure_home_page
 from content.demo_site import ensure_demo_site
 from content.training.demo import ensure_demo_training
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         ensure_demo_site()
         users = ensure_demo_people()
         ensure_demo_organisations(users)
+        ensure_demo_live_notes()
         ensure_demo_training()
         self.stdout.write(
             self.style.SUCCESS(
