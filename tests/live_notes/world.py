@@ -152,7 +152,7 @@ class YClient:
             self._outbox.append(event.update)
 
     async def connect(self) -> tuple[bool, Any]:
-        connected, code = await self.comm.connect()
+        connected, code = await self.comm.connect(timeout=10)
         if connected:
             state = self.doc.get_state()
             await self.comm.send_to(bytes_data=protocol.sync_message(protocol.SYNC_STEP1, state))
