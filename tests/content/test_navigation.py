@@ -34,6 +34,8 @@ def test_language_switch_and_english_pages(demo_site: HomePage, client: Client) 
     assert "What is intrafamilial violence?" in body
     assert '<html lang="en">' in body
     assert 'lang="nl-be" hreflang="nl-be">Nederlands<' in body
+    assert "Browse safely" in body  # the interface follows the language (content/locale/en)
+    assert "Veilig surfen" in dutch
 
 
 def test_sitemap_lists_pages_in_both_languages(demo_site: HomePage, client: Client) -> None:
