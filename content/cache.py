@@ -115,6 +115,8 @@ class AnonymousPageCacheMiddleware:
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
+            # A page that rendered a CSRF token belongs to one visitor, whatever it was marked.
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and "private" not in response.headers.get("Cache-Control", "")
             and "no-store" not in response.headers.get("Cache-Control", "")
             # The request did not pick up a session on the way (e.g. a sign-in in the view).

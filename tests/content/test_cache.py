@@ -91,3 +91,32 @@ def test_previews_are_never_cached(
     for _ in range(2):
         public = client.get("/partners/caw/")
         assert "Ontwerp dat niet uitlekt" not in public.content.decode()
+
+
+def test_a_page_with_a_csrf_token_is_never_stored(rf: Any) -> None:
+    """Even when marked cacheable: the token belongs to one visitor."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from content.cache import AnonymousPageCacheMiddleware, mark_cacheable
+
+    def view(request: Any) -> HttpResponse:
+        return mark_cacheable(request, HttpResponse(f"<form>{get_token(request)}</form>"))
+
+    middleware = AnonymousPageCacheMiddleware(view)
+    for _ in range(2):
+        response = middleware(rf.get("/formulier/"))
+        assert HEADER not in response.headers
+
+
+def test_a_marked_page_without_token_is_stored(rf: Any) -> None:
+    """The counterpart of the test above, so that it cannot pass for the wrong reason."""
+    from django.http import HttpResponse
+
+    from content.cache import AnonymousPageCacheMiddleware, mark_cacheable
+
+    middleware = AnonymousPageCacheMiddleware(
+        lambda request: mark_cacheable(request, HttpResponse("ok"))
+    )
+    assert middleware(rf.get("/gewoon/")).headers[HEADER] == "miss"
+    assert middleware(rf.get("/gewoon/")).headers[HEADER] == "hit"
