@@ -63,6 +63,7 @@ assets:
 # Every script under bench/ prints its figures; docs/performance.md collects them. PostgreSQL and
 # Redis are used when DATABASE_URL / REDIS_URL are set (the figures that matter need them).
 bench: install
+	cd bench/yws && npm ci --no-audit --no-fund --silent  # reference Yjs server for bench/live_notes.py
 	$(BIN)/python bench/run_all.py
 
 # Fault and load proofs (bench/proof/): a private PostgreSQL cluster and Redis server (free ports,

@@ -179,3 +179,17 @@ def test_only_the_director_finalises(world) -> None:
         reverse("live_notes:finalise", args=[world.meeting.pk])
     )
     assert response.status_code == 404
+
+
+def test_compaction_command_folds_long_logs(world) -> None:
+    from django.core.management import call_command
+
+    from collaboration.live_notes.models import NoteSnapshot
+
+    for word in ("een ", "twee ", "drie"):
+        _seed_notes(world, word)
+    before = document.plain_text(document.stored_update(world.meeting.pk))
+    call_command("compact_live_notes", "--min", "3")
+    assert not NoteUpdate.objects.filter(snapshot__isnull=True).exists()
+    assert NoteSnapshot.objects.filter(meeting=world.meeting).count() == 1
+    assert document.plain_text(document.stored_update(world.meeting.pk)) == before
