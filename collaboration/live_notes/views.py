@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 
 from collaboration.access import Basis, NotFoundOrNotAllowed
 from collaboration.forms import ActionForm
-from collaboration.models import CaseParticipant, Organisation
+from collaboration.models import CaseParticipant, FamilyMember, Organisation
 from collaboration.services.cases import current_plan
 from collaboration.views.base import ActorRule
 from collaboration.views.cases import _case_people as case_people
@@ -31,9 +31,9 @@ from portal.audit.events import AuditAction
 
 from . import document
 from .finalise import AgreedAction, meeting_finalise
-from .models import AgendaItem, Attendance, Minutes
+from .models import AgendaItem, Attendance, AttendanceStatus, Minutes
 from .selectors import MeetingAccess, has_acknowledged, meeting_access
-from .services import confidentiality_acknowledge
+from .services import confidentiality_acknowledge, meeting_prepare
 
 # How often a connected client asks the server for its full state again (y-websocket).
 RESYNC_MS = getattr(settings, "LIVE_NOTES_RESYNC_MS", 20_000)
@@ -244,3 +244,81 @@ class MinutesPdfView(View):
         )
         response["X-Content-SHA256"] = minutes.pdf_sha256
         return response
+
+
+class PrepareForm(forms.Form):
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        help_text=_("Eén agendapunt per regel."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+    )
+    started = forms.BooleanField(label=_("Het overleg is begonnen"), required=False)
+
+    def __init__(self, *args: Any, people: Any = (), family: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Niet ingevuld")), *AttendanceStatus.choices]
+        for person in people:
+            self.fields[f"person_{person.pk}"] = forms.ChoiceField(
+                label=person.full_name, choices=choices, required=False, widget=forms.RadioSelect
+            )
+        if family:
+            self.fields["family"] = forms.MultipleChoiceField(
+                label=_("Aanwezige gezinsleden"),
+                choices=[(m.pk, m.get_family_role_display()) for m in family],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+
+class PrepareView(View):
+    """Agenda, attendance and apologies, and the start of the meeting (case director)."""
+
+    actor_rule = ActorRule.CASE_DIRECT
+    template_name = "live_notes/prepare.html"
+
+    def _setup(self, request: HttpRequest, meeting_id: int, data: Any = None) -> tuple:
+        access = meeting_access(user=request.user, meeting_id=meeting_id, purpose="prepare")
+        if not access.can_direct or not access.can_edit:
+            raise NotFoundOrNotAllowed
+        people = case_people(access.case)
+        family = list(FamilyMember.objects.filter(case=access.case))
+        initial: dict[str, Any] = {
+            "agenda": "\n".join(
+                AgendaItem.objects.filter(meeting=access.meeting).values_list("title", flat=True)
+            ),
+            "started": access.meeting.status == "live",
+        }
+        for row in Attendance.objects.filter(meeting=access.meeting):
+            if row.user_id:
+                initial[f"person_{row.user_id}"] = row.status
+        initial["family"] = [
+            str(i)
+            for i in Attendance.objects.filter(
+                meeting=access.meeting, family_member__isnull=False
+            ).values_list("family_member_id", flat=True)
+        ]
+        form = PrepareForm(data, initial=initial, people=people, family=family)
+        return access, form, people
+
+    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        access, form, _people = self._setup(request, meeting_id)
+        return render(request, self.template_name, base_context(access) | {"form": form})
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        access, form, people = self._setup(request, meeting_id, request.POST)
+        if not form.is_valid():
+            context = base_context(access) | {"form": form}
+            return render(request, self.template_name, context, status=400)
+        data = form.cleaned_data
+        meeting_prepare(
+            actor=request.user,
+            meeting_id=meeting_id,
+            agenda=data["agenda"].splitlines(),
+            attendance={p.pk: data.get(f"person_{p.pk}") or "" for p in people},
+            family_present=[int(i) for i in data.get("family", [])],
+            started=data["started"],
+        )
+        messages.success(request, _("Het overleg is bijgewerkt."))
+        return HttpResponseRedirect(reverse("live_notes:meeting", args=[meeting_id]))

@@ -193,3 +193,40 @@ def test_compaction_command_folds_long_logs(world) -> None:
     assert not NoteUpdate.objects.filter(snapshot__isnull=True).exists()
     assert NoteSnapshot.objects.filter(meeting=world.meeting).count() == 1
     assert document.plain_text(document.stored_update(world.meeting.pk)) == before
+
+
+def test_director_prepares_agenda_attendance_and_starts_the_meeting(world) -> None:
+    from collaboration.live_notes.models import AgendaItem, Attendance
+    from collaboration.models import FamilyMember
+
+    child = FamilyMember.objects.create(
+        case=world.case, name="Fictief Kind", family_role="child", birth_year=2015
+    )
+    client = signed_in_client(world.director)
+    url = reverse("live_notes:prepare", args=[world.meeting.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "agenda": "Welkom\n\nAfspraken",
+            "started": "on",
+            f"person_{world.partner.pk}": "apologies",
+            f"person_{world.director.pk}": "present",
+            "family": [str(child.pk)],
+        },
+    )
+    assert response.status_code == 302
+    world.meeting.refresh_from_db()
+    assert world.meeting.status == MeetingStatus.LIVE
+    assert list(AgendaItem.objects.values_list("title", flat=True)) == ["Welkom", "Afspraken"]
+    rows = {
+        (a.user_id, a.family_member_id): (a.status, a.organisation_id)
+        for a in Attendance.objects.all()
+    }
+    assert rows[(world.partner.pk, None)] == ("apologies", world.partner_org.pk)
+    assert rows[(world.director.pk, None)][0] == "present"
+    assert rows[(None, child.pk)][0] == "present"
+    page = client.get(reverse("live_notes:meeting", args=[world.meeting.pk])).content.decode()
+    assert "Verontschuldigd" in page and "Afspraken" in page
+    # Partners may not prepare.
+    assert signed_in_client(world.partner).get(url).status_code == 404
