@@ -11,9 +11,10 @@ moving or deleting a page, or changing a snippet or site setting, bumps the gene
 (``content.signals``). Menus and footers appear on every page, so one change invalidates all.
 The generation and the entry are read in one ``get_many`` (one round trip to Redis).
 
-Wired in ``settings.MIDDLEWARE`` right after django-csp: the outer middleware (security
-headers, CSP, Permissions-Policy) still runs on cached responses, everything after it
-(sessions, auth, second factor, the view) is skipped on a hit.
+Wired in ``settings.MIDDLEWARE`` just before django-csp: the outer middleware (security headers,
+Permissions-Policy, frame options) still runs on cached responses; the CSP header is stored with
+the page (building it costs more than the rest of a hit); everything inner (sessions, auth,
+second factor, the view) is skipped on a hit.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ TIMEOUT_SECONDS = 10 * 60
 CACHEABLE_ATTRIBUTE = "_content_anonymous_cacheable"
 HEADER = "X-Page-Cache"
 _NEVER_PREFIXES = ("/account/", "/static/", "/media/", "/i18n/", "/documenten/", "/healthz")
-_STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Last-Modified")
+_STORED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Vary",
+    "Last-Modified",
+    # Computed once by django-csp (inner to this middleware) and kept with the page it protects.
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+)
 
 
 def mark_cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
