@@ -112,6 +112,10 @@ async def _measure(urls: list[str], writer_url: str, n: int, seconds: float, **a
     }
 
 
+def _consistent(r: dict) -> bool:
+    return r["deliveries"] + r["lost"] == (r["n"] - 1) * r["edits"]
+
+
 def _line(name: str, r: dict) -> str:
     return (
         f"{name:<28} N={r['n']:<4} edits={r['edits']:<4} deliveries={r['deliveries']:<6} "
@@ -163,10 +167,14 @@ def main() -> int:
 
         from tests.live_notes.world import build_world, session_cookie, signed_in_client
 
-        world = build_world(prefix="bench-")
         cookie = settings.SESSION_COOKIE_NAME
-        reader_cookie = f"{cookie}={session_cookie(signed_in_client(world.partner))}"
-        writer_cookie = f"{cookie}={session_cookie(signed_in_client(world.director))}"
+
+        def meeting_for(n: int) -> tuple[str, str, str]:
+            """A fresh fictional case and meeting per run, so every run starts from empty notes."""
+            world = build_world(prefix=f"b{n}-")
+            reader = f"{cookie}={session_cookie(signed_in_client(world.partner))}"
+            writer = f"{cookie}={session_cookie(signed_in_client(world.director))}"
+            return f"/ws/samenwerking/overleg/{world.meeting.pk}/notities", reader, writer
 
         ports = [_free_port(), _free_port()]
         for port in ports:
@@ -192,8 +200,6 @@ def main() -> int:
             )
         for port in ports:
             _wait_http(f"http://127.0.0.1:{port}/healthz")
-        path = f"/ws/samenwerking/overleg/{world.meeting.pk}/notities"
-        ours_urls = [f"ws://127.0.0.1:{port}{path}" for port in ports]
 
         ref_port = _free_port()
         reference = None
@@ -211,7 +217,10 @@ def main() -> int:
             f"one writer at {RATE} edits/s for {seconds:.0f} s, {SETTLE:.0f} s after the last join"
         )
         print("ours: 2 uvicorn processes, channels-redis, PostgreSQL (append + audit per edit)")
+        failed = False
         for n in sizes:
+            path, reader_cookie, writer_cookie = meeting_for(n)
+            ours_urls = [f"ws://127.0.0.1:{port}{path}" for port in ports]
             ours = asyncio.run(
                 _measure(
                     ours_urls,
@@ -222,12 +231,17 @@ def main() -> int:
                     writer_cookie=writer_cookie,
                 )
             )
-            print(_line("Veilig Huis live notes", ours))
+            print(_line("Veilig Huis live notes", ours), flush=True)
+            failed |= not _consistent(ours)
             if reference is not None:
                 room = f"ws://127.0.0.1:{ref_port}/bench-room-{n}"
                 ref = asyncio.run(_measure([room], room, n, seconds))
-                print(_line("@y/websocket-server 0.1.1", ref))
+                print(_line("@y/websocket-server 0.1.1", ref), flush=True)
+                failed |= not _consistent(ref)
                 print(f"{'':<28} p99 ratio ours/reference = {ours['p99'] / ref['p99']:.2f}")
+        if failed:
+            print("inconsistent counts: deliveries + lost != (N - 1) x edits")
+            return 1
     finally:
         for process in processes:
             process.terminate()

@@ -82,11 +82,11 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
         ):
             await self.close(code=CLOSE_NOT_ACKNOWLEDGED)
             return
-        self.access = access
         self.can_edit = access.can_edit
         self.group_name = access.group_name
         self.device = str(await database_sync_to_async(session.get)(DEVICE_ID_SESSION_KEY) or "")
         self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self.access = access
         self._writer = asyncio.create_task(self._write_loop())
         # Join the meeting group before reading the state: nothing committed after the read is
         # then missed, it arrives as a relay (duplicates are harmless in Yjs).
@@ -104,11 +104,14 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.access is not None:
-            self._queue.put_nowait(None)
-            try:
-                await asyncio.wait_for(self._writer, timeout=30)
-            except Exception:
-                logger.exception("Live-notes writer did not finish cleanly")
+            writer = getattr(self, "_writer", None)
+            if writer is not None:
+                # Let queued updates reach the database before the connection is forgotten.
+                self._queue.put_nowait(None)
+                try:
+                    await asyncio.wait_for(writer, timeout=30)
+                except Exception:
+                    logger.exception("Live-notes writer did not finish cleanly")
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
             if self._awareness:
                 await self._group_send(

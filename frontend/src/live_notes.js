@@ -86,13 +86,18 @@ function start (root) {
 
   let everConnected = false
   let synced = false
+  let everSynced = false
+  // Exposed for the browser tests (drop and restore the connection); not a public API.
+  root.liveNotesProvider = provider
 
   function setStatus (text) {
     if (statusEl.textContent !== text) statusEl.textContent = text
   }
 
   function applyPermission () {
-    quill.enable(mayEdit && synced)
+    // Once the saved notes have arrived, typing goes on while disconnected: Yjs keeps the
+    // edits and sends what the server lacks when the connection is back.
+    quill.enable(mayEdit && everSynced)
     readOnlyEl.hidden = mayEdit
   }
 
@@ -114,6 +119,7 @@ function start (root) {
   })
   provider.on('sync', (isSynced) => {
     synced = isSynced
+    everSynced = everSynced || isSynced
     applyPermission()
     if (isSynced) setStatus(t.connected)
   })
@@ -123,6 +129,7 @@ function start (root) {
       // Signed out, not verified, not (or no longer) a participant: do not retry.
       provider.disconnect()
       synced = false
+      mayEdit = false
       applyPermission()
       setStatus(code === 4412 ? t.acknowledge : t.ended)
     }

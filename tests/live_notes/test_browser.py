@@ -115,6 +115,23 @@ def test_two_people_write_the_same_notes(browser, asgi_server: str) -> None:
         assert pieter.evaluate("document.activeElement.classList.contains('ql-editor')") is False
 
         assert_no_axe_violations(ria)
+
+        # Ria drops off, keeps typing, and comes back: nothing she typed is lost.
+        provider = "document.querySelector('[data-live-notes]').liveNotesProvider"
+        ria.evaluate(f"{provider}.disconnect()")
+        ria.wait_for_function(
+            "() => document.querySelector('[data-status]').textContent.includes('verbroken')"
+        )
+        ria.locator(".ql-editor").click()
+        ria.keyboard.press("Control+End")
+        ria.keyboard.type(" Offline getypt.")
+        pieter.wait_for_timeout(500)
+        assert "Offline getypt." not in _editor_text(pieter)
+        ria.evaluate(f"{provider}.connect()")
+        pieter.wait_for_function(
+            "() => document.querySelector('.ql-editor').innerText.includes('Offline getypt.')",
+            timeout=5_000,
+        )
         assert problems == [], problems
     finally:
         ctx_a.close()
@@ -125,3 +142,4 @@ def test_two_people_write_the_same_notes(browser, asgi_server: str) -> None:
 
     text = document.plain_text(document.stored_update(world.meeting.pk))
     assert "Afspraak: CAW plant een huisbezoek." in text and "School volgt op." in text
+    assert "Offline getypt." in text
