@@ -33,6 +33,7 @@ def test_language_switch_and_english_pages(demo_site: HomePage, client: Client) 
     body = english.content.decode()
     assert "What is intrafamilial violence?" in body
     assert '<html lang="en">' in body
+    assert '<meta property="og:locale" content="en_GB">' in body
     assert 'lang="nl-be" hreflang="nl-be">Nederlands<' in body
     assert "Browse safely" in body  # the interface follows the language (content/locale/en)
     assert "Veilig surfen" in dutch
