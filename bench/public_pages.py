@@ -256,6 +256,7 @@ def main() -> None:
             static_paths[name] = f"/static/bench/{filename}"
 
         results: list[Result] = []
+        load_before = os.getloadavg()[0]
         with Server(env, log) as server:
             for name, path in PAGES.items():
                 body = server.get(path)
@@ -278,6 +279,10 @@ def main() -> None:
                     )
                 )
 
+    print(
+        f"\n1-minute load average before the measurements {load_before:.1f}, after "
+        f"{os.getloadavg()[0]:.1f}, on {os.cpu_count()} CPUs: other work on the machine shows in p99."
+    )
     print(
         f"\n{args.connections} connections, {args.seconds:.0f} s per measurement, "
         f"{args.workers} uvicorn workers, portal.settings.production (DEBUG off), {os.cpu_count()} CPUs\n"
