@@ -12,6 +12,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from .models import Certificate
@@ -22,6 +23,17 @@ TEXT = HexColor("#1b1b1f")
 
 def _hours(value: object) -> str:
     return formats.number_format(value, decimal_pos=1, use_l10n=True)
+
+
+def _centred(
+    pdf: canvas.Canvas, text: str, *, y: float, font: str, size: int, width: float
+) -> None:
+    """Centre a line, shrinking the font so that long names and titles stay on the page."""
+    room = width - 60 * mm
+    while size > 9 and stringWidth(text, font, size) > room:
+        size -= 1
+    pdf.setFont(font, size)
+    pdf.drawCentredString(width / 2, y, text)
 
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
@@ -45,12 +57,24 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     pdf.setFillColor(TEXT)
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(width / 2, height - 75 * mm, _("Hierbij verklaart Veilig Huis dat"))
-    pdf.setFont("Helvetica-Bold", 22)
-    pdf.drawCentredString(width / 2, height - 90 * mm, certificate.learner_name)
+    _centred(
+        pdf,
+        certificate.learner_name,
+        y=height - 90 * mm,
+        font="Helvetica-Bold",
+        size=22,
+        width=width,
+    )
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(width / 2, height - 105 * mm, _("met succes de vorming heeft gevolgd"))
-    pdf.setFont("Helvetica-Bold", 18)
-    pdf.drawCentredString(width / 2, height - 118 * mm, certificate.course_title)
+    _centred(
+        pdf,
+        certificate.course_title,
+        y=height - 118 * mm,
+        font="Helvetica-Bold",
+        size=18,
+        width=width,
+    )
 
     issued = timezone.localtime(certificate.issued_at)
     pdf.setFont("Helvetica", 12)

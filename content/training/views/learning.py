@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 
 from ..forms import LearnerProfileForm, QuizAttemptForm
 from ..models import CoursePage, LearnerProfile, LessonPage, QuizPage
-from ..selectors import attempt_for_learner, course_progress_for, dashboard_for
+from ..selectors import (
+    attempt_for_learner,
+    course_progress_for,
+    dashboard_for,
+    managed_organisations,
+)
 from ..services.learning import (
     TrainingError,
     enrolment_create,
@@ -156,7 +161,12 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @learner_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "training/dashboard.html", {"dashboard": dashboard_for(user=request.user)}
+        request,
+        "training/dashboard.html",
+        {
+            "dashboard": dashboard_for(user=request.user),
+            "manages_learners": bool(managed_organisations(request.user)),
+        },
     )
 
 

@@ -19,7 +19,12 @@ from portal.audit.writer import record_event
 from ..forms import AttendanceForm, SessionRegistrationForm
 from ..ical import session_ical
 from ..models import RegistrationStatus, TrainingSession
-from ..selectors import attendees_for_coordinator, session_detail, upcoming_sessions
+from ..selectors import (
+    attendees_for_coordinator,
+    is_training_coordinator,
+    session_detail,
+    upcoming_sessions,
+)
 from ..services.learning import TrainingError
 from ..services.sessions import (
     attendance_record,
@@ -75,9 +80,16 @@ def session_view(request: HttpRequest, session_id: int) -> HttpResponse:
                     {"session": session, "registration": registration},
                 )
         return render(
-            request, "training/session_detail.html", {"session": session, "form": form}, status=400
+            request,
+            "training/session_detail.html",
+            {"session": session, "form": form, "is_coordinator": is_training_coordinator(user)},
+            status=400,
         )
-    return render(request, "training/session_detail.html", {"session": session, "form": form})
+    return render(
+        request,
+        "training/session_detail.html",
+        {"session": session, "form": form, "is_coordinator": is_training_coordinator(user)},
+    )
 
 
 def session_ical_view(request: HttpRequest, session_id: int) -> HttpResponse:
