@@ -53,3 +53,43 @@ def notifications_mark_read(*, user: Any) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def actions_due_notify(*, days_ahead: int = 3) -> int:
+    """Tell responsible people about open actions due within ``days_ahead`` days (or overdue),
+    once per action; closed cases and inactive assignments are skipped. Returns the count."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from ..models import Action, ActionStatus, Phase
+
+    horizon = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    due = (
+        Action.objects.filter(
+            status=ActionStatus.OPEN,
+            due_date__lte=horizon,
+            responsible__isnull=False,
+            responsible__is_active=True,
+        )
+        .exclude(case__phase=Phase.CLOSED)
+        .select_related("case", "responsible")
+    )
+    sent = 0
+    with transaction.atomic():
+        for action in due:
+            link = f"{reverse('collaboration:case_detail', args=[action.case.reference])}#plan"
+            marker = f"{link}-actie-{action.pk}"
+            if Notification.objects.filter(
+                user=action.responsible, kind=Kind.ACTION_DUE, link=marker
+            ).exists():
+                continue
+            notify(
+                user=action.responsible,
+                kind=Kind.ACTION_DUE,
+                link=marker,
+                case_reference=action.case.reference,
+            )
+            sent += 1
+    return sent

@@ -163,3 +163,30 @@ def test_referral_form_error_summary_and_nothing_saved(world, verified_client) -
     assert response.status_code == 200
     assert "Er is een probleem" in body and "Vormen van geweld" in body
     assert Referral.objects.count() == before
+
+
+def test_due_actions_notified_once_without_content(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    from collaboration.models import Notification
+    from collaboration.services import work
+    from collaboration.services.notifications import actions_due_notify
+
+    goal = work.goal_add(actor=world.director, case=world.case, domain="housing", description="Dak")
+    for days, who in ((1, world.caw_partner), (30, world.police_partner)):
+        work.action_add(
+            actor=world.director,
+            case=world.case,
+            goal_id=goal.pk,
+            description="Geheime actie",
+            organisation_id=world.caw.pk if who == world.caw_partner else world.police.pk,
+            responsible=who,
+            due_date=timezone.localdate() + datetime.timedelta(days=days),
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions_due_notify() == 1
+        assert actions_due_notify() == 0  # once per action
+    assert Notification.objects.filter(kind="action_due", user=world.caw_partner).count() == 1
+    assert not Notification.objects.filter(kind="action_due", user=world.police_partner).exists()
+    assert len(mail.outbox) == 1 and "Geheime" not in mail.outbox[0].body
