@@ -182,7 +182,7 @@ class ParticipantForm(forms.Form):
     def __init__(self, *args: Any, memberships: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["membership"].choices = [
-            (f"{m.user_id}:{m.organisation_id}", f"{m.user.full_name} – {m.organisation.name}")  # noqa: RUF001
+            (f"{m.user_id}:{m.organisation_id}", f"{m.user.full_name} – {m.organisation.name}")
             for m in memberships
         ]
 

@@ -109,7 +109,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} ({self.organisation})"  # noqa: RUF001
+        return f"{self.user} – {self.get_role_display()} ({self.organisation})"
 
 
 class Invitation(models.Model):
