@@ -48,19 +48,22 @@ def highlight(text: str, query: str, length: int = SNIPPET_LENGTH) -> SafeString
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped
 
 
+def search_terms(query: str) -> list[str]:
+    """The words of a visitor's query, without punctuation or search-syntax characters."""
+    return re.findall(r"[\w-]+", query)[:20]
+
+
 def search_pages(
     request: HttpRequest, query: str, page_number: str | None, site_root: Page
 ) -> tuple[PaginatorPage, list[SearchHit]]:
     """One page of results; the queries are bounded by the page size, not by the content."""
     locale = Locale.get_active()
     root = site_root.get_translation_or_none(locale) or site_root
-    results = (
-        Page.objects.live()
-        .public()
-        .descendant_of(root, inclusive=True)
-        .filter(locale=locale)
-        .search(query)
-    )
+    pages = Page.objects.live().public().descendant_of(root, inclusive=True).filter(locale=locale)
+    # Only words reach the search backend: quotes and operators would be query syntax there
+    # (SQLite FTS5 answers a stray quote with an error, not with "no results").
+    words = " ".join(search_terms(query))
+    results = pages.search(words) if words else pages.none()
     paginator = Paginator(results, RESULTS_PER_PAGE)
     page_obj = paginator.get_page(page_number)
     ids = [page.pk for page in page_obj.object_list]
