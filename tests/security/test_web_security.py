@@ -33,8 +33,9 @@ def test_every_url_refuses_a_post_without_csrf_token(make_user, verified_client)
     for url in all_urls():
         for client in (anonymous, signed_in):
             response = client.post(url, {"x": "1"})
-            # 403 (CSRF), 404/405 (no such object or method) are refusals; a redirect to sign-in
-            # is a refusal too. A 2xx or another redirect would mean the POST was acted on.
+            # 403 (CSRF), 404/405 (no such object or method) are refusals, and so are a redirect
+            # to sign-in and the 301 that adds a missing slash. A 2xx, or a 302/303 elsewhere
+            # (the answer to a form that was acted on), would mean the POST got through.
             if response.status_code < 300 or (
                 response.status_code in (302, 303)
                 and "/account/" not in response.get("Location", "")
