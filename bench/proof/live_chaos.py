@@ -106,6 +106,8 @@ async def _scenario(stack: Stack, report: Report) -> None:
     counts = await asyncio.to_thread(world.stored_counts, meeting["id"])
     for client in clients:
         await client.stop()
+    await asyncio.sleep(2)
+    left_behind = (await asyncio.to_thread(world.stored_counts, meeting["id"]))["live_connections"]
 
     for line in events:
         report.figure(line)
@@ -126,6 +128,9 @@ async def _scenario(stack: Stack, report: Report) -> None:
             closes[reason] = closes.get(reason, 0) + 1
     report.figure(f"disconnects by reason: {closes}")
     report.figure(f"database: {counts}; stored text {len(stored)} chars")
+    # Not a check of this proof, but worth knowing: connections whose process died (SIGKILL)
+    # or whose consumer crashed with Redis never ran disconnect(), so their presence rows stay.
+    report.figure(f"presence rows left after every client closed: {left_behind}")
     if converged_at:
         report.figure(f"converged {converged_at - t_stop:.1f} s after typing stopped")
     found = TOKEN.findall(stored)

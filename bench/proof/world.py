@@ -203,3 +203,35 @@ def consult_page_path() -> str:
     if page is None:
         raise RuntimeError("the demo has no consult page")
     return page.get_url()
+
+
+def load_meetings(count: int) -> list[int]:
+    """``count`` open meetings of the demo's active case for the load proof: the demo meeting and
+    ``count - 1`` more like it (same case, invitees, acknowledgements; empty notes)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from collaboration.live_notes.models import Acknowledgement
+    from collaboration.models import Meeting
+
+    first = live_meeting()
+    meeting = Meeting.objects.get(pk=first["id"])
+    ids = [meeting.pk]
+    invitees = list(meeting.invitees.all())
+    for n in range(1, count):
+        extra = Meeting.objects.create(
+            case=meeting.case,
+            kind=meeting.kind,
+            starts_at=timezone.now() + datetime.timedelta(minutes=n),
+            place=f"Proefzaal {n} (fictief)",
+            created_by=meeting.created_by,
+        )
+        extra.invitees.set(invitees)
+        ids.append(extra.pk)
+    from portal.accounts.models import User
+
+    for user in User.objects.filter(email__in=first["editors"]):
+        for pk in ids:
+            Acknowledgement.objects.get_or_create(meeting_id=pk, user=user)
+    return ids
