@@ -475,6 +475,7 @@ def ensure_training_index(home: HomePage) -> TrainingIndexPage:
             TrainingIndexPage(
                 title="Vorming",
                 slug="vorming",
+                show_in_menus=True,
                 intro="<p>Deskundigheidsbevordering is een van de basisopdrachten van Veilig "
                 "Huis. Volg online cursussen in uw eigen tempo, schrijf u in voor een vorming en "
                 "ontvang een attest.</p>",

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import LessonStreamBlock, QuestionStreamBlock
+from ..nav import public_nav
 
 # Paths that ``content/training/urls.py`` serves under the index (/vorming/<slug>/): a course
 # with one of these slugs would be hidden by them.
@@ -61,6 +62,7 @@ class TrainingIndexPage(Page):
         from ..selectors import catalogue_for
 
         context = super().get_context(request, *args, **kwargs)
+        context.update(public_nav())
         context["courses"] = catalogue_for(index=self, user=request.user)
         return context
 
@@ -137,6 +139,7 @@ class CoursePage(Page):
         from ..selectors import course_progress_for
 
         context = super().get_context(request, *args, **kwargs)
+        context.update(public_nav())
         context["progress"] = course_progress_for(course=self, user=request.user)
         return context
 
@@ -173,6 +176,7 @@ class _CourseStepPage(Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
+        context.update(public_nav())
         context["progress"] = getattr(request, "training_progress", None)
         context["step"] = getattr(request, "training_step", None)
         context["course"] = context["progress"].course if context["progress"] else None

@@ -19,6 +19,7 @@ from portal.audit.writer import record_event
 from ..forms import AttendanceForm, SessionRegistrationForm
 from ..ical import session_ical
 from ..models import RegistrationStatus, TrainingSession
+from ..nav import public_nav
 from ..selectors import (
     attendees_for_coordinator,
     is_training_coordinator,
@@ -36,7 +37,11 @@ from ..services.sessions import (
 
 
 def session_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "training/session_list.html", {"sessions": list(upcoming_sessions())})
+    return render(
+        request,
+        "training/session_list.html",
+        {"sessions": list(upcoming_sessions()), **public_nav()},
+    )
 
 
 @never_cache
@@ -82,13 +87,23 @@ def session_view(request: HttpRequest, session_id: int) -> HttpResponse:
         return render(
             request,
             "training/session_detail.html",
-            {"session": session, "form": form, "is_coordinator": is_training_coordinator(user)},
+            {
+                "session": session,
+                "form": form,
+                "is_coordinator": is_training_coordinator(user),
+                **public_nav(),
+            },
             status=400,
         )
     return render(
         request,
         "training/session_detail.html",
-        {"session": session, "form": form, "is_coordinator": is_training_coordinator(user)},
+        {
+            "session": session,
+            "form": form,
+            "is_coordinator": is_training_coordinator(user),
+            **public_nav(),
+        },
     )
 
 
