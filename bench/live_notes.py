@@ -8,7 +8,8 @@ p99 and lost edits for each, and the p99 ratio.
 
 Only 127.0.0.1 is contacted. Needs DATABASE_URL (PostgreSQL) and REDIS_URL; creates and drops its
 own database ``<name>_bench_live``. Environment: LIVE_NOTES_BENCH_N (default "30,100"),
-LIVE_NOTES_BENCH_SECONDS (default 10). ``make bench`` runs it.
+LIVE_NOTES_BENCH_SECONDS (default 10), LIVE_NOTES_BENCH_LAYER ("default" or "pubsub").
+``make bench`` runs it.
 """
 
 from __future__ import annotations
@@ -139,9 +140,12 @@ def main() -> int:
     bench_db = f"{parts.path.lstrip('/') or 'vh'}_bench_live"
     bench_url = urllib.parse.urlunsplit(parts._replace(path=f"/{bench_db}"))
     admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    layer = os.environ.get("LIVE_NOTES_BENCH_LAYER", "default")
     env = dict(
         os.environ,
-        DJANGO_SETTINGS_MODULE="portal.settings.test",
+        DJANGO_SETTINGS_MODULE=(
+            "bench.live_notes_pubsub_settings" if layer == "pubsub" else "portal.settings.test"
+        ),
         DATABASE_URL=bench_url,
         CHANNEL_PREFIX="vhbench",
         CONN_MAX_AGE="60",
@@ -216,7 +220,10 @@ def main() -> int:
         print(
             f"one writer at {RATE} edits/s for {seconds:.0f} s, {SETTLE:.0f} s after the last join"
         )
-        print("ours: 2 uvicorn processes, channels-redis, PostgreSQL (append + audit per edit)")
+        print(
+            f"ours: 2 uvicorn processes, channels-redis ({layer} layer), PostgreSQL "
+            "(append + audit per edit)"
+        )
         failed = False
         for n in sizes:
             path, reader_cookie, writer_cookie = meeting_for(n)

@@ -37,7 +37,10 @@ class NotesReadOnly(Exception):
     """The meeting was finalised (or the case closed) after the connection opened."""
 
 
-def _audit_update(access: MeetingAccess, *, update_id: int, size: int, connection_id: str) -> None:
+def _audit_updates(
+    access: MeetingAccess, *, rows: Sequence[NoteUpdate], connection_id: str
+) -> None:
+    """One audit record for the updates committed together (one client's batch)."""
     record_event(
         action=AuditAction.LIVE_NOTES_UPDATED,
         actor=access.profile.user,
@@ -46,8 +49,12 @@ def _audit_update(access: MeetingAccess, *, update_id: int, size: int, connectio
         object_type="meeting",
         object_id=access.meeting.pk,
         case_reference=access.case.reference,
-        # sizes and ids only: never the content of the notes
-        extra={"update_id": update_id, "size": size, "connection": connection_id},
+        # ids and sizes only: never the content of the notes
+        extra={
+            "update_ids": [row.pk for row in rows],
+            "sizes": [row.size for row in rows],
+            "connection": connection_id,
+        },
     )
 
 
@@ -58,12 +65,14 @@ def notes_updates_append(
     connection_id: str,
     updates: Sequence[bytes],
 ) -> list[int]:
-    """Append ``updates`` (in order) to the log, each with its audit record, in one transaction.
+    """Append ``updates`` (in order) to the log with their audit record, in one transaction.
 
-    The meeting row is locked so finalising cannot slip between the check and the append.
-    Raises ``NotesReadOnly`` if the notes can no longer be edited.
+    A client's updates that queued up while its previous write was in flight arrive here
+    together and share one audit record that lists every update id (per-update records would
+    take the audit chain's lock once per keystroke). The meeting row is locked so finalising
+    cannot slip between the check and the append. Raises ``NotesReadOnly`` if the notes can no
+    longer be edited.
     """
-    ids: list[int] = []
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update(no_key=True)
@@ -74,8 +83,8 @@ def notes_updates_append(
         if meeting.status == MeetingStatus.FINALISED or meeting.case.is_closed:
             raise NotesReadOnly
         now = timezone.now()
-        for update in updates:
-            row = NoteUpdate.objects.create(
+        rows = NoteUpdate.objects.bulk_create(
+            NoteUpdate(
                 meeting_id=access.meeting.pk,
                 user=access.profile.user,
                 device=device[:100],
@@ -84,8 +93,10 @@ def notes_updates_append(
                 size=len(update),
                 data=update,
             )
-            _audit_update(access, update_id=row.pk, size=row.size, connection_id=connection_id)
-            ids.append(row.pk)
+            for update in updates
+        )
+        _audit_updates(access, rows=rows, connection_id=connection_id)
+    ids = [row.pk for row in rows]
     if any(i % COMPACT_EVERY == 0 for i in ids):
         transaction.on_commit(lambda: _enqueue_compaction(access.meeting.pk))
     return ids

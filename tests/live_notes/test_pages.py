@@ -230,3 +230,25 @@ def test_director_prepares_agenda_attendance_and_starts_the_meeting(world) -> No
     assert "Verontschuldigd" in page and "Afspraken" in page
     # Partners may not prepare.
     assert signed_in_client(world.partner).get(url).status_code == 404
+
+
+def test_updates_committed_together_share_one_audit_record(world) -> None:
+    from pycrdt import Doc, Text
+
+    from collaboration.live_notes.selectors import meeting_access
+    from collaboration.live_notes.services import notes_updates_append
+
+    doc = Doc()
+    text = doc.get(document.TEXT_NAME, type=Text)
+    updates = []
+    for char in "abc":
+        before = doc.get_state()
+        text += char
+        updates.append(doc.get_update(before))
+    access = meeting_access(user=world.director, meeting_id=world.meeting.pk)
+    ids = notes_updates_append(access=access, device="d", connection_id="c", updates=updates)
+    assert len(ids) == 3 and len(set(ids)) == 3
+    events = AuditEvent.objects.filter(action=AuditAction.LIVE_NOTES_UPDATED)
+    assert events.count() == 1
+    assert events.get().extra["update_ids"] == ids
+    assert document.plain_text(document.stored_update(world.meeting.pk)) == "abc"
