@@ -19,8 +19,26 @@ HOME_INTRO = (
 
 
 @transaction.atomic
+def ensure_wagtail_base() -> Locale:
+    """The default locale and the tree's root, which Wagtail's migrations create.
+
+    A database emptied without re-running migrations (a flush between transactional tests,
+    a restore of data only) lacks them; recreate them rather than fail on every page.
+    """
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return locale
+
+
 def ensure_home_page() -> HomePage:
     """Make a HomePage the root of the default site, replacing Wagtail's welcome page."""
+    ensure_wagtail_base()
     default_locale = Locale.get_default()
     home = HomePage.objects.filter(locale=default_locale).first() or HomePage.objects.first()
     if home is None:
