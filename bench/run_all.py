@@ -19,7 +19,9 @@ def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as handle:
-            names = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
+            names = [
+                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
+            ]
         if names:
             cpu = f"{names[0]} × {len(names)}"
     except OSError:
@@ -41,7 +43,12 @@ def main() -> int:
         print(f"== {script.name}", flush=True)
         started = time.monotonic()
         result = subprocess.run(  # noqa: S603
-            [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(), timeout=1200
+            [sys.executable, str(script)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+            timeout=1200,
         )
         elapsed = time.monotonic() - started
         output = (result.stdout + ("\n" + result.stderr if result.returncode else "")).strip()
