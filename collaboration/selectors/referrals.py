@@ -73,6 +73,12 @@ def consult_inbox(*, user: Any, status: str = "") -> list[ConsultRequest]:
     """Consult questions of the coordinator's regions; nothing for anyone else (404 in views)."""
     profile = actor_profile(user)
     if not profile.coordinator_regions:
+        audit_read(
+            action=AuditAction.CASE_LIST_VIEWED,
+            profile=profile,
+            allowed=False,
+            object_type="consult_inbox",
+        )
         raise NotFoundOrNotAllowed
     qs: QuerySet[ConsultRequest] = ConsultRequest.objects.filter(
         region__in=profile.coordinator_regions
@@ -86,7 +92,7 @@ def consult_inbox(*, user: Any, status: str = "") -> list[ConsultRequest]:
             profile=profile,
             allowed=True,
             object_type="consult_inbox",
-            extra={"listed": len(items)},
+            extra={"listed": len(items), "shown": [item.pk for item in items]},
         )
     return items
 
