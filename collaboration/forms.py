@@ -57,6 +57,9 @@ class CaseSearchForm(forms.Form):
     fase = forms.ChoiceField(
         label=_("Fase"), required=False, choices=[("", _("Alle fasen")), *Phase.choices]
     )
+    mijn = forms.BooleanField(
+        label=_("Alleen dossiers waarin ik zelf betrokken ben"), required=False
+    )
 
 
 class ReferralForm(forms.Form):

@@ -298,10 +298,12 @@ def case_search(
     user: Any,
     query: str = "",
     phase: str = "",
+    assigned_only: bool = False,
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    """Search over the visible cases only: by reference or by family member's name."""
+    """Search over the visible cases only: by reference or by family member's name; filter by
+    phase, and (for coordinators) to the cases they are assigned to themselves."""
     profile = actor_profile(user)
     with transaction.atomic():
         cases = visible_cases(profile).select_related("case_director")
@@ -313,6 +315,17 @@ def case_search(
             )
         if phase in Phase.values:
             cases = cases.filter(phase=phase)
+        if assigned_only:
+            cases = cases.filter(
+                Q(case_director=user)
+                | Q(
+                    Exists(
+                        CaseParticipant.objects.filter(
+                            case=OuterRef("pk"), user=user, is_active=True
+                        )
+                    )
+                )
+            )
         paginator = Paginator(cases.order_by("-opened_at", "-pk"), per_page)
         result = paginator.get_page(page)
         audit_read(
@@ -321,7 +334,12 @@ def case_search(
             allowed=True,
             object_type="case_list",
             # never the search text: it may be a family member's name
-            extra={"searched": bool(query), "phase": phase if phase in Phase.values else ""},
+            extra={
+                "searched": bool(query),
+                "phase": phase if phase in Phase.values else "",
+                "assigned_only": assigned_only,
+                "shown": [case.pk for case in result.object_list],
+            },
         )
     return result
 

@@ -71,14 +71,21 @@ class CaseListView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         form = CaseSearchForm(self.request.GET or None)
-        query, phase = "", ""
+        query, phase, assigned_only = "", "", False
         if form.is_valid():
             query, phase = form.cleaned_data["q"], form.cleaned_data["fase"]
+            assigned_only = form.cleaned_data["mijn"]
         try:
             page_number = max(1, int(self.request.GET.get("pagina", "1")))
         except ValueError:
             page_number = 1
-        page = case_search(user=self.request.user, query=query, phase=phase, page=page_number)
+        page = case_search(
+            user=self.request.user,
+            query=query,
+            phase=phase,
+            assigned_only=assigned_only,
+            page=page_number,
+        )
         params = self.request.GET.copy()
         params.pop("pagina", None)
         return {

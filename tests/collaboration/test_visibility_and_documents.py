@@ -174,3 +174,13 @@ def test_search_finds_only_visible_cases(world, verified_client) -> None:
         world.case.reference not in verified_client(world.outsider_member).get(url).content.decode()
     )
     assert world.case.reference not in verified_client(world.privacy).get(url).content.decode()
+
+
+def test_coordinator_can_filter_to_own_cases(world, verified_client) -> None:
+    client = verified_client(world.coordinator)
+    url = reverse("collaboration:case_list")
+    assert world.case.reference in client.get(url).content.decode()
+    assert world.case.reference not in client.get(url + "?mijn=on").content.decode()
+    director = verified_client(world.director)
+    assert world.case.reference in director.get(url + "?mijn=on&fase=exploration").content.decode()
+    assert world.case.reference not in director.get(url + "?fase=closed").content.decode()
