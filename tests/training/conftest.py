@@ -84,8 +84,19 @@ QUESTIONS = [
 
 @pytest.fixture
 def home(db: Any) -> Any:
+    """The site's home page. After another test's flush (transactional tests empty every table,
+    migration data included) the Wagtail locale and root page are made again first."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page
+
     from content.demo import ensure_home_page
 
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     return ensure_home_page()
 
 
