@@ -184,3 +184,11 @@ def test_coordinator_can_filter_to_own_cases(world, verified_client) -> None:
     director = verified_client(world.director)
     assert world.case.reference in director.get(url + "?mijn=on&fase=exploration").content.decode()
     assert world.case.reference not in director.get(url + "?fase=closed").content.decode()
+
+
+def test_documents_go_to_the_configured_private_root(world, settings, tmp_path) -> None:
+    settings.CASE_DOCUMENTS_ROOT = str(tmp_path / "elders")
+    document = work.document_upload(
+        actor=world.caw_partner, case=world.case, title="x", upload=_pdf()
+    )
+    assert document.file.path.startswith(str(tmp_path / "elders"))
