@@ -8,7 +8,8 @@ p99 and lost edits for each, and the p99 ratio.
 
 Only 127.0.0.1 is contacted. Needs DATABASE_URL (PostgreSQL) and REDIS_URL; creates and drops its
 own database ``<name>_bench_live``. Environment: LIVE_NOTES_BENCH_N (default "30,100"),
-LIVE_NOTES_BENCH_SECONDS (default 10), LIVE_NOTES_BENCH_LAYER ("default" or "pubsub").
+LIVE_NOTES_BENCH_SECONDS (default 10), LIVE_NOTES_BENCH_LAYER ("default" or "pubsub"),
+LIVE_NOTES_BENCH_SETTLE (seconds between the last join and the first edit, default 3).
 ``make bench`` runs it.
 """
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 RATE = 20  # edits per second
-SETTLE = 3.0  # seconds between the last join and the first edit
+SETTLE = float(os.environ.get("LIVE_NOTES_BENCH_SETTLE", "3"))  # last join -> first edit, s
 TOKEN = 7  # every edit appends "000123|"
 
 
