@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from wagtail.models import Locale, Page
 
 from content.demo_site import ensure_demo_site
 from content.models import EventPage, NewsPage, SiteContactSettings
@@ -39,7 +40,14 @@ PAGE_TYPES = [
 
 @pytest.fixture
 def site(live_server: Any) -> str:
-    """The demo site on a live server; quick exit goes to a neutral page on that same server."""
+    """The demo site on a live server; quick exit goes to a neutral page on that same server.
+
+    Transactional tests flush the tables, Wagtail's root page and default locale included (they
+    come from migrations), so they are put back first.
+    """
+    locale, _ = Locale.objects.get_or_create(language_code="nl-be")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     ensure_demo_site()
     settings = SiteContactSettings.objects.get()
     settings.quick_exit_url = f"{live_server.url}/robots.txt"
