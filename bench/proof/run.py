@@ -8,6 +8,9 @@ exits non-zero if any check fails.
     PROOF_ONLY=live_notes,load   run only these proofs
     PROOF_SKIP=double_submit     skip these proofs
     PROOF_KEEP=1                 keep the temp dir (server logs) for a look afterwards
+    PROOF_FANOUT_P99_MS=2000     the load proof's limit for the live-notes fan-out p99
+    PROOF_EDITS_PER_SECOND=1     edits per second in each of the load proof's 20 meetings
+    PROOF_HTTP_DASHBOARD=0       leave the dashboard out of the load proof's HTTP load
 """
 
 from __future__ import annotations
