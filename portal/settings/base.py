@@ -133,18 +133,29 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="vh"),
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": env.str("CHANNEL_PREFIX", default="vh"),
-                # The default of 100 drops messages silently under a busy meeting.
-                "capacity": 1500,
-                "expiry": 30,
-            },
+    # Redis Pub/Sub relays live-note updates with a far lower tail latency than the list-based
+    # layer (measured: p99 29 ms vs 227 ms at 30 clients, 0.45 s vs 1.45 s at 100; bench/live_notes.py).
+    # CHANNEL_LAYER=core selects the list-based layer, e.g. to compare.
+    if env.str("CHANNEL_LAYER", default="pubsub") == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [REDIS_URL],
+                    "prefix": env.str("CHANNEL_PREFIX", default="vh"),
+                    # The default of 100 drops messages silently under a busy meeting.
+                    "capacity": 1500,
+                    "expiry": 30,
+                },
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CHANNEL_PREFIX", default="vh")},
+            }
+        }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -153,6 +164,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Periodic work, enqueued by ``manage.py run_scheduler``: task path -> interval in seconds.
 PERIODIC_TASKS = {
     "portal.audit.tasks.verify_audit_chain": env.int("AUDIT_VERIFY_INTERVAL", default=3600),
+    "collaboration.tasks.notify_due_actions": env.int("DUE_ACTIONS_INTERVAL", default=86400),
+    "content.training.tasks.send_due_reminders": 3600,
+    "content.training.tasks.expire_offers": 600,
+    "content.training.tasks.purge_peer_support_registrations": 86400,
 }
 ADMINS = [("Veilig Huis beheer", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
@@ -272,7 +287,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Veilig Huis"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's public address: links in e-mails (invitations, notifications) are absolute.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=PORTAL_BASE_URL)
 # Dutch stemming on PostgreSQL; the configuration is ignored by the SQLite backend.
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "dutch"}

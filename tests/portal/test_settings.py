@@ -84,7 +84,7 @@ def test_production_cookies_and_hsts_are_strict() -> None:
     assert out[:6] == ["True", "True", "True", "Lax", "True", "False"]
     assert out[6] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert out[7] == "django.core.cache.backends.redis.RedisCache"
-    assert out[8] == "channels_redis.core.RedisChannelLayer"
+    assert out[8] == "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 
 @pytest.mark.django_db
@@ -127,7 +127,8 @@ def test_settings_come_from_the_environment_in_tests_too() -> None:
         assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     if os.environ.get("REDIS_URL"):
         assert (
-            settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+            settings.CHANNEL_LAYERS["default"]["BACKEND"]
+            == "channels_redis.pubsub.RedisPubSubChannelLayer"
         )
     else:
         assert (
