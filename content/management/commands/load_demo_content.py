@@ -18,7 +18,9 @@ from portal.accounts.demo import DEMO_PASSWORD, ensure_demo_people
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo content (pages, organisations, one person per role). Idempotent."
+    help = (
+        "Load the fictional demo content (pages, organisations, one person per role). Idempotent."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_home_page()
