@@ -181,6 +181,15 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
     # --- writer: append, commit, then relay -----------------------------------------------
 
     async def _write_loop(self) -> None:
+        """Run the writer; if it fails in any way, close the socket rather than keep accepting
+        edits that nobody stores (the client then reconnects and resends them)."""
+        try:
+            await self._write_batches()
+        except Exception:
+            logger.exception("Live-notes writer failed (meeting %s)", self.meeting_id)
+            await self.close(code=CLOSE_SERVER_ERROR)
+
+    async def _write_batches(self) -> None:
         stopping = False
         while not stopping:
             item = await self._queue.get()
@@ -212,9 +221,18 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 await self.close(code=CLOSE_SERVER_ERROR)
                 return
             relay = batch[0] if len(batch) == 1 else document.merge(batch)
-            await self._group_send(
-                "notes.update", protocol.sync_message(protocol.SYNC_UPDATE, relay)
-            )
+            try:
+                await self._group_send(
+                    "notes.update", protocol.sync_message(protocol.SYNC_UPDATE, relay)
+                )
+            except Exception:
+                # Stored, but not relayed, and this connection's group may be gone with the
+                # channel layer. A writer that died here silently lost every later keystroke
+                # (found by make proof); closing makes the client reconnect and every side
+                # resynchronise from the database.
+                logger.exception("Relaying live-notes updates failed (meeting %s)", self.meeting_id)
+                await self.close(code=CLOSE_SERVER_ERROR)
+                return
 
     # --- from the group ------------------------------------------------------------------
 
