@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.security.once import OneTimeTokenField
+
 from .models import (
     CLOSURE_CRITERIA,
     ActionStatus,
@@ -63,6 +65,7 @@ class CaseSearchForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
+    once = OneTimeTokenField()
     organisation = forms.ModelChoiceField(
         label=_("Aanmeldende dienst"), queryset=Organisation.objects.none(), empty_label=None
     )

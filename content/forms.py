@@ -15,6 +15,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import Region
+from portal.security.once import OneTimeTokenField, new_token
 
 FORM_TOKEN_SALT = "content.consult.form-shown"  # noqa: S105 - a signing salt, not a secret
 MIN_SECONDS_TO_FILL = 3
@@ -65,6 +66,8 @@ class ConsultRequestForm(forms.Form):
     # wrapper (see the template); bots fill every field.
     website = forms.CharField(label=_("Laat dit veld leeg"), required=False)
     shown_at = forms.CharField(widget=forms.HiddenInput)
+    # One submission per rendered form (portal.security.once): a double click sends one question.
+    once = OneTimeTokenField()
 
     honeypot_field = "website"
 
@@ -73,6 +76,7 @@ class ConsultRequestForm(forms.Form):
         self.now = now if now is not None else time.time()
         if not self.is_bound:
             self.initial["shown_at"] = form_token(self.now)
+            self.initial["once"] = new_token()
 
     def visible_fields(self) -> list[forms.BoundField]:
         return [field for field in super().visible_fields() if field.name != self.honeypot_field]

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
+from portal.security.once import PENDING, claim, new_token, release, remember
+
 from ..access import NotFoundOrNotAllowed, actor_profile
 from ..forms import (
     ConsultAnswerForm,
@@ -117,10 +119,24 @@ class ReferralCreateView(ServiceFormView):
             ).order_by("name"),
         }
 
+    def get_initial(self) -> dict[str, Any]:
+        return {**super().get_initial(), "once": new_token()}
+
     def perform(self, form: forms.Form) -> str:
-        data = form.cleaned_data
-        referral = referral_submit(actor=self.request.user, consult=self.consult, **data)
-        return reverse("collaboration:referral_detail", args=[referral.pk])
+        data = dict(form.cleaned_data)
+        token = data.pop("once")
+        scope = f"referral:{self.request.user.pk}"
+        previous = claim(scope, token)
+        if previous is not None:  # sent twice: answer as the first time, create nothing
+            return previous if previous != PENDING else reverse("collaboration:referral_list")
+        try:
+            referral = referral_submit(actor=self.request.user, consult=self.consult, **data)
+        except Exception:
+            release(scope, token)
+            raise
+        url = reverse("collaboration:referral_detail", args=[referral.pk])
+        remember(scope, token, url)
+        return url
 
 
 class ReferralDetailView(TemplateView):

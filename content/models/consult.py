@@ -19,6 +19,7 @@ from wagtail.admin.panels import FieldPanel
 from collaboration.services.consults import consult_request_submit
 from content.forms import ConsultRequestForm
 from portal.security.client_address import client_address
+from portal.security.once import claim, release
 
 from .pages import BasePage
 
@@ -73,6 +74,9 @@ class ConsultPage(BasePage):
                             "opnieuw of mail ons rechtstreeks."
                         ),
                     )
+                elif claim("consult", form.cleaned_data["once"]) is not None:
+                    # The same form sent again (double click, resend): no second question.
+                    return HttpResponseRedirect(f"{self.get_url(request)}?{SENT_PARAMETER}=1")
                 else:
                     data = form.cleaned_data
                     try:
@@ -85,6 +89,7 @@ class ConsultPage(BasePage):
                             question=data["question"],
                         )
                     except ValidationError as error:
+                        release("consult", form.cleaned_data["once"])
                         for field, messages in error.message_dict.items():
                             form.add_error(field if field in form.fields else None, messages)
                     else:

@@ -22,6 +22,7 @@ from collaboration.models import (
     Role,
 )
 from portal.accounts.models import User
+from portal.security.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +136,7 @@ def test_consult_inbox_answer_close_and_convert(world, verified_client) -> None:
     response = client.post(
         reverse("collaboration:consult_convert", args=[consult.pk]),
         {
+            "once": new_token(),
             "organisation": world.vh.pk,
             "family_composition": "Moeder en twee kinderen",
             "violence_forms": ["partner"],

@@ -14,6 +14,7 @@ from collaboration.models import ConsultRequest
 from content.forms import form_token
 from content.models import ConsultPage, HomePage
 from content.models.consult import RATE_LIMIT_SUBMISSIONS
+from portal.security.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def _data(**overrides: Any) -> dict[str, str]:
         "question": QUESTION,
         "website": "",
         "shown_at": form_token(time.time() - 30),
+        "once": new_token(),
     }
     data.update(overrides)
     return data
