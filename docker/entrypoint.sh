@@ -21,6 +21,7 @@ case "${1:-web}" in
       --no-server-header
     ;;
   worker)
+    "$PYTHON" manage.py requeue_orphaned_tasks --older-than "${ORPHAN_AFTER_SECONDS:-0}"
     exec "$PYTHON" manage.py db_worker
     ;;
   scheduler)
