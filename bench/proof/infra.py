@@ -269,6 +269,16 @@ class Stack:
 
     def start_worker(self, name: str = "worker") -> subprocess.Popen:
         log = open(self.workdir.path / f"{name}.log", "ab")  # noqa: SIM115
+        # As docker/entrypoint.sh does: first put back what a killed worker left RUNNING.
+        subprocess.run(  # noqa: S603
+            [PYTHON, "manage.py", "requeue_orphaned_tasks"],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=120,
+        )
         process = subprocess.Popen(  # noqa: S603
             [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
             cwd=ROOT,
