@@ -182,6 +182,7 @@ def _consult_form(client: Client, path: str) -> dict[str, str]:
     return {
         "csrfmiddlewaretoken": hidden_value(page.body, "csrfmiddlewaretoken"),
         "shown_at": hidden_value(page.body, "shown_at"),
+        "once": hidden_value(page.body, "once"),
     }
 
 
@@ -249,6 +250,7 @@ def double_submit(stack: Stack) -> Report:
         organisation = re.search(r'<option value="(\d+)"', page.body)
         data = [
             ("csrfmiddlewaretoken", hidden_value(page.body, "csrfmiddlewaretoken")),
+            ("once", hidden_value(page.body, "once")),
             ("organisation", organisation.group(1) if organisation else ""),
             ("family_composition", f"moeder, twee kinderen (fictief, {marker})"),
             (
