@@ -30,12 +30,26 @@ def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     if filters.get("outcome"):
         events = events.filter(outcome=filters["outcome"])
     tz = timezone.get_current_timezone()
+    # A period becomes an id range (ids and times share one order: the writer stamps the time
+    # under the chain lock), so every filter pages along the primary key, newest first.
     if filters.get("date_from"):
         start = dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz)
-        events = events.filter(occurred_at__gte=start)
+        first_id = (
+            AuditEvent.objects.filter(occurred_at__gte=start)
+            .order_by("occurred_at", "id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        events = events.filter(id__gte=first_id) if first_id is not None else events.none()
     if filters.get("date_to"):
         end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        events = events.filter(occurred_at__lt=end)
+        last_id = (
+            AuditEvent.objects.filter(occurred_at__lt=end)
+            .order_by("-occurred_at", "-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        events = events.filter(id__lte=last_id) if last_id is not None else events.none()
     return events
 
 

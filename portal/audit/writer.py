@@ -84,7 +84,6 @@ def record_event(
     ctx = current_context()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
-        occurred_at=timezone.now(),
         action=int(action),
         outcome=str(outcome),
         actor=actor if is_user else None,
@@ -107,6 +106,9 @@ def record_event(
     # Inside the caller's transaction no savepoint is needed: the row lives or dies with it.
     with transaction.atomic(savepoint=False):
         _lock_chain()
+        # Stamped under the chain lock, so time order and id order are the same order
+        # (the viewer turns a period into an id range on that basis).
+        event.occurred_at = timezone.now()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         event.prev_hash = last or GENESIS_HASH
         event.hash = compute_hash(event, event.prev_hash)

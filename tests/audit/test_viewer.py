@@ -108,3 +108,30 @@ def test_bad_filter_input_gets_a_dutch_message_not_an_error(
     )
     assert response.status_code == 200
     assert "De einddatum ligt vóór de begindatum." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_period_filter_is_exact_at_day_boundaries(privacy_officer, verified_client, make_user) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    reader = make_user()
+    tz = timezone.get_current_timezone()
+    moments = {
+        "VH-A": dt.datetime(2026, 3, 31, 23, 59, 59, tzinfo=tz),
+        "VH-B": dt.datetime(2026, 4, 1, 0, 0, 0, tzinfo=tz),
+        "VH-C": dt.datetime(2026, 4, 30, 23, 59, 59, tzinfo=tz),
+        "VH-D": dt.datetime(2026, 5, 1, 0, 0, 0, tzinfo=tz),
+    }
+    from unittest import mock
+
+    for reference, moment in moments.items():
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            record_event(action=AuditAction.CASE_VIEWED, actor=reader, case_reference=reference)
+    client = verified_client(privacy_officer)
+    response = client.get("/audit/", {"date_from": "2026-04-01", "date_to": "2026-04-30", "action": 200})
+    shown = {event.case_reference for event in response.context["events"]}
+    assert shown == {"VH-B", "VH-C"}
+    none = client.get("/audit/", {"date_from": "2030-01-01"})
+    assert list(none.context["events"]) == []
