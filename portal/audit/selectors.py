@@ -36,7 +36,7 @@ def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
         start = dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz)
         first_id = (
             AuditEvent.objects.filter(occurred_at__gte=start)
-            .order_by("occurred_at", "id")
+            .order_by("occurred_at")
             .values_list("id", flat=True)
             .first()
         )
@@ -45,7 +45,7 @@ def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
         end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         last_id = (
             AuditEvent.objects.filter(occurred_at__lt=end)
-            .order_by("-occurred_at", "-id")
+            .order_by("-occurred_at")
             .values_list("id", flat=True)
             .first()
         )
