@@ -111,7 +111,9 @@ def test_bad_filter_input_gets_a_dutch_message_not_an_error(
 
 
 @pytest.mark.django_db
-def test_period_filter_is_exact_at_day_boundaries(privacy_officer, verified_client, make_user) -> None:
+def test_period_filter_is_exact_at_day_boundaries(
+    privacy_officer, verified_client, make_user
+) -> None:
     import datetime as dt
 
     from django.utils import timezone
@@ -130,7 +132,9 @@ def test_period_filter_is_exact_at_day_boundaries(privacy_officer, verified_clie
         with mock.patch("django.utils.timezone.now", return_value=moment):
             record_event(action=AuditAction.CASE_VIEWED, actor=reader, case_reference=reference)
     client = verified_client(privacy_officer)
-    response = client.get("/audit/", {"date_from": "2026-04-01", "date_to": "2026-04-30", "action": 200})
+    response = client.get(
+        "/audit/", {"date_from": "2026-04-01", "date_to": "2026-04-30", "action": 200}
+    )
     shown = {event.case_reference for event in response.context["events"]}
     assert shown == {"VH-B", "VH-C"}
     none = client.get("/audit/", {"date_from": "2030-01-01"})
