@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from ..access import Basis, NotFoundOrNotAllowed, can_contribute, can_direct
@@ -38,16 +39,52 @@ class ActorRule:
     PRIVACY = "privacy"  # privacy officer
 
 
-class CaseFormView(FormView):
+class ServiceFormView(FormView):
+    """A form that calls one service (``perform``); its ValidationError lands in the Dutch
+    error summary and nothing is saved. ``perform`` returns where to go next."""
+
+    template_name = "collaboration/simple_form.html"
+    title: Any = ""
+    intro: Any = ""
+    submit_label: Any = _("Versturen")
+    success_message: Any = ""
+    danger: ClassVar[bool] = False
+
+    def perform(self, form: forms.Form) -> str | None:  # the one method each form view writes
+        raise NotImplementedError
+
+    def fallback_url(self) -> str:
+        """Where to go when ``perform`` names no page."""
+        return self.request.path
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        try:
+            target = self.perform(form)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(target or self.fallback_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "title": self.title,
+            "intro": self.intro,
+            "submit_label": self.submit_label,
+            "danger": self.danger,
+        }
+
+
+class CaseFormView(ServiceFormView):
+    """A service form on one case: the case comes through the audited selector first."""
+
     template_name = "collaboration/case_form.html"
     actor_rule: ClassVar[str] = ActorRule.CASE_DIRECT
     right: ClassVar[Callable[[Basis | None], bool]] = staticmethod(can_direct)
-    title: ClassVar[str] = ""
-    intro: ClassVar[str] = ""
-    submit_label: ClassVar[str] = ""
-    success_message: ClassVar[str] = ""
+    submit_label: Any = ""
     anchor: ClassVar[str] = ""
-    danger: ClassVar[bool] = False
     access: CaseAccess
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -68,18 +105,8 @@ class CaseFormView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), **self.form_extra()}
 
-    def perform(self, form: forms.Form) -> str | None:
-        raise NotImplementedError
-
-    def form_valid(self, form: forms.Form) -> HttpResponse:
-        try:
-            target = self.perform(form)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(target or self.case_url())
+    def fallback_url(self) -> str:
+        return self.case_url()
 
     def case_url(self) -> str:
         url = reverse("collaboration:case_detail", args=[self.case.reference])
@@ -89,10 +116,6 @@ class CaseFormView(FormView):
         return {
             **super().get_context_data(**kwargs),
             "case": self.case,
-            "title": self.title,
-            "intro": self.intro,
-            "submit_label": self.submit_label,
-            "danger": self.danger,
             "back_url": self.case_url(),
         }
 

@@ -26,8 +26,7 @@ from ..services.members import (
     membership_deactivate,
 )
 from ..services.notifications import notifications_mark_read
-from .base import ActorRule
-from .referrals import ServiceFormView
+from .base import ActorRule, ServiceFormView
 
 
 def _managed_organisations(user: Any) -> Any:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from portal.security.once import PENDING, claim, new_token, release, remember
 
@@ -20,7 +18,6 @@ from ..forms import (
     ReferralAcceptForm,
     ReferralDeclineForm,
     ReferralForm,
-    apply_service_errors,
 )
 from ..models import (
     ConsultStatus,
@@ -34,40 +31,7 @@ from ..models import (
 from ..selectors.referrals import consult_access, consult_inbox, referral_access, referral_list
 from ..services.consults import consult_request_answer, consult_request_close
 from ..services.referrals import referral_accept, referral_decline, referral_submit
-from .base import ActorRule
-
-
-class ServiceFormView(FormView):
-    """A form that calls one service; its ValidationError lands in the error summary."""
-
-    template_name = "collaboration/simple_form.html"
-    title: Any = ""
-    intro: Any = ""
-    submit_label: Any = _("Versturen")
-    success_message: Any = ""
-    danger = False
-
-    def perform(self, form: forms.Form) -> str:
-        raise NotImplementedError
-
-    def form_valid(self, form: forms.Form) -> HttpResponse:
-        try:
-            target = self.perform(form)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(target)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {
-            **super().get_context_data(**kwargs),
-            "title": self.title,
-            "intro": self.intro,
-            "submit_label": self.submit_label,
-            "danger": self.danger,
-        }
+from .base import ActorRule, ServiceFormView
 
 
 class ReferralListView(TemplateView):
