@@ -132,3 +132,47 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     async test after it would fail with "Runner.run() cannot be called from a running event
     loop"."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    """The real ASGI application (HTTP and WebSockets) under uvicorn in a thread, on the test
+    database and a fresh channel layer; yields its base URL. For browser tests that need live
+    notes; ``live_server`` serves HTTP only."""
+    import threading
+
+    import uvicorn
+    from channels.layers import channel_layers
+
+    from portal.asgi import application
+
+    # channels caches one layer per process, bound to the event loop that first used it.
+    channel_layers.backends.clear()
+    port = _free_port()
+    config = uvicorn.Config(
+        application,
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        ws="websockets",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    channel_layers.backends.clear()
