@@ -21,7 +21,6 @@ from .events import AuditAction, Outcome
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
-_ADVISORY_LOCK_KEY = 7_513_0001  # NEN 7513, chain 1
 
 HASHED_FIELDS = (
     "occurred_at",
@@ -58,10 +57,73 @@ def compute_hash(event: AuditEvent, prev_hash: str) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_content(event)).hexdigest()
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+_TIME_SLOT = "occurred-at-slot"
+_TIME_TOKEN = f'"occurred_at":"{_TIME_SLOT}"'
+
+
+def content_around_time(event: AuditEvent) -> tuple[str, str]:
+    """The canonical content split where the time goes, for the database to stamp the time
+    under the chain lock and hash the whole. The top-level ``occurred_at`` key sorts after
+    ``extra`` (the only nested value) and every later value is an escaped string, so the
+    token's last occurrence is the top-level one."""
+    values: dict[str, Any] = {name: getattr(event, name) for name in HASHED_FIELDS}
+    values["occurred_at"] = _TIME_SLOT
+    content = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+    before, token, after = content.rpartition(_TIME_TOKEN)
+    if not token:  # pragma: no cover - the dict above always holds the key
+        raise RuntimeError("canonical content lost its time slot")
+    return before + '"occurred_at":"', '"' + after
+
+
+_APPEND_SQL = (
+    "SELECT o_id, o_occurred_at, o_prev_hash, o_hash FROM audit_append("
+    "%s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::inet, "
+    "%s, %s, %s::jsonb)"
+)
+
+
+def _append_postgresql(event: AuditEvent) -> None:
+    """One round trip: lock, stamp, link, hash and insert in ``audit_append`` (migration
+    0006). The hash is the one ``compute_hash`` gives, so verification is the same."""
+    before, after = content_around_time(event)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPEND_SQL,
+            [
+                before,
+                after,
+                event.action,
+                event.outcome,
+                event.actor_id,
+                event.actor_label,
+                event.organisation,
+                event.role,
+                event.on_behalf_of,
+                event.object_type,
+                event.object_id,
+                event.case_reference,
+                event.subject,
+                event.purpose,
+                event.ip_address,
+                event.session_ref,
+                event.correlation_id,
+                json.dumps(event.extra),
+            ],
+        )
+        event.pk, event.occurred_at, event.prev_hash, event.hash = cursor.fetchone()
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
+def _append_in_python(event: AuditEvent) -> None:
+    """Elsewhere (SQLite, a single writer): the same steps, in Python."""
+    # Stamped while the chain is held, so time order and id order are the same order
+    # (the viewer turns a period into an id range on that basis).
+    event.occurred_at = timezone.now()
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    event.prev_hash = last or GENESIS_HASH
+    event.hash = compute_hash(event, event.prev_hash)
+    event.save(force_insert=True)
 
 
 def record_event(
@@ -105,12 +167,8 @@ def record_event(
     )
     # Inside the caller's transaction no savepoint is needed: the row lives or dies with it.
     with transaction.atomic(savepoint=False):
-        _lock_chain()
-        # Stamped under the chain lock, so time order and id order are the same order
-        # (the viewer turns a period into an id range on that basis).
-        event.occurred_at = timezone.now()
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        event.prev_hash = last or GENESIS_HASH
-        event.hash = compute_hash(event, event.prev_hash)
-        event.save(force_insert=True)
+        if connection.vendor == "postgresql":
+            _append_postgresql(event)
+        else:
+            _append_in_python(event)
     return event

@@ -11,7 +11,7 @@ from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
 from portal.audit.tasks import verify_audit_chain
 from portal.audit.verify import verify_chain
-from portal.audit.writer import GENESIS_HASH, record_event
+from portal.audit.writer import GENESIS_HASH, compute_hash, record_event
 
 
 def _three_events(user):
@@ -34,6 +34,30 @@ def test_events_are_chained(make_user) -> None:
     assert second.prev_hash == first.hash
     assert third.prev_hash == second.hash
     assert len({first.hash, second.hash, third.hash}) == 3
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_the_stored_row_hashes_the_same_in_python_and_in_the_database(make_user) -> None:
+    """On PostgreSQL the database stamps, links and hashes the row (one round trip); read back,
+    every row must hash the same in Python, whatever its content."""
+    user = make_user(full_name='Zoë "Quote" \\ O\'Neil')
+    awkward = [
+        record_event(
+            action=AuditAction.CASE_VIEWED,
+            actor=user,
+            actor_label='"occurred_at":"occurred-at-slot" é \u202e',
+            purpose="Noodtoegang: kind in gevaar.\nTweede regel \u00e9\u00e8 \U0001f6a8",
+            case_reference="VH-OVL-2026-0003",
+            extra={"occurred_at": "occurred-at-slot", "nested": {"b": [1, 2.5, None, True]}},
+        ),
+        record_event(action=AuditAction.SIGN_IN_FAILED, actor_label="", extra={}),
+    ]
+    stored = list(AuditEvent.objects.filter(pk__in=[event.pk for event in awkward]).order_by("id"))
+    for returned, row in zip(awkward, stored, strict=True):
+        assert returned.occurred_at == row.occurred_at
+        assert returned.hash == row.hash
+        assert compute_hash(row, row.prev_hash) == row.hash
     assert verify_chain().ok
 
 

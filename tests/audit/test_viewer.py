@@ -126,11 +126,23 @@ def test_period_filter_is_exact_at_day_boundaries(
         "VH-C": dt.datetime(2026, 4, 30, 23, 59, 59, tzinfo=tz),
         "VH-D": dt.datetime(2026, 5, 1, 0, 0, 0, tzinfo=tz),
     }
-    from unittest import mock
+    # The writer stamps the time itself (in the database on PostgreSQL), so these rows with
+    # chosen times are chained here the way the writer chains them, in id order = time order.
+    from portal.audit.writer import GENESIS_HASH, compute_hash
 
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     for reference, moment in moments.items():
-        with mock.patch("django.utils.timezone.now", return_value=moment):
-            record_event(action=AuditAction.CASE_VIEWED, actor=reader, case_reference=reference)
+        event = AuditEvent(
+            occurred_at=moment,
+            action=int(AuditAction.CASE_VIEWED),
+            outcome="allowed",
+            actor=reader,
+            actor_label=reader.email,
+            case_reference=reference,
+            prev_hash=last or GENESIS_HASH,
+        )
+        event.hash = last = compute_hash(event, event.prev_hash)
+        event.save(force_insert=True)
     client = verified_client(privacy_officer)
     response = client.get(
         "/audit/", {"date_from": "2026-04-01", "date_to": "2026-04-30", "action": 200}
