@@ -7,6 +7,7 @@ live clients only after these functions return (that is, after commit).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +17,12 @@ from django.utils import timezone
 
 from collaboration.models import Meeting, MeetingStatus
 from portal.audit.events import AuditAction, Outcome
-from portal.audit.writer import record_event
+from portal.audit.writer import (
+    build_event,
+    column_arguments,
+    content_around_extra_and_time,
+    record_event,
+)
 
 from . import document
 from .models import Acknowledgement, LiveConnection, NoteSnapshot, NoteUpdate
@@ -37,25 +43,22 @@ class NotesReadOnly(Exception):
     """The meeting was finalised (or the case closed) after the connection opened."""
 
 
-def _audit_updates(
-    access: MeetingAccess, *, rows: Sequence[NoteUpdate], connection_id: str
-) -> None:
-    """One audit record for the updates committed together (one client's batch)."""
-    record_event(
-        action=AuditAction.LIVE_NOTES_UPDATED,
-        actor=access.profile.user,
-        organisation=access.profile.label[:200],
-        role=str(access.basis),
-        object_type="meeting",
-        object_id=access.meeting.pk,
-        case_reference=access.case.reference,
-        # ids and sizes only: never the content of the notes
-        extra={
-            "update_ids": [row.pk for row in rows],
-            "sizes": [row.size for row in rows],
-            "connection": connection_id,
-        },
-    )
+def _audit_values(access: MeetingAccess, *, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "action": AuditAction.LIVE_NOTES_UPDATED,
+        "actor": access.profile.user,
+        "organisation": access.profile.label[:200],
+        "role": str(access.basis),
+        "object_type": "meeting",
+        "object_id": access.meeting.pk,
+        "case_reference": access.case.reference,
+        "extra": extra,
+    }
+
+
+def _updates_extra(connection_id: str, ids: Sequence[int], sizes: Sequence[int]) -> dict[str, Any]:
+    """What the audit record of a batch says: ids and sizes, never the content of the notes."""
+    return {"update_ids": list(ids), "sizes": list(sizes), "connection": connection_id}
 
 
 def notes_updates_append(
@@ -72,7 +75,60 @@ def notes_updates_append(
     take the audit chain's lock once per keystroke). The meeting row is locked so finalising
     cannot slip between the check and the append. Raises ``NotesReadOnly`` if the notes can no
     longer be edited.
+
+    On PostgreSQL all of it is one statement (``live_notes_append``, migration 0002): every
+    live keystroke waits for this commit before it is relayed, so round trips are latency.
     """
+    if connection.vendor == "postgresql":
+        ids = _append_in_database(
+            access=access, device=device, connection_id=connection_id, updates=updates
+        )
+    else:
+        ids = _append_in_python(
+            access=access, device=device, connection_id=connection_id, updates=updates
+        )
+    if any(i % COMPACT_EVERY == 0 for i in ids):
+        transaction.on_commit(lambda: _enqueue_compaction(access.meeting.pk))
+    return ids
+
+
+_APPEND_SQL = (
+    "SELECT o_ids FROM live_notes_append(%s::bigint, %s::bigint, %s, %s, %s, %s::bytea[], "
+    "%s, %s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::inet, "
+    "%s, %s)"
+)
+
+
+def _append_in_database(
+    *, access: MeetingAccess, device: str, connection_id: str, updates: Sequence[bytes]
+) -> list[int]:
+    event = build_event(**_audit_values(access, extra={}))
+    before_extra, between, after = content_around_extra_and_time(event)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPEND_SQL,
+            [
+                access.meeting.pk,
+                access.profile.user.pk,
+                device[:100],
+                connection_id,
+                json.dumps(connection_id),
+                [bytes(update) for update in updates],
+                before_extra,
+                between,
+                after,
+                *column_arguments(event),
+            ],
+        )
+        (ids,) = cursor.fetchone()
+    if ids is None:
+        raise NotesReadOnly
+    return list(ids)
+
+
+def _append_in_python(
+    *, access: MeetingAccess, device: str, connection_id: str, updates: Sequence[bytes]
+) -> list[int]:
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update(no_key=True)
@@ -95,10 +151,12 @@ def notes_updates_append(
             )
             for update in updates
         )
-        _audit_updates(access, rows=rows, connection_id=connection_id)
-    ids = [row.pk for row in rows]
-    if any(i % COMPACT_EVERY == 0 for i in ids):
-        transaction.on_commit(lambda: _enqueue_compaction(access.meeting.pk))
+        ids = [row.pk for row in rows]
+        record_event(
+            **_audit_values(
+                access, extra=_updates_extra(connection_id, ids, [row.size for row in rows])
+            )
+        )
     return ids
 
 

@@ -75,6 +75,46 @@ def content_around_time(event: AuditEvent) -> tuple[str, str]:
     return before + '"occurred_at":"', '"' + after
 
 
+_EXTRA_SLOT = "extra-slot"
+_EXTRA_TOKEN = f'"extra":"{_EXTRA_SLOT}"'
+
+
+def content_around_extra_and_time(event: AuditEvent) -> tuple[str, str, str]:
+    """Like ``content_around_time``, also split where ``extra`` goes, for a database function
+    that builds ``extra`` itself (the live notes list the update ids it inserts). Every key
+    before ``extra`` holds a number or an escaped string, so the token occurs once."""
+    extra, event.extra = event.extra, _EXTRA_SLOT
+    try:
+        before, after = content_around_time(event)
+    finally:
+        event.extra = extra
+    head, token, between = before.partition(_EXTRA_TOKEN)
+    if not token:  # pragma: no cover - the dict always holds the key
+        raise RuntimeError("canonical content lost its extra slot")
+    return head + '"extra":', between, after
+
+
+def column_arguments(event: AuditEvent) -> list[Any]:
+    """The stored columns in ``audit_append``'s parameter order, ``extra`` excepted."""
+    return [
+        event.action,
+        event.outcome,
+        event.actor_id,
+        event.actor_label,
+        event.organisation,
+        event.role,
+        event.on_behalf_of,
+        event.object_type,
+        event.object_id,
+        event.case_reference,
+        event.subject,
+        event.purpose,
+        event.ip_address,
+        event.session_ref,
+        event.correlation_id,
+    ]
+
+
 _APPEND_SQL = (
     "SELECT o_id, o_occurred_at, o_prev_hash, o_hash FROM audit_append("
     "%s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::inet, "
@@ -88,27 +128,7 @@ def _append_postgresql(event: AuditEvent) -> None:
     before, after = content_around_time(event)
     with connection.cursor() as cursor:
         cursor.execute(
-            _APPEND_SQL,
-            [
-                before,
-                after,
-                event.action,
-                event.outcome,
-                event.actor_id,
-                event.actor_label,
-                event.organisation,
-                event.role,
-                event.on_behalf_of,
-                event.object_type,
-                event.object_id,
-                event.case_reference,
-                event.subject,
-                event.purpose,
-                event.ip_address,
-                event.session_ref,
-                event.correlation_id,
-                json.dumps(event.extra),
-            ],
+            _APPEND_SQL, [before, after, *column_arguments(event), json.dumps(event.extra)]
         )
         event.pk, event.occurred_at, event.prev_hash, event.hash = cursor.fetchone()
     event._state.adding = False
@@ -126,7 +146,7 @@ def _append_in_python(event: AuditEvent) -> None:
     event.save(force_insert=True)
 
 
-def record_event(
+def build_event(
     *,
     action: AuditAction,
     actor: Any = None,
@@ -142,7 +162,7 @@ def record_event(
     extra: dict[str, Any] | None = None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain and return it. Never put case content in ``extra``."""
+    """An unsaved event with the current audit context (address, session, correlation id)."""
     ctx = current_context()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
@@ -165,6 +185,13 @@ def record_event(
         correlation_id=ctx.correlation_id,
         extra=extra or {},
     )
+    return event
+
+
+def record_event(**values: Any) -> AuditEvent:
+    """Append one event to the chain and return it (arguments as ``build_event``). Never put
+    case content in ``extra``."""
+    event = build_event(**values)
     # Inside the caller's transaction no savepoint is needed: the row lives or dies with it.
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
