@@ -24,7 +24,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from django.db import close_old_connections
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from collaboration.access import NotFoundOrNotAllowed
@@ -203,7 +205,7 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                     break
                 batch.append(nxt)
             try:
-                await self._db(
+                await self._db_hot(
                     services.notes_updates_append,
                     access=self.access,
                     device=self.device,
@@ -288,3 +290,20 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 return func(*args, **kwargs)
 
         return await database_sync_to_async(run)()
+
+    async def _db_hot(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``_db`` for the write path of every keystroke. ``database_sync_to_async`` resets
+        Django's connection health check around each call, which costs a ``SELECT 1`` round
+        trip before the write; here the connection is checked (and dropped if broken) only
+        after a failure, so a keystroke costs one round trip."""
+        values = self._audit_values
+
+        def run() -> T:
+            try:
+                with audit_context(**values):
+                    return func(*args, **kwargs)
+            except Exception:
+                close_old_connections()
+                raise
+
+        return await sync_to_async(run, thread_sensitive=True)()
