@@ -176,3 +176,10 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     channel_layers.backends.clear()
+    # Consumers reach the database through asgiref's one shared worker thread, whose
+    # persistent connection (CONN_MAX_AGE) would outlive the server and keep PostgreSQL from
+    # dropping the test database at the end of the session.
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
