@@ -1,5 +1,6 @@
-"""The whole learner journey in headless Chromium, with axe on the lesson, quiz and
-certificate pages; and a cancellation that promotes the first person on the waitlist."""
+"""The whole learner journey in headless Chromium, with axe on every page it visits (sign-up,
+e-mail confirmation, sign-in, course, lesson, quiz, result and certificate); and a cancellation
+that promotes the first person on the waitlist."""
 
 from __future__ import annotations
 
@@ -53,26 +54,34 @@ def test_sign_up_learn_fail_pass_certificate_verify(live_server, page, make_cour
 
     # Sign up and confirm the e-mail address.
     page.goto(f"{base}/account/registreren/")
+    assert_no_axe_violations(page)
     page.get_by_label("Volledige naam").fill("Fien Fictief")
     page.get_by_label("E-mailadres").fill("fien@school.example")
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Wachtwoord nog eens").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
     page.get_by_role("heading", name="Bevestig uw e-mailadres").wait_for()
+    assert_no_axe_violations(page)
     link = re.search(
         r"http://\S+(/account/registreren/bevestigen/\S+/)", mail.outbox[-1].body
     ).group(1)
     page.goto(base + link)
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Mijn e-mailadres bevestigen").click()
     page.get_by_role("heading", name="E-mailadres bevestigd").wait_for()
+    assert_no_axe_violations(page)
     page.get_by_role("link", name="Aanmelden").last.click()
+    page.get_by_label("E-mailadres").wait_for()
+    assert_no_axe_violations(page)
     page.get_by_label("E-mailadres").fill("fien@school.example")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Verder").click()
     page.get_by_role("heading", name="Mijn vorming").wait_for()
+    assert_no_axe_violations(page)
 
     # Enrol and take the lesson.
     page.goto(base + course.url)
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Inschrijven en beginnen").click()
     page.wait_for_url(base + lesson.url)
     assert page.get_by_role("heading", level=1).inner_text() == "Les 1"
@@ -80,6 +89,8 @@ def test_sign_up_learn_fail_pass_certificate_verify(live_server, page, make_cour
     page.get_by_role("button", name="Les voltooid, verder").click()
 
     # The quiz: fail first.
+    page.get_by_role("button", name="Toets starten").wait_for()
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Toets starten").click()
     page.get_by_role("button", name="Antwoorden indienen").wait_for()
     assert_no_axe_violations(page)
@@ -96,6 +107,8 @@ def test_sign_up_learn_fail_pass_certificate_verify(live_server, page, make_cour
 
     # Then pass.
     page.get_by_role("link", name="Opnieuw proberen").click()
+    page.get_by_role("button", name="Nieuwe poging").wait_for()
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Nieuwe poging").click()
     page.get_by_role("button", name="Antwoorden indienen").wait_for()
     _answer(page, QuizAttempt.objects.get(number=2), right=True)
