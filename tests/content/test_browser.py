@@ -75,7 +75,9 @@ def test_axe_finds_nothing_on_any_page_type(site: str, page: Any, width: int) ->
 
 def test_quick_exit_button_leaves_and_back_does_not_return(site: str, page: Any) -> None:
     page.goto(site + "/")
+    assert_no_axe_violations(page)
     page.goto(site + "/partners/")
+    assert_no_axe_violations(page)
     page.click("[data-quick-exit-link]")
     page.wait_for_url(_exit_url(site))
     page.go_back()
