@@ -8,7 +8,7 @@ p99 and lost edits for each, and the p99 ratio.
 
 Only 127.0.0.1 is contacted. Needs DATABASE_URL (PostgreSQL) and REDIS_URL; creates and drops its
 own database ``<name>_bench_live``. Environment: LIVE_NOTES_BENCH_N (default "30,100"),
-LIVE_NOTES_BENCH_SECONDS (default 10), LIVE_NOTES_BENCH_LAYER ("default" or "pubsub"),
+LIVE_NOTES_BENCH_SECONDS (default 10), LIVE_NOTES_BENCH_LAYER ("core" for the list layer instead of Pub/Sub),
 LIVE_NOTES_BENCH_SETTLE (seconds between the last join and the first edit, default 3).
 ``make bench`` runs it.
 """
@@ -141,12 +141,10 @@ def main() -> int:
     bench_db = f"{parts.path.lstrip('/') or 'vh'}_bench_live"
     bench_url = urllib.parse.urlunsplit(parts._replace(path=f"/{bench_db}"))
     admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    layer = os.environ.get("LIVE_NOTES_BENCH_LAYER", "default")
+    layer = "list" if os.environ.get("LIVE_NOTES_BENCH_LAYER") == "core" else "Pub/Sub"
     env = dict(
         os.environ,
-        DJANGO_SETTINGS_MODULE=(
-            "bench.live_notes_pubsub_settings" if layer == "pubsub" else "portal.settings.test"
-        ),
+        DJANGO_SETTINGS_MODULE="bench.settings.live_notes",
         DATABASE_URL=bench_url,
         CHANNEL_PREFIX="vhbench",
         CONN_MAX_AGE="60",

@@ -36,7 +36,13 @@ from portal.audit.events import AuditAction
 from portal.security.client_address import scope_client_address
 
 from . import document, protocol, services
-from .selectors import MeetingAccess, has_acknowledged, meeting_access, present_people
+from .selectors import (
+    MeetingAccess,
+    has_acknowledged,
+    meeting_access,
+    presence_heartbeat,
+    present_people,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -102,10 +108,14 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
             )
         )
         await self._db(services.presence_enter, access=access, channel_name=self.channel_name)
+        self._heartbeat = asyncio.create_task(self._heartbeat_loop())
         await self._broadcast_presence()
 
     async def disconnect(self, code: int) -> None:
         if self.access is not None:
+            heartbeat = getattr(self, "_heartbeat", None)
+            if heartbeat is not None:
+                heartbeat.cancel()
             writer = getattr(self, "_writer", None)
             if writer is not None:
                 # Let queued updates reach the database before the connection is forgotten.
@@ -235,6 +245,24 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 logger.exception("Relaying live-notes updates failed (meeting %s)", self.meeting_id)
                 await self.close(code=CLOSE_SERVER_ERROR)
                 return
+
+    # --- presence heartbeat ----------------------------------------------------------------
+
+    async def _heartbeat_loop(self) -> None:
+        """Refresh this connection's presence row while the socket is open, so a process that
+        dies leaves rows that go stale instead of people who seem present forever."""
+        interval = presence_heartbeat()
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if not await self._db(services.presence_touch, channel_name=self.channel_name):
+                    await self._db(
+                        services.presence_enter, access=self.access, channel_name=self.channel_name
+                    )
+                    await self._broadcast_presence()
+            except Exception:
+                # The database may be restarting; the next beat tries again.
+                logger.warning("Presence heartbeat failed (meeting %s)", self.meeting_id)
 
     # --- from the group ------------------------------------------------------------------
 

@@ -64,13 +64,18 @@ class NoteSnapshot(models.Model):
 
 
 class LiveConnection(models.Model):
-    """An open, authenticated socket on a meeting: the server's view of who is present."""
+    """An open, authenticated socket on a meeting: the server's view of who is present.
+
+    The serving consumer refreshes ``seen_at`` on a heartbeat; a row whose process died without
+    a goodbye stops being refreshed, stops counting as present and is pruned by a periodic task.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
     can_edit = models.BooleanField(default=False)
     connected_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["meeting", "user"])]

@@ -7,10 +7,14 @@ meeting is not finalised (privacy officers who broke the glass read only).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from collaboration.access import (
     ActorProfile,
@@ -99,10 +103,25 @@ def has_acknowledged(*, user: Any, meeting_id: int) -> bool:
     return Acknowledgement.objects.filter(meeting_id=meeting_id, user=user).exists()
 
 
+def presence_heartbeat() -> float:
+    """Seconds between a consumer's refreshes of its connection row."""
+    return float(getattr(settings, "LIVE_NOTES_PRESENCE_HEARTBEAT", 30))
+
+
+def presence_stale_after() -> dt.timedelta:
+    """A connection not refreshed for three heartbeats is no longer served by any process."""
+    return dt.timedelta(seconds=3 * presence_heartbeat())
+
+
+def live_connections() -> QuerySet[LiveConnection]:
+    return LiveConnection.objects.filter(seen_at__gte=timezone.now() - presence_stale_after())
+
+
 def present_people(meeting_id: int) -> list[dict[str, Any]]:
-    """Who has an authenticated connection to the meeting now, one entry per person."""
+    """Who has an authenticated, live connection to the meeting now, one entry per person."""
     rows = (
-        LiveConnection.objects.filter(meeting_id=meeting_id)
+        live_connections()
+        .filter(meeting_id=meeting_id)
         .order_by("user__full_name", "user_id")
         .values_list("user_id", "user__full_name", "can_edit")
     )

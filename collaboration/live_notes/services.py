@@ -26,7 +26,7 @@ from portal.audit.writer import (
 
 from . import document
 from .models import Acknowledgement, LiveConnection, NoteSnapshot, NoteUpdate
-from .selectors import MeetingAccess, meeting_access
+from .selectors import MeetingAccess, live_connections, meeting_access, presence_stale_after
 
 logger = logging.getLogger(__name__)
 
@@ -204,17 +204,38 @@ def presence_enter(*, access: MeetingAccess, channel_name: str) -> None:
             "meeting": access.meeting,
             "user": access.profile.user,
             "can_edit": access.can_edit,
+            "seen_at": timezone.now(),
         },
     )
 
 
 def presence_leave(*, meeting_id: int, channel_name: str) -> int:
-    """Forget a closed connection; returns how many connections the meeting still has."""
+    """Forget a closed connection; returns how many live connections the meeting still has."""
     LiveConnection.objects.filter(channel_name=channel_name).delete()
-    remaining = LiveConnection.objects.filter(meeting_id=meeting_id).count()
+    remaining = live_connections().filter(meeting_id=meeting_id).count()
     if remaining == 0:
         _enqueue_compaction(meeting_id)
     return remaining
+
+
+def presence_touch(*, channel_name: str) -> bool:
+    """The consumer's heartbeat: this connection is still served. False if its row is gone
+    (pruned after a long stall), and then the row is written again by ``presence_enter``."""
+    return bool(
+        LiveConnection.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+    )
+
+
+def prune_stale_connections() -> int:
+    """Delete connections whose process stopped refreshing them (killed, crashed, cut off);
+    meetings left without anyone get their notes compacted. Returns how many were removed."""
+    stale = LiveConnection.objects.filter(seen_at__lt=timezone.now() - presence_stale_after())
+    meetings = set(stale.values_list("meeting_id", flat=True))
+    removed, _ = stale.delete()
+    for meeting_id in meetings:
+        if not live_connections().filter(meeting_id=meeting_id).exists():
+            _enqueue_compaction(meeting_id)
+    return removed
 
 
 # --- Compaction --------------------------------------------------------------------------

@@ -19,3 +19,12 @@ def compact_meeting_notes(meeting_id: int) -> int:
             folded += done
             if done < COMPACT_BATCH:
                 return folded
+
+
+@task()
+def prune_stale_connections() -> int:
+    """Periodic: forget presence rows of processes that died without saying goodbye."""
+    from .services import prune_stale_connections as prune
+
+    with audit_context(correlation_id=""):
+        return prune()

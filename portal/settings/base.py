@@ -168,7 +168,10 @@ PERIODIC_TASKS = {
     "content.training.tasks.send_due_reminders": 3600,
     "content.training.tasks.expire_offers": 600,
     "content.training.tasks.purge_peer_support_registrations": 86400,
+    "collaboration.live_notes.tasks.prune_stale_connections": 300,
 }
+# Live notes: seconds between a connection's presence refreshes (stale after three).
+LIVE_NOTES_PRESENCE_HEARTBEAT = env.int("LIVE_NOTES_PRESENCE_HEARTBEAT", default=30)
 ADMINS = [("Veilig Huis beheer", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Accounts and passwords -------------------------------------------------------------

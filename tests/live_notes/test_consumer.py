@@ -235,6 +235,48 @@ async def test_presence_comes_from_server_connections(world) -> None:
     assert await sync_to_async(LiveConnection.objects.count)() == 0
 
 
+async def test_presence_of_a_dead_process_goes_stale_and_is_pruned(world, settings) -> None:
+    """A process killed without goodbyes leaves its rows; they stop counting once no heartbeat
+    refreshes them, and the periodic task deletes them. Live connections keep beating."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from collaboration.live_notes.selectors import present_people
+    from collaboration.live_notes.tasks import prune_stale_connections
+
+    settings.LIVE_NOTES_PRESENCE_HEARTBEAT = 0.2
+    ria = await joined(world, world.director)
+
+    def plant_dead_connection() -> None:
+        LiveConnection.objects.create(
+            meeting=world.meeting,
+            user=world.partner,
+            channel_name="specific.dead-process!gone",
+            can_edit=True,
+            seen_at=timezone.now() - dt.timedelta(minutes=5),
+        )
+        # Ria's own row was also written long ago: her heartbeat must bring it back.
+        LiveConnection.objects.filter(user=world.director).update(
+            seen_at=timezone.now() - dt.timedelta(minutes=5)
+        )
+
+    await sync_to_async(plant_dead_connection)()
+    assert await sync_to_async(present_people)(world.meeting.pk) == []
+    await asyncio.sleep(0.6)
+    names = [p["name"] for p in await sync_to_async(present_people)(world.meeting.pk)]
+    assert names == ["Ria Regisseur"]
+    removed = await sync_to_async(prune_stale_connections.call)()
+    assert removed == 1
+    assert await sync_to_async(LiveConnection.objects.filter(user=world.partner).exists)() is False
+    # A row pruned during a long stall is written again by the next beat.
+    await sync_to_async(LiveConnection.objects.filter(user=world.director).delete)()
+    assert await ria.until(lambda: False, timeout=0.6) is False
+    assert await sync_to_async(LiveConnection.objects.filter(user=world.director).count)() == 1
+    await ria.close()
+    assert await sync_to_async(LiveConnection.objects.count)() == 0
+
+
 async def test_sign_out_closes_the_socket(world) -> None:
     pieter = await joined(world, world.partner)
     await sync_to_async(close_user_sockets)(world.partner.pk)
