@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -95,7 +96,7 @@ def notes_updates_append(
 _APPEND_SQL = (
     "SELECT o_ids FROM live_notes_append(%s::bigint, %s::bigint, %s, %s, %s, %s::bytea[], "
     "%s, %s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::inet, "
-    "%s, %s)"
+    "%s, %s, %s::boolean)"
 )
 
 
@@ -118,6 +119,7 @@ def _append_in_database(
                 between,
                 after,
                 *column_arguments(event),
+                getattr(settings, "LIVE_NOTES_DURABLE_COMMIT", False),
             ],
         )
         (ids,) = cursor.fetchone()

@@ -172,6 +172,9 @@ PERIODIC_TASKS = {
 }
 # Live notes: seconds between a connection's presence refreshes (stale after three).
 LIVE_NOTES_PRESENCE_HEARTBEAT = env.int("LIVE_NOTES_PRESENCE_HEARTBEAT", default=30)
+# Keystrokes commit without waiting for the WAL flush (migration live_notes 0004 says why);
+# True makes every keystroke wait for the disk.
+LIVE_NOTES_DURABLE_COMMIT = env.bool("LIVE_NOTES_DURABLE_COMMIT", default=False)
 ADMINS = [("Veilig Huis beheer", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Accounts and passwords -------------------------------------------------------------

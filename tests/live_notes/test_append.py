@@ -70,3 +70,20 @@ def test_nothing_is_stored_or_audited_once_the_meeting_is_finalised() -> None:
         )
     assert not NoteUpdate.objects.filter(meeting=world.meeting).exists()
     assert not AuditEvent.objects.filter(action=AuditAction.LIVE_NOTES_UPDATED).exists()
+
+
+@pytest.mark.parametrize("durable", [False, True])
+def test_keystrokes_commit_without_waiting_for_the_disk_unless_configured(
+    durable: bool, settings
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("commit modes are PostgreSQL's")
+    settings.LIVE_NOTES_DURABLE_COMMIT = durable
+    world = build_world()
+    access = meeting_access(user=world.director, meeting_id=world.meeting.pk)
+    notes_updates_append(access=access, device="", connection_id="c1", updates=_updates("x"))
+    with connection.cursor() as cursor:  # still inside the test's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == ("on" if durable else "off")
