@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ..pdf import certificate_pdf
 from ..selectors import certificate_by_code, certificate_of_learner
 from .learning import learner_required
+
+# What a typed code may look like before it becomes part of a URL (codes are VH-XXXX-XXXX-XXXX).
+CODE_MAX_LENGTH = 40
+PLAUSIBLE_CODE = re.compile(rf"[A-Z0-9-]{{1,{CODE_MAX_LENGTH}}}")
 
 
 def _verify_url(request: HttpRequest, code: str) -> str:
@@ -43,9 +50,18 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 def certificate_lookup(request: HttpRequest) -> HttpResponse:
     """A form to type a code over from paper; redirects to the verification page."""
-    code = (request.GET.get("code") or "").strip().upper()
-    if code:
+    typed = (request.GET.get("code") or "").strip()
+    code = typed.upper()
+    if code and PLAUSIBLE_CODE.fullmatch(code):
         return redirect("training:certificate_verify", code=code)
+    if code:  # not a code (a "/" in it would not even make a URL): say so, keep what was typed
+        context = {
+            "code": typed[:CODE_MAX_LENGTH],
+            "error": _(
+                "Dit is geen geldige verificatiecode. Een code ziet eruit als VH-AB12-CD34-EF56."
+            ),
+        }
+        return render(request, "training/certificate_lookup.html", context, status=400)
     return render(request, "training/certificate_lookup.html", {})
 
 

@@ -1,0 +1,809 @@
+"""XSS and HTML injection through every form of the portal, rendered in headless Chromium.
+
+1. ``test_every_text_field_of_every_form_is_planned``: the plan (``xss_plan.SHOWN``/``NOT_FED``)
+   covers every free-text field of every form class in the code.
+2. ``test_the_detector_*``: the detector fires on a page that runs or injects the payloads, and
+   stays quiet on the same text escaped; without that the other tests prove nothing.
+3. ``test_collaboration_forms_*``: the corpus goes in through the real views (HTTP posts as
+   verified users, live notes typed in the browser and sent by a hostile Yjs client), then every
+   page that shows it is opened in Chromium, one page per view with all payloads on it.
+4. ``test_every_form_re_renders_hostile_input_as_text``: every form page, posted with the corpus
+   in every field (choices, hidden tokens and dates included); the re-rendered form (or the page
+   a valid post leads to) is opened in Chromium. Every form class must have been bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import re
+import threading
+import time
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlencode, urljoin
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from collaboration import forms as cf
+from collaboration.live_notes import views as live_views
+from portal.security.once import new_token
+from tests.collaboration.conftest import referral_data, world  # noqa: F401 - fixture
+
+from .xss import CORPUS, EMAIL_CORPUS, Probe, normalise
+from .xss_plan import (
+    ALL_PAYLOADS,
+    NOT_FED,
+    SHOWN,
+    Feeder,
+    error_summary,
+    project_forms,
+    text_fields,
+)
+
+PASSWORD = "een-lang-hostiel-wachtwoord-42"
+
+
+# --- 1. the plan is complete --------------------------------------------------------------
+
+
+def test_every_text_field_of_every_form_is_planned() -> None:
+    discovered = {
+        f"{path}.{name}" for path, form in project_forms().items() for name in text_fields(form)
+    }
+    planned = set(SHOWN) | set(NOT_FED)
+    assert sorted(discovered - planned) == [], "text fields missing from xss_plan.SHOWN/NOT_FED"
+    assert sorted(planned - discovered) == [], "xss_plan names fields that no longer exist"
+    assert len(discovered) >= 40  # the discovery itself works
+
+
+# --- 2. the detector works ----------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_detector_fires_on_a_page_that_runs_the_payloads(browser) -> None:
+    from django.utils.html import escape
+
+    probe = Probe(browser, "http://detector.test")
+    try:
+        for number, payload in enumerate(CORPUS):
+            raw = f"<!doctype html><title>t</title><main><p>{payload}</p></main>"
+            probe.visit(f"/raw/{number}", label=f"raw {number}", html=raw, expect=[payload])
+        raw_findings = list(probe.problems)
+        probe.problems.clear()
+        body = "".join(f"<p>{escape(p)}</p>" for p in CORPUS)
+        escaped = f"<!doctype html><title>t</title><main><textarea>{escape(' '.join(CORPUS))}"
+        escaped += f"</textarea>{body}</main>"
+        probe.visit("/escaped", label="escaped", html=escaped, expect=CORPUS)
+        assert probe.problems == []
+    finally:
+        probe.close()
+
+    markup = {i for i, p in enumerate(CORPUS) if "<" in p and not p.startswith("<math>")}
+    # Unescaped, every markup payload leaves an element, attribute or script behind (the
+    # <math> one only fools sanitisers that re-serialise; raw it parses into inert text).
+    assert {
+        int(re.match(r"raw (\d+)", f).group(1))
+        for f in raw_findings
+        if "not shown as text" not in f
+    } >= markup, raw_findings
+    assert any("payload ran" in f for f in raw_findings), raw_findings
+    assert any("dialog opened" in f for f in raw_findings), raw_findings
+    # an entity decoded (what |safe on escaped text does) is caught by the text check
+    entity = next(i for i, p in enumerate(CORPUS) if p.startswith("&lt;"))
+    assert any(f.startswith(f"raw {entity}: not shown as text") for f in raw_findings)
+
+
+# --- helpers for the browser tests --------------------------------------------------------
+
+
+def session_cookie(client: Client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def post_ok(client: Client, url: str, data: dict[str, Any], status: int = 302, **extra: Any):
+    response = client.post(url, data, **extra)
+    assert response.status_code == status, (url, response.status_code, error_summary(response))
+    return response
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
+
+
+def _hostile_yjs_client(base_url: str, cookie: str, meeting_id: int) -> None:
+    """A participant's own client, not the bundle: formats and embeds the toolbar never makes."""
+    from tests.live_notes.netclient import NetClient
+
+    async def run() -> None:
+        client = NetClient(
+            base_url.replace("http", "ws") + f"/ws/samenwerking/overleg/{meeting_id}/notities",
+            cookie=f"{settings.SESSION_COOKIE_NAME}={cookie}",
+            origin=base_url,
+        )
+        await client.connect()
+        assert await client.until(lambda: client.can_edit is not None)
+        text = client.text
+        with client.doc.transaction():
+            end = len(str(text))
+            text.insert(end, "\nLink ", {"link": "javascript:window.__xss=1"})
+            text.insert(len(str(text)), "kop", {"header": '1"><img src=x onerror=alert(3)>'})
+            text.insert(len(str(text)), "\nlijst\n", {"list": "<svg onload=alert(4)>"})
+            text.insert_embed(len(str(text)), {"image": "javascript:window.__xss=1"})
+            text.insert_embed(len(str(text)), {"video": "javascript:window.__xss=1"})
+            text.insert_embed(len(str(text)), {"formula": "<img src=x onerror=alert(5)>"})
+            text.insert(len(str(text)), " einde hostiele client\n")
+        await client.flush()
+        await asyncio.sleep(0.5)
+        await client.close()
+
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as error:  # reported in the test thread
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=20)
+    assert not errors, errors
+
+
+def _wait_for_notes(meeting_id: int, text: str, timeout: float = 10.0) -> str:
+    from collaboration.live_notes import document
+
+    deadline = time.monotonic() + timeout
+    stored = ""
+    while time.monotonic() < deadline:
+        stored = document.plain_text(document.stored_update(meeting_id))
+        if normalise(text) in normalise(stored):
+            return stored
+        time.sleep(0.1)
+    raise AssertionError(f"notes not stored: {stored[:200]!r}")
+
+
+# --- 3. stored through the collaboration forms ---------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_collaboration_forms_show_hostile_text_as_text(
+    world,  # noqa: F811
+    verified_client: Callable[..., Client],
+    browser: Any,
+    asgi_server: str,
+) -> None:
+    from collaboration.models import (
+        Action,
+        ConsultRequest,
+        Goal,
+        Meeting,
+        Membership,
+        Referral,
+    )
+    from content.demo import ensure_home_page
+    from content.forms import ConsultRequestForm, form_token
+    from content.models import ConsultPage
+
+    feed = Feeder()
+    case = world.case
+    ref = case.reference
+    coordinator = verified_client(world.coordinator)
+    director = verified_client(world.director)
+    referrer = verified_client(world.referrer)
+    partner = verified_client(world.caw_partner)
+    privacy = verified_client(world.privacy)
+    probe = Probe(browser, asgi_server)
+
+    def visit(path: str, label: str, who: Client | None) -> str:
+        probe.sign_in(session_cookie(who) if who else None)
+        return probe.visit(path, label=label, expect=feed.expect(label))
+
+    try:
+        # People: invitations (e-mail addresses with markup) and accounts with hostile names.
+        names = feed.plan(cf.InvitationAcceptForm, ["full_name"])
+        invitations = feed.plan(cf.InvitationForm, ["email"], count=len(names))
+        mail.outbox.clear()
+        for row in invitations:
+            post_ok(
+                coordinator,
+                url("collaboration:invite"),
+                {**row, "organisation": world.caw.pk, "role": "partner"},
+            )
+        tokens = re.findall(
+            r"/account/uitnodiging/([^/\s]+)/", "".join(m.body for m in mail.outbox)
+        )
+        assert len(tokens) == len(invitations)
+        for i, token in enumerate(tokens[: len(EMAIL_CORPUS)]):
+            visit(url("accounts:invitation_accept", token), f"invitation_accept@{i}", None)
+        hostile_people = []
+        for token, row in zip(tokens, names, strict=False):
+            newcomer = Client()
+            post_ok(
+                newcomer,
+                url("accounts:invitation_accept", token),
+                {**row, "password1": PASSWORD, "password2": PASSWORD},
+            )
+            hostile_people.append(
+                Membership.objects.filter(organisation=world.caw, user__full_name=row["full_name"])
+                .select_related("user")
+                .get()
+                .user
+            )
+        assert len(hostile_people) == len(names)
+
+        # The case workspace, form by form.
+        visit(url("collaboration:participant_add", ref), "participant_add_form", director)
+        for person, row in zip(
+            hostile_people,
+            feed.plan(cf.ParticipantForm, ["role_in_case", "task_division"], count=len(names)),
+            strict=False,
+        ):
+            post_ok(
+                director,
+                url("collaboration:participant_add", ref),
+                {**row, "membership": f"{person.pk}:{world.caw.pk}"},
+            )
+        for row in feed.plan(cf.FamilyMemberForm, ["name"]):
+            post_ok(
+                director,
+                url("collaboration:family_add", ref),
+                {**row, "birth_year": "2012", "family_role": "child"},
+            )
+        assessment = feed.plan(cf.AssessmentForm, ["strengths", "worries", "concerns", "wishes"])
+        for row in assessment:
+            post_ok(partner, url("collaboration:assessment", ref, "housing"), row)
+        for row in feed.plan(cf.GoalForm, ["description"]):
+            post_ok(director, url("collaboration:goal_add", ref), {**row, "domain": "housing"})
+        goal = Goal.objects.filter(plan__case=case).latest("pk")
+        for row in feed.plan(cf.ActionForm, ["description"]):
+            post_ok(
+                director,
+                url("collaboration:action_add", ref),
+                {
+                    **row,
+                    "goal": goal.pk,
+                    "organisation": world.caw.pk,
+                    "responsible": hostile_people[0].pk,
+                    "due_date": "2030-01-01",
+                },
+            )
+        action = Action.objects.filter(case=case).latest("pk")
+        for row in feed.plan(cf.ActionStatusForm, ["reason"]):
+            post_ok(
+                partner,
+                url("collaboration:action_status", ref, action.pk),
+                {**row, "status": "not_possible"},
+            )
+        for row in feed.plan(cf.TimelineEntryForm, ["title", "body"]):
+            post_ok(
+                partner,
+                url("collaboration:timeline_add", ref),
+                {**row, "kind": "note", "occurred_on": "2026-01-15", "visibility": "all"},
+            )
+        for number, row in enumerate(feed.plan(cf.DocumentForm, ["title"])):
+            upload = SimpleUploadedFile(f"verslag-{number}.pdf", b"%PDF-1.4\n fictief verslag")
+            post_ok(
+                partner,
+                url("collaboration:document_upload", ref),
+                {**row, "visibility": "all", "file": upload},
+            )
+        starts = timezone.localtime() + datetime.timedelta(days=7)
+        for row in feed.plan(cf.MeetingForm, ["place"]):
+            post_ok(
+                director,
+                url("collaboration:meeting_add", ref),
+                {
+                    **row,
+                    "kind": "network",
+                    "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+                    "invitees": [world.caw_partner.pk],
+                },
+            )
+        meetings = list(Meeting.objects.filter(case=case).order_by("pk"))
+        meeting = meetings[0]
+
+        # The meeting: agenda, attendance, live notes typed in the browser and sent by a
+        # hostile client, then the minutes with the agreed actions.
+        for who in (director, partner):
+            post_ok(who, url("live_notes:acknowledge", meeting.pk), {"confirm": "yes"})
+        agenda = feed.plan(live_views.PrepareForm, ["agenda"], limits={"agenda": 200})
+        people = {f"person_{u.pk}": "present" for u in [world.director, *hostile_people]}
+        post_ok(
+            director,
+            url("live_notes:prepare", meeting.pk),
+            {"agenda": "\n".join(r["agenda"] for r in agenda), "started": "on", **people},
+        )
+        typed = " ".join(CORPUS)
+        probe.sign_in(session_cookie(director))
+        probe.page.goto(f"{asgi_server}{url('live_notes:meeting', meeting.pk)}")
+        probe.page.wait_for_selector(".ql-editor[contenteditable=true]", timeout=10_000)
+        probe.page.locator(".ql-editor").click()
+        probe.page.keyboard.insert_text(typed)
+        _wait_for_notes(meeting.pk, typed)
+        _hostile_yjs_client(asgi_server, session_cookie(partner), meeting.pk)
+        _wait_for_notes(meeting.pk, "einde hostiele client")
+        probe.sign_in(session_cookie(partner))
+        probe.page.goto(f"{asgi_server}{url('live_notes:meeting', meeting.pk)}")
+        probe.page.wait_for_function(
+            "() => document.querySelector('.ql-editor')"
+            " && document.querySelector('.ql-editor').innerText.includes('einde hostiele')",
+            timeout=10_000,
+        )
+        live = probe.visit(
+            url("live_notes:meeting", meeting.pk),
+            label="meeting@0",
+            expect=[typed, *feed.expect("meeting@0")],
+        )
+        embeds = probe.page.evaluate(
+            "() => [...document.querySelectorAll('.ql-editor img, .ql-editor iframe,"
+            " .ql-editor video, .ql-editor .ql-formula')].map(e => e.outerHTML)"
+        )
+        assert embeds == [], f"the editor shows embeds the toolbar cannot make: {embeds}"
+        assert "einde hostiele client" in live
+        for number, other in enumerate(meetings[1:], start=1):
+            visit(url("live_notes:meeting", other.pk), f"meeting@{number}", director)
+
+        agreed = feed.plan(live_views.AgreedActionForm, ["description"])
+        formset = {
+            "actie-TOTAL_FORMS": str(len(agreed)),
+            "actie-INITIAL_FORMS": "0",
+            "actie-MIN_NUM_FORMS": "0",
+            "actie-MAX_NUM_FORMS": "1000",
+        }
+        for i, row in enumerate(agreed):
+            formset |= {
+                f"actie-{i}-goal": goal.pk,
+                f"actie-{i}-description": row["description"],
+                f"actie-{i}-organisation": world.caw.pk,
+                f"actie-{i}-responsible": hostile_people[-1].pk,
+                f"actie-{i}-due_date": "",
+            }
+        # Planned for next week through the form; it took place an hour ago for the minutes.
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        post_ok(director, url("live_notes:finalise", meeting.pk), formset)
+        visit(url("live_notes:meeting", meeting.pk), "minutes", partner)
+
+        # The workspace pages that show all of it, and the forms that show some of it again.
+        visit(url("collaboration:assessment", ref, "housing"), "assessment_form", partner)
+        visit(url("collaboration:action_status", ref, action.pk), "action_status_form", partner)
+        visit(url("collaboration:action_add", ref), "action_add_form", director)
+        visit(url("collaboration:members"), "members", coordinator)
+
+        # Phases: each reason lands on the timeline; closing and reopening.
+        post_ok(director, url("collaboration:plan_presented", ref), {"presented_on": "2026-01-20"})
+        reasons = feed.plan(cf.PhaseChangeForm, ["reason"])
+        for to_phase in ("execution", "completion"):
+            for row in reasons:
+                post_ok(
+                    director, url("collaboration:case_phase", ref), {**row, "to_phase": to_phase}
+                )
+        criteria = {name: "yes" for name, _label in cf.CLOSURE_CRITERIA}
+        for row in feed.plan(cf.CloseForm, ["closing_summary", "contact_card"]):
+            post_ok(director, url("collaboration:case_close", ref), {**row, **criteria})
+        visit(url("collaboration:case_detail", ref), "case:closed", director)
+        for row in feed.plan(cf.ReopenForm, ["incident"]):
+            post_ok(
+                director, url("collaboration:case_reopen", ref), {**row, "to_phase": "execution"}
+            )
+        visit(url("collaboration:case_detail", ref), "case", director)
+
+        # Break the glass: the justification is stored for the audit trail.
+        for row in feed.plan(cf.BreakGlassForm, ["justification"]):
+            post_ok(privacy, url("collaboration:break_glass"), {**row, "reference": ref})
+        visit(url("collaboration:notifications"), "notifications", director)
+        visit(url("collaboration:case_audit", ref), "case_audit", director)
+        visit(f"{url('audit:log')}?case={ref}", "audit_log", privacy)
+
+        # A referral with the corpus in every text field, declined with the corpus as reason.
+        for row in feed.plan(
+            cf.ReferralForm,
+            [
+                "family_composition",
+                "criterion_complexity",
+                "criterion_multiple_domains",
+                "criterion_stuck_help",
+                "services_involved",
+            ],
+        ):
+            data = referral_data(world.clb) | row | {"organisation": world.clb.pk}
+            post_ok(referrer, url("collaboration:referral_create"), {**data, "once": new_token()})
+        referral = Referral.objects.filter(referrer=world.referrer).latest("pk")
+        visit(
+            url("collaboration:referral_detail", referral.pk), "referral:coordinator", coordinator
+        )
+        for row in feed.plan(cf.ReferralDeclineForm, ["reason", "advice"]):
+            post_ok(coordinator, url("collaboration:referral_decline", referral.pk), row)
+        visit(url("collaboration:referral_detail", referral.pk), "referral:referrer", referrer)
+        visit(url("collaboration:referral_list"), "referral_list", coordinator)
+
+        # Consult questions from the public consult page, into the coordinators' inbox.
+        home = ensure_home_page()
+        consult_page = ConsultPage(title="Consult", slug="consult", thank_you_text="Bedankt.")
+        home.add_child(instance=consult_page)
+        consult_page.save_revision().publish()
+        questions = feed.plan(
+            ConsultRequestForm, ["name", "organisation", "email", "phone", "question"]
+        )
+        for number, row in enumerate(questions):
+            post_ok(
+                Client(),
+                consult_page.url,
+                {
+                    **row,
+                    "region": "oost-vlaanderen",
+                    "website": "",
+                    "shown_at": form_token(time.time() - 60),
+                    "once": new_token(),
+                },
+                REMOTE_ADDR=f"192.0.2.{number + 1}",
+            )
+        consults = list(ConsultRequest.objects.order_by("pk"))
+        assert len(consults) == len(questions)
+        for row in feed.plan(cf.ConsultAnswerForm, ["answer"]):
+            post_ok(coordinator, url("collaboration:consult_detail", consults[0].pk), row)
+        visit(url("collaboration:consult_inbox"), "consult_inbox", coordinator)
+        for number, consult in enumerate(consults):
+            visit(
+                url("collaboration:consult_detail", consult.pk),
+                f"consult_detail@{number}",
+                coordinator,
+            )
+        visit(url("collaboration:consult_convert", consults[1].pk), "consult_convert", coordinator)
+        visit(f"{url('collaboration:case_list')}?q={ref}", "case_list", director)
+        visit(url("collaboration:home"), "dashboard", director)
+        problems, visited = list(probe.problems), list(probe.visited)
+    finally:
+        probe.close()
+
+    assert problems == [], "\n".join(problems)
+    assert probe.dialogs == []
+    gaps = [g for g in feed.missing() if "training" not in g and "signup" not in g]
+    assert gaps == [], gaps
+    assert len(visited) >= 25
+
+
+# --- 4. every form, posted with the corpus in every field ---------------------------------
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: method, action and their controls (tag, type, name, maxlength)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, Any]] = []
+        self._current: dict[str, Any] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._current = {
+                "method": attributes.get("method", "get").lower(),
+                "action": attributes.get("action", ""),
+                "fields": [],
+            }
+            self.forms.append(self._current)
+        elif tag in ("input", "select", "textarea") and self._current is not None:
+            kind = attributes.get("type", "text").lower() if tag == "input" else tag
+            maxlength = attributes.get("maxlength", "")
+            self._current["fields"].append(
+                (
+                    kind,
+                    attributes.get("name", ""),
+                    int(maxlength) if maxlength.isdigit() else 0,
+                    attributes.get("value", ""),
+                )
+            )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+TEXT_KINDS = {"text", "email", "search", "tel", "url", "textarea"}
+SKIP_KINDS = {"submit", "button", "image", "reset"}
+# Framework plumbing kept as rendered (a wizard's step, a formset's counts): with the corpus in
+# them the form is not even parsed, and the fields around them would not be tested.
+PLUMBING = re.compile(r"(current_step|-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)$")
+# Forms on every page that are not the page's own: signing out would end the test's session.
+GLOBAL_ACTIONS = ("/account/afmelden/",)
+
+
+def hostile_data(
+    fields: list[tuple[str, str, int, str]], *, method: str = "post"
+) -> tuple[dict[str, Any], list[str]]:
+    """The corpus in every control (for a POST longer than its maxlength, so the form comes
+    back; for a GET as much as the browser would send); and the values that must show as text
+    on the page that answers."""
+    data: dict[str, Any] = {}
+    shown: list[str] = []
+    for kind, name, maxlength, rendered in fields:
+        if not name or name == "csrfmiddlewaretoken" or kind in SKIP_KINDS or name in data:
+            continue
+        if PLUMBING.search(name):
+            data[name] = rendered
+            continue
+        if method == "get":
+            data[name] = ALL_PAYLOADS[:maxlength] if maxlength else ALL_PAYLOADS
+            if kind in TEXT_KINDS:
+                shown.append(data[name])
+            continue
+        if kind == "file":
+            data[name] = SimpleUploadedFile(
+                '"><img src=x onerror=alert(9)>.pdf', b"%PDF-1.4\n<script>alert(9)</script>"
+            )
+            continue
+        value = ALL_PAYLOADS
+        while maxlength and len(value) <= maxlength:
+            value += " " + ALL_PAYLOADS
+        data[name] = value
+        if kind in TEXT_KINDS:
+            shown.append(value)
+    return data, shown
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_form_re_renders_hostile_input_as_text(
+    world,  # noqa: F811
+    verified_client: Callable[..., Client],
+    make_user: Callable[..., Any],
+    browser: Any,
+    asgi_server: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django import forms
+
+    from collaboration.models import Action, ConsultRequest, Meeting, Membership
+    from collaboration.services import work
+    from collaboration.services.members import invitation_send
+    from collaboration.services.referrals import referral_submit
+    from content.demo import ensure_home_page
+    from content.models import ConsultPage
+    from content.training.models import (
+        CoursePage,
+        LessonPage,
+        QuizPage,
+        TrainingIndexPage,
+        TrainingSession,
+    )
+    from content.training.services.learning import enrolment_create
+    from content.training.services.quizzes import attempt_start
+    from content.training.services.sessions import registration_create, registration_link_token
+    from tests.training.conftest import QUESTIONS, publish, stream
+
+    bound: set[str] = set()
+    original = forms.BaseForm.__init__
+
+    def recording(self: Any, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None:
+            bound.add(f"{type(self).__module__}.{type(self).__qualname__}")
+        original(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(forms.BaseForm, "__init__", recording)
+
+    case, ref = world.case, world.case.reference
+    goal = work.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
+    action = Action.objects.get(
+        pk=work.action_add(
+            actor=world.director,
+            case=case,
+            goal_id=goal.pk,
+            description="Huisbezoek",
+            organisation_id=world.caw.pk,
+            responsible=None,
+            due_date=None,
+        ).pk
+    )
+    meeting = Meeting.objects.create(
+        case=case,
+        kind="network",
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        place="Zaal 1",
+        created_by=world.director,
+    )
+    from collaboration.live_notes.models import Acknowledgement
+
+    Acknowledgement.objects.create(meeting=meeting, user=world.director)
+    pending = referral_submit(actor=world.referrer, **referral_data(world.clb))
+    consult = ConsultRequest.objects.create(
+        name="Fictieve Leerkracht",
+        organisation="School",
+        email="leerkracht@school.example",
+        region="oost-vlaanderen",
+        question="Vraag",
+    )
+    _invitation, token = invitation_send(
+        actor=world.coordinator,
+        email="nieuw@test.example",
+        organisation=world.caw,
+        role="partner",
+    )
+    home = ensure_home_page()
+    consult_page = publish(home, ConsultPage(title="Consult", slug="consult", thank_you_text="x"))
+    index = publish(home, TrainingIndexPage(title="Vorming", slug="vorming"))
+    course = publish(
+        index,
+        CoursePage(
+            title="Cursus",
+            slug="cursus",
+            summary="Kort",
+            audience="Professionals",
+            duration="1 uur",
+            training_hours=1,
+            learning_objectives="<ul><li>Leerdoel</li></ul>",
+        ),
+    )
+    publish(course, LessonPage(title="Les", slug="les", body=stream([("text", "<p>Les</p>")])))
+    quiz = publish(course, QuizPage(title="Toets", slug="toets", questions=stream(QUESTIONS)))
+    learner = make_user(email="lerende@test.example", full_name="Fien Fictief")
+    enrolment_create(user=learner, course=course)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    start = timezone.now() + datetime.timedelta(days=7)
+    session = TrainingSession.objects.create(
+        kind="peer_support",
+        title="Lotgenoten",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        location="Gent",
+        capacity=5,
+        training_hours=1,
+    )
+    registration = registration_create(
+        session_id=session.pk, display_name="Anna", email="anna@test.example"
+    )
+    account = make_user(email="account@test.example")
+    half = make_user(email="half@test.example")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=half, name="default", confirmed=True)
+    password_only = Client()
+    password_only.force_login(half)
+
+    anonymous = Client()
+    clients = {
+        "anonymous": anonymous,
+        "password_only": password_only,
+        "director": verified_client(world.director),
+        "coordinator": verified_client(world.coordinator),
+        "partner": verified_client(world.caw_partner),
+        "referrer": verified_client(world.referrer),
+        "privacy": verified_client(world.privacy),
+        "learner": verified_client(learner),
+        "account": verified_client(account),
+    }
+    collab = "collaboration:"
+    pages: list[tuple[str, str]] = [
+        ("coordinator", url(collab + "invite")),
+        ("director", url(collab + "participant_add", ref)),
+        ("director", url(collab + "family_add", ref)),
+        ("partner", url(collab + "assessment", ref, "housing")),
+        ("director", url(collab + "goal_add", ref)),
+        ("director", url(collab + "action_add", ref)),
+        ("partner", url(collab + "action_status", ref, action.pk)),
+        ("director", url(collab + "plan_presented", ref)),
+        ("director", url(collab + "case_phase", ref)),
+        ("director", url(collab + "case_close", ref)),
+        ("director", url(collab + "case_reopen", ref)),
+        ("partner", url(collab + "timeline_add", ref)),
+        ("partner", url(collab + "document_upload", ref)),
+        ("director", url(collab + "meeting_add", ref)),
+        ("referrer", url(collab + "referral_create")),
+        ("coordinator", url(collab + "referral_accept", pending.pk)),
+        ("coordinator", url(collab + "referral_decline", pending.pk)),
+        ("coordinator", url(collab + "consult_detail", consult.pk)),
+        ("coordinator", url(collab + "consult_convert", consult.pk)),
+        ("privacy", url(collab + "break_glass")),
+        ("director", f"{url(collab + 'case_list')}"),
+        ("privacy", url("audit:log")),
+        ("partner", url("live_notes:meeting", meeting.pk)),  # the acknowledgement
+        ("director", url("live_notes:prepare", meeting.pk)),
+        ("director", url("live_notes:finalise", meeting.pk)),
+        ("anonymous", url("two_factor:login")),
+        ("password_only", url("accounts:verify")),
+        ("anonymous", url("accounts:signup")),
+        ("anonymous", url("accounts:password_reset")),
+        ("anonymous", url("accounts:invitation_accept", token)),
+        ("account", url("accounts:password_change")),
+        ("account", url("accounts:device_remove")),
+        ("anonymous", url("training:session_detail", session.pk)),
+        ("anonymous", url("training:registration_manage", registration_link_token(registration))),
+        ("coordinator", url("training:session_attendees", session.pk)),
+        ("learner", url("training:profile")),
+        ("learner", url("training:attempt", attempt.pk)),
+        ("anonymous", url("training:certificate_lookup")),
+        ("anonymous", consult_page.url),
+        ("anonymous", "/zoeken/"),
+        # forms without fields last: posting them acts at once
+        ("director", url(collab + "plan_version", ref)),
+        ("coordinator", url(collab + "consult_close", consult.pk)),
+        (
+            "director",
+            url(
+                collab + "participant_remove",
+                ref,
+                case.participants.get(user=world.police_partner).pk,
+            ),
+        ),
+        (
+            "coordinator",
+            url(
+                collab + "membership_deactivate",
+                Membership.objects.get(user=world.caw_colleague).pk,
+            ),
+        ),
+    ]
+
+    probe = Probe(browser, asgi_server)
+    posted: list[str] = []
+    searched: set[str] = set()
+    try:
+        for who, path in pages:
+            client = clients[who]
+            page = client.get(path)
+            if page.status_code != 200:
+                probe.problems.append(f"GET {path} as {who}: {page.status_code}")
+                continue
+            parser = _Forms()
+            parser.feed(page.content.decode())
+            for form in parser.forms:
+                action_url = urljoin(path, form["action"] or path)
+                if action_url.startswith(GLOBAL_ACTIONS):
+                    continue
+                data, shown = hostile_data(form["fields"], method=form["method"])
+                if form["method"] == "get":
+                    key = action_url.split("?")[0]
+                    if key in searched or not data:
+                        continue
+                    searched.add(key)
+                    probe.sign_in(session_cookie(client) if who != "anonymous" else None)
+                    probe.visit(
+                        f"{key}?{urlencode(data)}",
+                        label=f"GET {key} as {who}",
+                        expect=shown,
+                        statuses=(200, 400),
+                    )
+                    continue
+                response = client.post(action_url, data)
+                posted.append(action_url)
+                label = f"POST {action_url} as {who}"
+                if response.status_code in (200, 400):
+                    probe.visit(
+                        action_url, label=label, expect=shown, html=response.content.decode()
+                    )
+                elif response.status_code in (301, 302, 303):
+                    probe.sign_in(session_cookie(client) if who != "anonymous" else None)
+                    probe.visit(response["Location"], label=f"{label} -> {response['Location']}")
+                else:
+                    probe.problems.append(f"{label}: {response.status_code}")
+        problems, visited, expected = list(probe.problems), list(probe.visited), probe.expected
+    finally:
+        probe.close()
+
+    assert problems == [], "\n".join(problems)
+    exempt = {"collaboration.forms.AudienceFields"}  # a base class of two forms, never alone
+    assert sorted(set(project_forms()) - bound - exempt) == [], "forms not posted hostile"
+    assert len(posted) >= 40 and len(visited) >= 40 and expected >= 40
+
+
+@pytest.mark.django_db
+def test_certificate_lookup_answers_a_typed_non_code_in_dutch() -> None:
+    """Found by the reflected test: a "/" in a typed code made the redirect fail (500)."""
+    response = Client().get(reverse("training:certificate_lookup"), {"code": "../<b>x</b>/"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "geen geldige verificatiecode" in body
+    assert 'value="../&lt;b&gt;x&lt;/b&gt;/"' in body
+    ok = Client().get(reverse("training:certificate_lookup"), {"code": " vh-abcd-efgh-jkmn "})
+    assert ok.status_code == 302
