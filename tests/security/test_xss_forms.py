@@ -114,6 +114,26 @@ def post_ok(client: Client, url: str, data: dict[str, Any], status: int = 302, *
     return response
 
 
+def in_thread(function: Callable[[], Any]) -> Any:
+    """Run ``function`` off the test thread, where Playwright's event loop runs: a view that
+    calls ``async_to_sync`` (finalising tells live clients) must not see a running loop."""
+    outcome: list[Any] = []
+
+    def target() -> None:
+        try:
+            outcome.append(("ok", function()))
+        except BaseException as error:  # re-raised in the test thread
+            outcome.append(("error", error))
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    kind, value = outcome[0]
+    if kind == "error":
+        raise value
+    return value
+
+
 def url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
@@ -372,7 +392,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
         Meeting.objects.filter(pk=meeting.pk).update(
             starts_at=timezone.now() - datetime.timedelta(hours=1)
         )
-        post_ok(director, url("live_notes:finalise", meeting.pk), formset)
+        in_thread(lambda: post_ok(director, url("live_notes:finalise", meeting.pk), formset))
         visit(url("live_notes:meeting", meeting.pk), "minutes", partner)
 
         # The workspace pages that show all of it, and the forms that show some of it again.
@@ -807,3 +827,111 @@ def test_certificate_lookup_answers_a_typed_non_code_in_dutch() -> None:
     assert 'value="../&lt;b&gt;x&lt;/b&gt;/"' in body
     ok = Client().get(reverse("training:certificate_lookup"), {"code": " vh-abcd-efgh-jkmn "})
     assert ok.status_code == 302
+
+
+# --- 3b. stored through the training and sign-up forms ------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_training_forms_show_hostile_names_as_text(
+    world,  # noqa: F811
+    verified_client: Callable[..., Client],
+    browser: Any,
+    asgi_server: str,
+) -> None:
+    from content.demo import ensure_home_page
+    from content.training.forms import SessionRegistrationForm
+    from content.training.models import (
+        Certificate,
+        CoursePage,
+        LessonPage,
+        SessionRegistration,
+        TrainingIndexPage,
+        TrainingSession,
+    )
+    from content.training.services.sessions import registration_link_token
+    from portal.accounts.models import User
+    from portal.accounts.signup import SignUpForm
+    from tests.training.conftest import publish, stream
+
+    feed = Feeder()
+    home = ensure_home_page()
+    index = publish(home, TrainingIndexPage(title="Vorming", slug="vorming"))
+    course = publish(
+        index,
+        CoursePage(
+            title="Cursus",
+            slug="cursus",
+            summary="Kort",
+            audience="Professionals",
+            duration="1 uur",
+            training_hours=1,
+            learning_objectives="<ul><li>Leerdoel</li></ul>",
+        ),
+    )
+    lesson = publish(
+        course, LessonPage(title="Les", slug="les", body=stream([("text", "<p>x</p>")]))
+    )
+    start = timezone.now() + datetime.timedelta(days=7)
+    session = TrainingSession.objects.create(
+        kind="peer_support",
+        title="Lotgenoten",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        location="Gent",
+        capacity=40,
+        training_hours=1,
+    )
+    probe = Probe(browser, asgi_server)
+
+    def visit(path: str, label: str, who: Client | None, html: str | None = None) -> None:
+        probe.sign_in(session_cookie(who) if who else None)
+        probe.visit(path, label=label, expect=feed.expect(label), html=html)
+
+    try:
+        # Learners sign up with hostile names and addresses, confirm, and earn a certificate.
+        mail.outbox.clear()
+        for number, row in enumerate(feed.plan(SignUpForm, ["full_name", "email"])):
+            visitor = Client()
+            post_ok(
+                visitor,
+                url("accounts:signup"),
+                {**row, "password1": PASSWORD, "password2": PASSWORD},
+            )
+            visit(url("accounts:signup_check_email"), f"signup_check_email@{number}", visitor)
+            link = re.search(r"/account/registreren/bevestigen/\S+/", mail.outbox[-1].body)
+            post_ok(visitor, link.group(0), {}, status=200)
+            learner = User.objects.get(email=row["email"])
+            assert learner.full_name == row["full_name"]
+            learner_client = Client()
+            learner_client.force_login(learner)
+            post_ok(learner_client, url("training:enrol", course.pk), {})
+            post_ok(learner_client, url("training:complete_lesson", lesson.pk), {})
+            code = Certificate.objects.get(user=learner).code
+            visit(url("training:certificate_detail", code), f"certificate@{number}", learner_client)
+            visit(url("training:certificate_verify", code), f"certificate_verify@{number}", None)
+
+        # Peer-support bookings with hostile names and addresses; the coordinator's list.
+        for number, row in enumerate(feed.plan(SessionRegistrationForm, ["display_name", "email"])):
+            path = url("training:session_detail", session.pk)
+            done = post_ok(Client(), path, row, status=200)
+            registration = SessionRegistration.objects.get(email=row["email"])
+            assert registration.display_name == row["display_name"]
+            if number == 0:  # these two show neither name nor address; one look each
+                visit(path, "registration_done", None, html=done.content.decode())
+                token = registration_link_token(registration)
+                visit(url("training:registration_manage", token), "registration_manage", None)
+        visit(
+            url("training:session_attendees", session.pk),
+            "session_attendees",
+            verified_client(world.coordinator),
+        )
+        problems, visited = list(probe.problems), list(probe.visited)
+    finally:
+        probe.close()
+
+    assert problems == [], "\n".join(problems)
+    gaps = [g for g in feed.missing() if "training" in g or "signup" in g]
+    assert gaps == [], gaps
+    assert len(visited) >= 20

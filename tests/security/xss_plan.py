@@ -67,15 +67,9 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "content.forms.ConsultRequestForm.question": ("consult_detail@*",),
     _C + "ConsultAnswerForm.answer": ("consult_detail@*",),
     # training: session booking names, learners' names
-    "content.training.forms.SessionRegistrationForm.display_name": (
-        "registration_done@*",
-        "registration_manage@*",
-        "session_attendees",
-    ),
-    "content.training.forms.SessionRegistrationForm.email": (
-        "registration_done@*",
-        "session_attendees",
-    ),
+    # (the confirmation and the manage-by-link pages show neither name nor address)
+    "content.training.forms.SessionRegistrationForm.display_name": ("session_attendees",),
+    "content.training.forms.SessionRegistrationForm.email": ("session_attendees",),
     "portal.accounts.signup.SignUpForm.full_name": ("certificate@*", "certificate_verify@*"),
     "portal.accounts.signup.SignUpForm.email": ("signup_check_email@*",),
 }
