@@ -53,9 +53,10 @@ def pack(max_length: int | None, tag: str = "", corpus: Iterable[str] | None = N
     corpus gets the short corpus instead; nothing is dropped silently."""
     limit = max_length or 100_000
     items = list(CORPUS if corpus is None else corpus)
-    if corpus is None and any(len(tag) + 1 + len(item) > limit for item in items):
+    room = limit - (len(tag) + 1 if tag else 0)
+    if corpus is None and any(len(item) > room for item in items):
         items = SHORT_CORPUS
-    too_long = [item for item in items if len(tag) + 1 + len(item) > limit]
+    too_long = [item for item in items if len(item) > room]
     if too_long:
         raise ValueError(f"a field of {limit} characters cannot hold {too_long}")
     values: list[str] = []
@@ -106,6 +107,11 @@ TEXT_JS = r"""
 () => {
   const parts = [document.title, document.documentElement.textContent];
   for (const el of document.querySelectorAll('input, textarea, select')) parts.push(el.value);
+  for (const el of document.querySelectorAll('meta[content]')) parts.push(el.content);
+  for (const el of document.querySelectorAll('[alt], [title], [aria-label]')) {
+    parts.push(el.getAttribute('alt') || '', el.getAttribute('title') || '',
+               el.getAttribute('aria-label') || '');
+  }
   for (const el of document.querySelectorAll('option')) parts.push(el.textContent);
   return parts.join(' \u241e ').replace(/\s+/g, ' ');
 }
