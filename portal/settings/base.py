@@ -303,6 +303,10 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILADMIN_LOGIN_URL = "two_factor:login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
+# Public documents download as attachments (never opened inline, PDFs included).
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+# Broken or disguised image uploads get a Dutch refusal instead of a server error.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "content.image_forms.ImageForm"
 
 # --- E-mail ------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
