@@ -203,11 +203,26 @@ def test_every_download_is_an_attachment_with_nosniff(
     )
     Acknowledgement.objects.create(meeting=meeting, user=world.director)
     meeting_finalise(actor=world.director, meeting_id=meeting.pk, actions=[])
+    from content.training.models import TrainingSession
+
+    start = timezone.now() + datetime.timedelta(days=3)
+    session = TrainingSession.objects.create(
+        kind="in_person",
+        title="Vorming",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        location="Gent",
+        capacity=5,
+        training_hours=1,
+    )
     director = verified_client(world.director)
     privacy = verified_client(world.privacy)
+    coordinator = verified_client(world.coordinator)
     downloads = [
         (director, reverse("live_notes:minutes_pdf", args=[meeting.pk]), {"application/pdf"}),
         (privacy, reverse("audit:export"), {"text/csv"}),
+        (coordinator, reverse("training:report_csv"), {"text/csv"}),
+        (Client(), reverse("training:session_ical", args=[session.pk]), {"text/calendar"}),
     ]
     for client, path, types in downloads:
         response = client.get(path)
