@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.db import close_old_connections
+from django.db import connection as django_connection
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from collaboration.access import NotFoundOrNotAllowed
@@ -35,7 +36,7 @@ from portal.audit.context import audit_context, session_ref
 from portal.audit.events import AuditAction
 from portal.security.client_address import scope_client_address
 
-from . import document, protocol, services
+from . import document, pgasync, protocol, relay, services
 from .selectors import (
     MeetingAccess,
     has_acknowledged,
@@ -46,6 +47,12 @@ from .selectors import (
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# pycrdt initialises itself on the first document a process creates (27 ms measured, more on a
+# busy server): pay that when the server starts, not on somebody's first keystroke.
+document.is_valid_update(document.EMPTY_UPDATE)
+
+_READ_ONLY = object()  # outbox item: the notes became read only
 
 CLOSE_NOT_ALLOWED = 4404
 CLOSE_NOT_ACKNOWLEDGED = 4412
@@ -95,10 +102,15 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
         self.device = str(await database_sync_to_async(session.get)(DEVICE_ID_SESSION_KEY) or "")
         self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.access = access
+        self._shared = pgasync.acquire() if django_connection.vendor == "postgresql" else None
+        if self._shared is not None and self.can_edit:
+            await self._shared.open()
         self._writer = asyncio.create_task(self._write_loop())
-        # Join the meeting group before reading the state: nothing committed after the read is
-        # then missed, it arrives as a relay (duplicates are harmless in Yjs).
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        # Join the meeting (through the process's relay) before reading the state: nothing
+        # committed after the read is then missed, it arrives as a relay (duplicates are
+        # harmless in Yjs). Relayed messages wait in the outbox until the first ones are sent.
+        self._outbox = relay.Outbox(self._send_outgoing, self._overflowed)
+        await relay.join(self.channel_layer, self.group_name, self)
         await super().connect()
         self._join_update = await self._db(document.stored_update, self.meeting_id)
         await self.send(bytes_data=protocol.permission_message(can_edit=self.can_edit))
@@ -107,6 +119,7 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 protocol.SYNC_STEP1, document.state_vector(self._join_update)
             )
         )
+        self._outbox.start()
         await self._db(services.presence_enter, access=access, channel_name=self.channel_name)
         self._heartbeat = asyncio.create_task(self._heartbeat_loop())
         await self._broadcast_presence()
@@ -124,7 +137,8 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                     await asyncio.wait_for(writer, timeout=30)
                 except Exception:
                     logger.exception("Live-notes writer did not finish cleanly")
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            await relay.leave(self.group_name, self)
+            await self._outbox.close()
             if self._awareness:
                 await self._group_send(
                     "notes.awareness",
@@ -200,6 +214,9 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
         except Exception:
             logger.exception("Live-notes writer failed (meeting %s)", self.meeting_id)
             await self.close(code=CLOSE_SERVER_ERROR)
+        finally:
+            if self._shared is not None:
+                await self._shared.release()
 
     async def _write_batches(self) -> None:
         stopping = False
@@ -215,13 +232,7 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                     break
                 batch.append(nxt)
             try:
-                await self._db_hot(
-                    services.notes_updates_append,
-                    access=self.access,
-                    device=self.device,
-                    connection_id=self.connection_id,
-                    updates=batch,
-                )
+                await self._store(batch)
             except services.NotesReadOnly:
                 self.can_edit = False
                 await self._safe_send(protocol.permission_message(can_edit=False))
@@ -246,6 +257,26 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 await self.close(code=CLOSE_SERVER_ERROR)
                 return
 
+    async def _store(self, batch: list[bytes]) -> None:
+        """Append a batch with its audit record; on PostgreSQL without leaving the loop."""
+        if self._shared is not None:
+            with audit_context(**self._audit_values):
+                await services.anotes_updates_append(
+                    shared=self._shared,
+                    access=self.access,
+                    device=self.device,
+                    connection_id=self.connection_id,
+                    updates=batch,
+                )
+            return
+        await self._db_hot(
+            services.notes_updates_append,
+            access=self.access,
+            device=self.device,
+            connection_id=self.connection_id,
+            updates=batch,
+        )
+
     # --- presence heartbeat ----------------------------------------------------------------
 
     async def _heartbeat_loop(self) -> None:
@@ -264,24 +295,25 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 # The database may be restarting; the next beat tries again.
                 logger.warning("Presence heartbeat failed (meeting %s)", self.meeting_id)
 
-    # --- from the group ------------------------------------------------------------------
+    # --- from the meeting (through the relay) -------------------------------------------------
 
-    async def notes_update(self, event: dict[str, Any]) -> None:
-        if event.get("sender") != self.channel_name:
-            await self._safe_send(event["message"])
+    def deliver(self, message: dict[str, Any]) -> None:
+        """Called by the process's relay for each message of the meeting group (updates and
+        awareness of others, presence, the end of editing)."""
+        if message.get("type") == "notes.read_only":
+            self._outbox.put(_READ_ONLY)
+        elif "message" in message:
+            self._outbox.put(message["message"])
 
-    async def notes_awareness(self, event: dict[str, Any]) -> None:
-        if event.get("exclude_sender") and event.get("sender") == self.channel_name:
-            return
-        await self._safe_send(event["message"])
+    async def _send_outgoing(self, item: bytes | object) -> None:
+        if item is _READ_ONLY:
+            # The meeting was finalised: stop accepting edits on this connection.
+            self.can_edit = False
+            item = protocol.permission_message(can_edit=False)
+        await self._safe_send(item)  # type: ignore[arg-type]
 
-    async def notes_presence(self, event: dict[str, Any]) -> None:
-        await self._safe_send(event["message"])
-
-    async def notes_read_only(self, event: dict[str, Any]) -> None:
-        """The meeting was finalised: stop accepting edits on this connection."""
-        self.can_edit = False
-        await self._safe_send(protocol.permission_message(can_edit=False))
+    async def _overflowed(self) -> None:
+        await self.close(code=CLOSE_SERVER_ERROR)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -304,10 +336,11 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
         )
 
     async def _safe_send(self, data: bytes) -> None:
-        """Send a relayed message; the socket may have closed before its disconnect arrives."""
+        """Send a relayed message; the socket may have closed before its disconnect arrives
+        (the server then raises RuntimeError or, for uvicorn, ClientDisconnected, an OSError)."""
         try:
             await self.send(bytes_data=data)
-        except RuntimeError:
+        except (RuntimeError, OSError):
             logger.debug("Live-notes socket already closed")
 
     async def _db(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

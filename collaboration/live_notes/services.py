@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,7 +26,7 @@ from portal.audit.writer import (
     record_event,
 )
 
-from . import document
+from . import document, pgasync
 from .models import Acknowledgement, LiveConnection, NoteSnapshot, NoteUpdate
 from .selectors import MeetingAccess, live_connections, meeting_access, presence_stale_after
 
@@ -100,31 +101,61 @@ _APPEND_SQL = (
 )
 
 
+def _append_arguments(
+    *, access: MeetingAccess, device: str, connection_id: str, updates: Sequence[bytes]
+) -> list[Any]:
+    """``live_notes_append``'s arguments; the audit record's context (address, session,
+    correlation id) comes from the caller's ``audit_context``."""
+    event = build_event(**_audit_values(access, extra={}))
+    before_extra, between, after = content_around_extra_and_time(event)
+    return [
+        access.meeting.pk,
+        access.profile.user.pk,
+        device[:100],
+        connection_id,
+        json.dumps(connection_id),
+        [bytes(update) for update in updates],
+        before_extra,
+        between,
+        after,
+        *column_arguments(event),
+        getattr(settings, "LIVE_NOTES_DURABLE_COMMIT", False),
+    ]
+
+
 def _append_in_database(
     *, access: MeetingAccess, device: str, connection_id: str, updates: Sequence[bytes]
 ) -> list[int]:
-    event = build_event(**_audit_values(access, extra={}))
-    before_extra, between, after = content_around_extra_and_time(event)
+    arguments = _append_arguments(
+        access=access, device=device, connection_id=connection_id, updates=updates
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            _APPEND_SQL,
-            [
-                access.meeting.pk,
-                access.profile.user.pk,
-                device[:100],
-                connection_id,
-                json.dumps(connection_id),
-                [bytes(update) for update in updates],
-                before_extra,
-                between,
-                after,
-                *column_arguments(event),
-                getattr(settings, "LIVE_NOTES_DURABLE_COMMIT", False),
-            ],
-        )
+        cursor.execute(_APPEND_SQL, arguments)
         (ids,) = cursor.fetchone()
     if ids is None:
         raise NotesReadOnly
+    return list(ids)
+
+
+async def anotes_updates_append(
+    *,
+    shared: pgasync.SharedConnection,
+    access: MeetingAccess,
+    device: str,
+    connection_id: str,
+    updates: Sequence[bytes],
+) -> list[int]:
+    """``notes_updates_append`` for a consumer on PostgreSQL, without leaving the event loop:
+    the same statement over the process's shared asynchronous connection (``pgasync``)."""
+    arguments = _append_arguments(
+        access=access, device=device, connection_id=connection_id, updates=updates
+    )
+    row = await shared.fetch_one(_APPEND_SQL, arguments)
+    ids = row[0] if row is not None else None
+    if ids is None:
+        raise NotesReadOnly
+    if any(i % COMPACT_EVERY == 0 for i in ids):
+        await database_sync_to_async(_enqueue_compaction)(access.meeting.pk)
     return list(ids)
 
 
