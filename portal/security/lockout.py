@@ -14,6 +14,8 @@ from axes.helpers import get_lockout_response
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 
+MAX_USERNAME_LENGTH = 254  # an e-mail address (RFC 5321)
+
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The login name axes keys on: from the credentials, else from the (wizard) form."""
@@ -23,7 +25,11 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
     if not username and request is not None:
         data = getattr(request, "POST", {}) or {}
         username = data.get("auth-username") or data.get("username")
-    return username.strip().lower() if isinstance(username, str) else username
+    if not isinstance(username, str):
+        return username
+    # axes keeps it in a 255-character column; no address is longer than 254 characters, and a
+    # longer name sent by hand made the failed sign-in a server error on PostgreSQL.
+    return username.strip().lower()[:MAX_USERNAME_LENGTH]
 
 
 def record_second_factor_failure(request: HttpRequest, user: Any) -> None:

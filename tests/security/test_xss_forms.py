@@ -938,3 +938,20 @@ def test_training_forms_show_hostile_names_as_text(
     gaps = [g for g in feed.missing() if "training" in g or "signup" in g]
     assert gaps == [], gaps
     assert len(visited) >= 20
+
+
+@pytest.mark.django_db
+def test_sign_in_with_a_very_long_name_is_an_ordinary_failure() -> None:
+    """Found by the reflected test on PostgreSQL: a name over 255 characters made django-axes'
+    failure record overflow its column, and the sign-in page a server error."""
+    from axes.models import AccessAttempt
+
+    name = ("<b>" + "x" * 400 + "@example.be").upper()
+    response = Client().post(
+        reverse("two_factor:login"),
+        {"sign_in_view-current_step": "auth", "auth-username": name, "auth-password": "fout"},
+    )
+    assert response.status_code == 200
+    assert "Er is een probleem" in response.content.decode()
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == name.lower()[:254]
