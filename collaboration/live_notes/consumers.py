@@ -30,7 +30,7 @@ from django.db import close_old_connections
 from django.db import connection as django_connection
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from collaboration.access import NotFoundOrNotAllowed
+from collaboration.access import NotFoundOrNotAllowed, can_contribute
 from collaboration.consumers import AuthenticatedConsumer
 from portal.audit.context import audit_context, session_ref
 from portal.audit.events import AuditAction
@@ -39,6 +39,7 @@ from portal.security.client_address import scope_client_address
 from . import document, pgasync, protocol, relay, services
 from .selectors import (
     MeetingAccess,
+    current_basis,
     has_acknowledged,
     meeting_access,
     presence_heartbeat,
@@ -124,31 +125,57 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
         self._heartbeat = asyncio.create_task(self._heartbeat_loop())
         await self._broadcast_presence()
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels calls ``disconnect`` only for a clean close. If a handler fails (Redis or
+        the database gone, a bug), the same clean-up still runs: no presence row, relay
+        membership, task or connection outlives the socket."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._tear_down()
+
     async def disconnect(self, code: int) -> None:
-        if self.access is not None:
-            heartbeat = getattr(self, "_heartbeat", None)
-            if heartbeat is not None:
-                heartbeat.cancel()
-            writer = getattr(self, "_writer", None)
-            if writer is not None:
-                # Let queued updates reach the database before the connection is forgotten.
-                self._queue.put_nowait(None)
-                try:
-                    await asyncio.wait_for(writer, timeout=30)
-                except Exception:
-                    logger.exception("Live-notes writer did not finish cleanly")
-            await relay.leave(self.group_name, self)
-            await self._outbox.close()
-            if self._awareness:
-                await self._group_send(
-                    "notes.awareness",
-                    protocol.awareness_message(protocol.awareness_removal(self._awareness)),
-                )
-            await self._db(
-                services.presence_leave, meeting_id=self.meeting_id, channel_name=self.channel_name
-            )
-            await self._broadcast_presence()
+        await self._tear_down()
         await super().disconnect(code)
+
+    async def _tear_down(self) -> None:
+        """Leave the meeting; idempotent, and each step runs even if an earlier one fails."""
+        if self.access is None or getattr(self, "_torn_down", False):
+            return
+        self._torn_down = True
+        heartbeat = getattr(self, "_heartbeat", None)
+        if heartbeat is not None:
+            heartbeat.cancel()
+        writer = getattr(self, "_writer", None)
+        if writer is not None:
+            # Let queued updates reach the database before the connection is forgotten.
+            self._queue.put_nowait(None)
+            try:
+                await asyncio.wait_for(writer, timeout=30)
+            except Exception:
+                logger.exception("Live-notes writer did not finish cleanly")
+        for step in (self._leave_relay, self._forget_presence, self._tell_the_others):
+            try:
+                await step()
+            except Exception:
+                logger.exception("Leaving the live notes: %s failed", step.__name__)
+
+    async def _leave_relay(self) -> None:
+        await relay.leave(self.group_name, self)
+        await self._outbox.close()
+
+    async def _forget_presence(self) -> None:
+        await self._db(
+            services.presence_leave, meeting_id=self.meeting_id, channel_name=self.channel_name
+        )
+
+    async def _tell_the_others(self) -> None:
+        if self._awareness:
+            await self._group_send(
+                "notes.awareness",
+                protocol.awareness_message(protocol.awareness_removal(self._awareness)),
+            )
+        await self._broadcast_presence()
 
     # --- from the client -----------------------------------------------------------------
 
@@ -162,6 +189,10 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
             await self._handle(protocol.Reader(bytes_data), bytes_data)
         except protocol.ProtocolError:
             logger.warning("Malformed live-notes message dropped (meeting %s)", self.meeting_id)
+        except ValueError:
+            # pycrdt refuses bytes that frame correctly but do not decode (a forged state
+            # vector): the message is dropped, the connection lives on.
+            logger.warning("Undecodable live-notes message dropped (meeting %s)", self.meeting_id)
 
     async def _handle(self, reader: protocol.Reader, raw: bytes) -> None:
         kind = reader.var_uint()
@@ -281,11 +312,23 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
 
     async def _heartbeat_loop(self) -> None:
         """Refresh this connection's presence row while the socket is open, so a process that
-        dies leaves rows that go stale instead of people who seem present forever."""
+        dies leaves rows that go stale instead of people who seem present forever; and check
+        on each beat that the person still has access to the case."""
         interval = presence_heartbeat()
         while True:
             await asyncio.sleep(interval)
             try:
+                basis = await self._db(
+                    current_basis, user_id=self.scope["user"].pk, meeting_id=self.meeting_id
+                )
+                if basis is None:
+                    # Access withdrawn while connected; the sign-out message over the channel
+                    # layer may have been lost (Pub/Sub delivers at most once).
+                    await self.close(code=CLOSE_NOT_ALLOWED)
+                    return
+                if self.can_edit and not can_contribute(basis):
+                    self.can_edit = False
+                    await self._safe_send(protocol.permission_message(can_edit=False))
                 if not await self._db(services.presence_touch, channel_name=self.channel_name):
                     await self._db(
                         services.presence_enter, access=self.access, channel_name=self.channel_name

@@ -93,4 +93,6 @@ def _parameters() -> dict[str, Any]:
     parameters.pop("cursor_factory", None)
     parameters.pop("context", None)
     parameters["autocommit"] = True
+    # An unreachable database must fail a keystroke's write, not hang every writer behind it.
+    parameters.setdefault("connect_timeout", 5)
     return parameters

@@ -69,11 +69,15 @@ class MeetingRelay:
             self.fan_out(message)
 
     def fan_out(self, message: dict[str, Any]) -> None:
-        """Hand ``message`` to every local member except, where asked, its sender."""
+        """Hand ``message`` to every local member except, where asked, its sender. One
+        member's failure does not keep the message from the others."""
         skip = message.get("sender") if message.get("exclude_sender") else None
         for channel_name, member in list(self.members.items()):
             if channel_name != skip:
-                member.deliver(message)
+                try:
+                    member.deliver(message)
+                except Exception:
+                    logger.exception("Live-notes relay could not deliver (%s)", self.group)
 
 
 _relays: dict[tuple[asyncio.AbstractEventLoop, str], MeetingRelay] = {}

@@ -99,6 +99,19 @@ def meeting_access(
     return MeetingAccess(meeting=meeting, case=meeting.case, basis=basis, profile=profile)
 
 
+def current_basis(*, user_id: int, meeting_id: int) -> Basis | None:
+    """The access basis a connected person still has on the meeting's case, freshly from the
+    database (a membership withdrawn, an account switched off, a case handed over): the
+    consumer's heartbeat asks this. It returns no case data, so it writes no access record."""
+    from portal.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    meeting = Meeting.objects.select_related("case").filter(pk=meeting_id).first()
+    if user is None or meeting is None:
+        return None
+    return case_basis(actor_profile(user), meeting.case)
+
+
 def has_acknowledged(*, user: Any, meeting_id: int) -> bool:
     return Acknowledgement.objects.filter(meeting_id=meeting_id, user=user).exists()
 

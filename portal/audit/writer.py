@@ -9,6 +9,7 @@ back, its audit row does too, and vice versa.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from datetime import UTC
 from typing import Any
@@ -185,7 +186,25 @@ def build_event(
         correlation_id=ctx.correlation_id,
         extra=extra or {},
     )
+    _canonicalise(event)
     return event
+
+
+def _canonicalise(event: AuditEvent) -> None:
+    """Store exactly what is hashed. The database would otherwise normalise an address
+    (``2001:DB8::1`` becomes ``2001:db8::1``; a bad one fails the insert) or cut trailing spaces
+    off an over-long value, and the stored row would no longer match its hash."""
+    if event.ip_address:
+        try:
+            event.ip_address = str(ipaddress.ip_address(str(event.ip_address).strip()))
+        except ValueError:
+            event.ip_address = None
+    for name in HASHED_FIELDS:
+        field = AuditEvent._meta.get_field(name)
+        limit = getattr(field, "max_length", None)
+        value = getattr(event, name)
+        if limit and isinstance(value, str) and len(value) > limit:
+            setattr(event, name, value[:limit])
 
 
 def record_event(**values: Any) -> AuditEvent:

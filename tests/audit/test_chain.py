@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from portal.audit.context import audit_context
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
 from portal.audit.tasks import verify_audit_chain
@@ -52,7 +53,18 @@ def test_the_stored_row_hashes_the_same_in_python_and_in_the_database(make_user)
             extra={"occurred_at": "occurred-at-slot", "nested": {"b": [1, 2.5, None, True]}},
         ),
         record_event(action=AuditAction.SIGN_IN_FAILED, actor_label="", extra={}),
+        record_event(
+            action=AuditAction.CASE_VIEWED,
+            actor=user,
+            organisation="Politiezone " + "x" * 190 + "     ",  # over-long, trailing spaces
+            role="partner",
+        ),
     ]
+    with audit_context(ip_address="2001:DB8:0:0::1"):
+        awkward.append(record_event(action=AuditAction.CASE_VIEWED, actor=user))
+    with audit_context(ip_address="203.0.113.9:5678"):  # not an address: stored as none
+        awkward.append(record_event(action=AuditAction.CASE_VIEWED, actor=user))
+    assert awkward[3].ip_address == "2001:db8::1" and awkward[4].ip_address is None
     stored = list(AuditEvent.objects.filter(pk__in=[event.pk for event in awkward]).order_by("id"))
     for returned, row in zip(awkward, stored, strict=True):
         assert returned.occurred_at == row.occurred_at

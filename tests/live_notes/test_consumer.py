@@ -277,6 +277,41 @@ async def test_presence_of_a_dead_process_goes_stale_and_is_pruned(world, settin
     assert await sync_to_async(LiveConnection.objects.count)() == 0
 
 
+async def test_an_undecodable_state_vector_is_dropped_and_the_connection_lives_on(world) -> None:
+    """A participant's forged sync step 1 (framed correctly, not a Yjs state vector) must not
+    kill the consumer: before, it died without clean-up and stayed "present" for ever."""
+    from collaboration.live_notes import protocol
+
+    pieter = await joined(world, world.partner)
+    ria = await joined(world, world.director)
+    await pieter.comm.send_to(
+        bytes_data=protocol.sync_message(protocol.SYNC_STEP1, b"\xff\xff\xff")
+    )
+    await pieter.pump()
+    assert pieter.closed_code is None
+    await ria.type("nog altijd verbonden")
+    assert await pieter.until(lambda: pieter.value == "nog altijd verbonden")
+    await pieter.close()
+    await ria.close()
+    assert await sync_to_async(LiveConnection.objects.count)() == 0
+
+
+async def test_access_withdrawn_while_connected_closes_at_the_next_heartbeat(
+    world, settings
+) -> None:
+    """If the sign-out message over the channel layer is lost, the heartbeat's fresh access
+    check still ends the connection of someone taken off the case."""
+    from collaboration.models import CaseParticipant
+
+    settings.LIVE_NOTES_PRESENCE_HEARTBEAT = 0.2
+    pieter = await joined(world, world.partner)
+    await sync_to_async(CaseParticipant.objects.filter(user=world.partner).delete)()
+    assert await pieter.until(lambda: pieter.closed_code is not None, timeout=3)
+    assert pieter.closed_code == 4404
+    await pieter.close()
+    assert await sync_to_async(LiveConnection.objects.count)() == 0
+
+
 async def test_sign_out_closes_the_socket(world) -> None:
     pieter = await joined(world, world.partner)
     await sync_to_async(close_user_sockets)(world.partner.pk)
