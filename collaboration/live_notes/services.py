@@ -102,10 +102,17 @@ _APPEND_SQL = (
 
 
 def _append_arguments(
-    *, access: MeetingAccess, device: str, connection_id: str, updates: Sequence[bytes]
+    *,
+    access: MeetingAccess,
+    device: str,
+    connection_id: str,
+    updates: Sequence[bytes],
+    durable: bool | None = None,
 ) -> list[Any]:
     """``live_notes_append``'s arguments; the audit record's context (address, session,
     correlation id) comes from the caller's ``audit_context``."""
+    if durable is None:
+        durable = getattr(settings, "LIVE_NOTES_DURABLE_COMMIT", False)
     event = build_event(**_audit_values(access, extra={}))
     before_extra, between, after = content_around_extra_and_time(event)
     return [
@@ -119,7 +126,7 @@ def _append_arguments(
         between,
         after,
         *column_arguments(event),
-        getattr(settings, "LIVE_NOTES_DURABLE_COMMIT", False),
+        durable,
     ]
 
 
@@ -127,7 +134,12 @@ def _append_in_database(
     *, access: MeetingAccess, device: str, connection_id: str, updates: Sequence[bytes]
 ) -> list[int]:
     arguments = _append_arguments(
-        access=access, device=device, connection_id=connection_id, updates=updates
+        access=access,
+        device=device,
+        connection_id=connection_id,
+        updates=updates,
+        # The switch would hold for a caller's whole transaction: only in autocommit.
+        durable=True if connection.in_atomic_block else None,
     )
     with connection.cursor() as cursor:
         cursor.execute(_APPEND_SQL, arguments)

@@ -73,17 +73,38 @@ def test_nothing_is_stored_or_audited_once_the_meeting_is_finalised() -> None:
 
 
 @pytest.mark.parametrize("durable", [False, True])
-def test_keystrokes_commit_without_waiting_for_the_disk_unless_configured(
-    durable: bool, settings
+def test_the_append_function_commits_without_waiting_for_the_disk_unless_told(
+    durable: bool,
 ) -> None:
+    from django.db import connection
+
+    from collaboration.live_notes.services import _APPEND_SQL, _append_arguments
+
+    if connection.vendor != "postgresql":
+        pytest.skip("commit modes are PostgreSQL's")
+    world = build_world()
+    access = meeting_access(user=world.director, meeting_id=world.meeting.pk)
+    arguments = _append_arguments(
+        access=access, device="", connection_id="c1", updates=_updates("x"), durable=durable
+    )
+    with connection.cursor() as cursor:  # inside the test's transaction, to look at it
+        cursor.execute(_APPEND_SQL, arguments)
+        assert cursor.fetchone()[0]
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == ("on" if durable else "off")
+
+
+def test_a_callers_transaction_keeps_its_synchronous_commit(settings) -> None:
+    """Called inside a transaction, the service must not make the caller's commit
+    asynchronous: the switch is for the consumer's autocommit keystrokes only."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("commit modes are PostgreSQL's")
-    settings.LIVE_NOTES_DURABLE_COMMIT = durable
+    settings.LIVE_NOTES_DURABLE_COMMIT = False
     world = build_world()
     access = meeting_access(user=world.director, meeting_id=world.meeting.pk)
     notes_updates_append(access=access, device="", connection_id="c1", updates=_updates("x"))
-    with connection.cursor() as cursor:  # still inside the test's transaction
+    with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone()[0] == ("on" if durable else "off")
+        assert cursor.fetchone()[0] == "on"
