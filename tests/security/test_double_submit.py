@@ -14,10 +14,10 @@ from portal.security.once import new_token
 
 @pytest.mark.django_db
 def test_consult_form_sent_twice_creates_one_question(client: Client) -> None:
+    from django.core.cache import cache
+
     from content.demo_site import ensure_demo_site
     from content.models import ConsultPage
-
-    from django.core.cache import cache
 
     ensure_demo_site()
     # The rate limit of this address lives in the cache, which outlives a run on Redis.
