@@ -62,6 +62,7 @@ def seed_trail() -> None:
     have = AuditEvent.objects.count()
     if have >= TARGET_ROWS:
         print(f"audit trail: {have:,} records (reused)")
+        analyse()
         return
     users = list(User.objects.all()[:7])
     organisations = [
@@ -114,6 +115,18 @@ def seed_trail() -> None:
     print(
         f"audit trail: seeded to {AuditEvent.objects.count():,} records in {time.monotonic() - started:.0f} s"
     )
+    analyse()
+
+
+def analyse() -> None:
+    """Refresh the planner's statistics, as autovacuum does after a bulk of inserts: measured
+    straight after seeding, the planner still believes the table is nearly empty and picks
+    plans no production database would (355 ms instead of 35 ms for action + period)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE audit_auditevent")
 
 
 def percentile(values: list[float], fraction: float) -> float:
