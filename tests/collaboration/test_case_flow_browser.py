@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.conftest import assert_no_axe_violations
 
@@ -36,7 +37,7 @@ def test_referral_to_closure_and_reopening(browser, live_server, world, verified
     referrer.goto(f"{base}/samenwerking/aanmeldingen/nieuw/")
     assert_no_axe_violations(referrer)
     referrer.get_by_role("button", name="Aanmelding versturen").click()
-    assert referrer.locator(".error-summary").is_visible()
+    expect(referrer.locator(".error-summary")).to_be_visible()
     assert_no_axe_violations(referrer)
     referrer.get_by_label("Gezinssamenstelling").fill("Moeder, vader, drie kinderen")
     referrer.get_by_label("Partnergeweld").check()
@@ -79,12 +80,12 @@ def test_referral_to_closure_and_reopening(browser, live_server, world, verified
         director.get_by_role("link", name="Naar de volgende fase").click()
         director.get_by_label("Naar fase").select_option(label=phase)
         director.get_by_role("button", name="Fase wijzigen").click()
-        assert phase in director.locator(".summary").first.inner_text()
+        expect(director.locator(".summary").first).to_contain_text(phase)
 
     # 5. Closure: the checklist is enforced, then the case is closed and read-only.
     director.get_by_role("link", name="Afsluiten met de afrondingscriteria").click()
     director.get_by_role("button", name="Dossier afsluiten").click()
-    assert director.locator(".error-summary").is_visible()
+    expect(director.locator(".error-summary")).to_be_visible()
     assert_no_axe_violations(director)
     for group in director.get_by_role("group").all():
         group.get_by_label("Ja").check()
@@ -95,7 +96,7 @@ def test_referral_to_closure_and_reopening(browser, live_server, world, verified
         "SDJ: vragen over de kinderen."
     )
     director.get_by_role("button", name="Dossier afsluiten").click()
-    assert "Afgesloten" in director.locator(".summary").first.inner_text()
+    expect(director.locator(".summary").first).to_contain_text("Afgesloten")
     assert director.get_by_role("link", name="Tijdlijn aanvullen").count() == 0
 
     # 6. Reopened after a new incident.
@@ -103,7 +104,7 @@ def test_referral_to_closure_and_reopening(browser, live_server, world, verified
     director.get_by_label("Heropenen in").select_option(label="Uitvoeringsfase")
     director.get_by_label("Nieuw incident of nieuwe bezorgdheid").fill("Nieuwe politietussenkomst.")
     director.get_by_role("button", name="Heropenen").click()
-    assert "Uitvoeringsfase" in director.locator(".summary").first.inner_text()
+    expect(director.locator(".summary").first).to_contain_text("Uitvoeringsfase")
     assert "1 keer heropend" in director.content()
     assert_no_axe_violations(director)
 
