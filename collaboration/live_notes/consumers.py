@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -60,6 +61,10 @@ CLOSE_NOT_ACKNOWLEDGED = 4412
 CLOSE_TOO_LARGE = 1009
 CLOSE_SERVER_ERROR = 1011
 MAX_AWARENESS_BYTES = 16 * 1024
+# Awareness (cursors, names) is relayed to everyone in the meeting: a client gets this many
+# messages a second, with this burst; the rest are dropped (editors renew their state often).
+AWARENESS_PER_SECOND = 20
+AWARENESS_BURST = 40
 WRITE_BATCH = 100
 
 
@@ -207,9 +212,24 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
             payload = reader.var_bytes()
             if len(payload) > MAX_AWARENESS_BYTES:
                 return
+            if not self._awareness_allowed():
+                return
             self._awareness.update(protocol.awareness_clocks(payload))
             # Echoed to the sender too: it keeps an idle client's connection check alive.
             await self._group_send("notes.awareness", raw, exclude_sender=False)
+
+    def _awareness_allowed(self) -> bool:
+        """A token bucket per connection, so one client cannot flood the whole meeting."""
+        now = time.monotonic()
+        elapsed = now - getattr(self, "_awareness_at", now)
+        tokens = getattr(self, "_awareness_tokens", float(AWARENESS_BURST))
+        tokens = min(float(AWARENESS_BURST), tokens + elapsed * AWARENESS_PER_SECOND)
+        self._awareness_at = now
+        if tokens < 1:
+            self._awareness_tokens = tokens
+            return False
+        self._awareness_tokens = tokens - 1
+        return True
 
     async def _answer_step1(self, client_state: bytes) -> None:
         update, self._join_update = self._join_update, None

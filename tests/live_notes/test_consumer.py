@@ -312,6 +312,33 @@ async def test_access_withdrawn_while_connected_closes_at_the_next_heartbeat(
     assert await sync_to_async(LiveConnection.objects.count)() == 0
 
 
+async def test_one_client_cannot_flood_the_meeting_with_awareness(world) -> None:
+    from collaboration.live_notes import protocol
+    from collaboration.live_notes.consumers import AWARENESS_BURST
+
+    ria = await joined(world, world.director)
+    pieter = await joined(world, world.partner)
+    seen: list[bytes] = []
+    handle = pieter._handle
+
+    async def counting(message):
+        data = message.get("bytes") or b""
+        if data[:1] == bytes([protocol.MESSAGE_AWARENESS]):
+            seen.append(data)
+        await handle(message)
+
+    pieter._handle = counting
+    for clock in range(1, 301):
+        await ria.comm.send_to(
+            bytes_data=protocol.awareness_message(protocol.awareness_removal({4242: clock}))
+        )
+    await pieter.pump(quiet=0.5)
+    # The burst and what refills while sending get through; the flood does not.
+    assert AWARENESS_BURST <= len(seen) < 150
+    await ria.close()
+    await pieter.close()
+
+
 async def test_sign_out_closes_the_socket(world) -> None:
     pieter = await joined(world, world.partner)
     await sync_to_async(close_user_sockets)(world.partner.pk)
