@@ -602,7 +602,6 @@ def test_every_form_re_renders_hostile_input_as_text(
     from content.demo import ensure_home_page
     from content.models import ConsultPage
     from content.training.models import (
-        CoursePage,
         LessonPage,
         QuizPage,
         TrainingIndexPage,
@@ -663,18 +662,7 @@ def test_every_form_re_renders_hostile_input_as_text(
     home = ensure_home_page()
     consult_page = publish(home, ConsultPage(title="Consult", slug="consult", thank_you_text="x"))
     index = publish(home, TrainingIndexPage(title="Vorming", slug="vorming"))
-    course = publish(
-        index,
-        CoursePage(
-            title="Cursus",
-            slug="cursus",
-            summary="Kort",
-            audience="Professionals",
-            duration="1 uur",
-            training_hours=1,
-            learning_objectives="<ul><li>Leerdoel</li></ul>",
-        ),
-    )
+    course = _publish_course(index)
     publish(course, LessonPage(title="Les", slug="les", body=stream([("text", "<p>Les</p>")])))
     quiz = publish(course, QuizPage(title="Toets", slug="toets", questions=stream(QUESTIONS)))
     learner = make_user(email="lerende@test.example", full_name="Fien Fictief")
@@ -859,7 +847,6 @@ def test_training_forms_show_hostile_names_as_text(
     from content.training.forms import SessionRegistrationForm
     from content.training.models import (
         Certificate,
-        CoursePage,
         LessonPage,
         SessionRegistration,
         TrainingIndexPage,
@@ -873,18 +860,7 @@ def test_training_forms_show_hostile_names_as_text(
     feed = Feeder()
     home = ensure_home_page()
     index = publish(home, TrainingIndexPage(title="Vorming", slug="vorming"))
-    course = publish(
-        index,
-        CoursePage(
-            title="Cursus",
-            slug="cursus",
-            summary="Kort",
-            audience="Professionals",
-            duration="1 uur",
-            training_hours=1,
-            learning_objectives="<ul><li>Leerdoel</li></ul>",
-        ),
-    )
+    course = _publish_course(index)
     lesson = publish(
         course, LessonPage(title="Les", slug="les", body=stream([("text", "<p>x</p>")]))
     )
@@ -967,3 +943,22 @@ def test_sign_in_with_a_very_long_name_is_an_ordinary_failure() -> None:
     assert "Er is een probleem" in response.content.decode()
     attempt = AccessAttempt.objects.get()
     assert attempt.username == name.lower()[:254]
+
+
+def _publish_course(index: Any) -> Any:
+    """The plain course both training set-ups hang their lessons and quizzes under."""
+    from content.training.models import CoursePage
+    from tests.training.conftest import publish
+
+    return publish(
+        index,
+        CoursePage(
+            title="Cursus",
+            slug="cursus",
+            summary="Kort",
+            audience="Professionals",
+            duration="1 uur",
+            training_hours=1,
+            learning_objectives="<ul><li>Leerdoel</li></ul>",
+        ),
+    )
