@@ -70,7 +70,7 @@ bench: install
 # temp dir), production ASGI processes; live notes under a killed process and Redis restart,
 # PostgreSQL restart under load, worker restart, double submission, 200-client load. Prints the
 # figures; exits non-zero if a check fails. PROOF_ONLY=a,b / PROOF_SKIP=a,b select proofs
-# (live_notes, postgres, worker, double_submit, load).
+# (attacks, live_notes, postgres, worker, double_submit, load).
 proof: install
 	timeout 900 $(BIN)/python -m bench.proof.run
 

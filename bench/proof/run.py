@@ -20,11 +20,12 @@ import sys
 import time
 import traceback
 
-from . import faults, live_chaos, load, world
+from . import attacks, faults, live_chaos, load, world
 from .infra import log_tail, stack_up
 from .report import Report
 
 PROOFS = {
+    "attacks": attacks.attacks,
     "live_notes": live_chaos.live_notes_chaos,
     "postgres": faults.postgres_restart,
     "worker": faults.worker_restart,
