@@ -27,6 +27,7 @@ PYTHON = os.environ.get("PROOF_PYTHON") or str(ROOT / ".venv" / "bin" / "python"
 if not Path(PYTHON).exists():
     PYTHON = sys.executable
 DB_NAME = "vh_proof"
+MAX_CONNECTIONS = 100  # as docker-compose.yml's PostgreSQL
 REDIS_DB = 7
 
 
@@ -106,7 +107,8 @@ class Postgres:
     def start(self) -> None:
         options = (
             f"-p {self.port} -k {self.sockdir} -c listen_addresses=127.0.0.1 "
-            "-c max_connections=300 -c shared_buffers=128MB"
+            # The same connection limit as docker-compose.yml's PostgreSQL.
+            f"-c max_connections={MAX_CONNECTIONS} -c shared_buffers=128MB"
         )
         self._run(
             pg_bin("pg_ctl"),
@@ -262,18 +264,19 @@ class Stack:
         self.manage("setup_site")
         self.manage("load_demo_content")
 
-    def server(self, name: str) -> Server:
-        server = Server(self, name)
+    def server(self, name: str, **env: str) -> Server:
+        """A server process; ``env`` adds to (or overrides) the production environment."""
+        server = Server(self, name, env)
         self.servers.append(server)
         return server
 
-    def start_worker(self, name: str = "worker") -> subprocess.Popen:
+    def start_worker(self, name: str = "worker", **env: str) -> subprocess.Popen:
         log = open(self.workdir.path / f"{name}.log", "ab")  # noqa: SIM115
         # As docker/entrypoint.sh does: first put back what a killed worker left RUNNING.
         subprocess.run(  # noqa: S603
             [PYTHON, "manage.py", "requeue_orphaned_tasks"],
             cwd=ROOT,
-            env=self.env(),
+            env=self.env(**env),
             stdout=log,
             stderr=subprocess.STDOUT,
             check=True,
@@ -282,7 +285,7 @@ class Stack:
         process = subprocess.Popen(  # noqa: S603
             [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
             cwd=ROOT,
-            env=self.env(),
+            env=self.env(**env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -306,9 +309,10 @@ class Stack:
 class Server:
     """One production ASGI process (uvicorn, one worker) as docker/entrypoint.sh starts it."""
 
-    def __init__(self, stack: Stack, name: str) -> None:
+    def __init__(self, stack: Stack, name: str, env: dict[str, str] | None = None) -> None:
         self.stack = stack
         self.name = name
+        self.extra_env = dict(env or {})
         self.port = free_port()
         self.logfile = stack.workdir.path / f"{name}.log"
         self.process: subprocess.Popen | None = None
@@ -340,7 +344,7 @@ class Server:
                 "--no-access-log",
             ],
             cwd=ROOT,
-            env=self.stack.env(),
+            env=self.stack.env(**self.extra_env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

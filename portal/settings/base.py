@@ -120,8 +120,29 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No persistent connections under ASGI: every request runs in a thread of its own (asgiref
+    # gives each request its own one-thread executor), so CONN_MAX_AGE > 0 left a connection
+    # behind per thread until PostgreSQL refused new ones (docs/performance.md, "Database
+    # connections"). Instead psycopg's pool, one per process: a request borrows a connection at
+    # its first query and returns it at its end; at most DB_POOL_MAX_SIZE per process however
+    # many requests run at once, and a request beyond that waits up to DB_POOL_TIMEOUT seconds
+    # for one instead of being refused. Budget (PostgreSQL's max_connections=100, as in
+    # docker-compose.yml): WEB_CONCURRENCY x (max_size + 1 live-notes connection,
+    # collaboration/live_notes/pgasync.py) + the task worker and the scheduler (max_size each, 1
+    # or 2 used): 4 x 11 + 2 x 10 = 64 at the most, leaving room for migrations and psql.
+    # DB_POOL=false goes back to plain connections (then CONN_MAX_AGE applies, default 0).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # with the pool: checked before lending
+    if env.bool("DB_POOL", default=True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool refuses anything else
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+            # Connections above min_size unused this long are closed, one per period.
+            "max_idle": env.float("DB_POOL_MAX_IDLE", default=120.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

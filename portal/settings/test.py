@@ -2,7 +2,7 @@
 (CI sets both, so the suite runs against PostgreSQL and Redis there)."""
 
 from .base import *
-from .base import PASSWORD_HASHERS, env
+from .base import DATABASES, PASSWORD_HASHERS, env
 
 DEBUG = False
 SECRET_KEY = "test-insecure-key-only-for-the-test-suite-00000000"  # noqa: S105
@@ -13,4 +13,13 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# No connection pool in the suite unless DB_POOL=true asks for one (the connections proof in
+# bench/proof/ tests the pool under production settings): the test database is created and
+# renamed after settings load, and Django drops it at the end only if no thread still holds a
+# connection to it, while the live-server and ASGI-server fixtures serve requests from threads
+# that borrow connections of their own. Plain connections as before (CONN_MAX_AGE, default 60)
+# keep the suite's behaviour and speed unchanged.
+if "pool" in DATABASES["default"].get("OPTIONS", {}) and not env.bool("DB_POOL", default=False):
+    del DATABASES["default"]["OPTIONS"]["pool"]
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 env  # re-exported for tests that read the environment  # noqa: B018
