@@ -79,6 +79,16 @@ urlpatterns = [
         people.MembershipDeactivateView.as_view(),
         name="membership_deactivate",
     ),
+    path(
+        "mensen/goedkeuren/<int:invitation_id>/",
+        people.InvitationApproveView.as_view(),
+        name="invitation_approve",
+    ),
+    path(
+        "mensen/weigeren/<int:invitation_id>/",
+        people.InvitationRefuseView.as_view(),
+        name="invitation_refuse",
+    ),
     path("meldingen/", people.NotificationListView.as_view(), name="notifications"),
     path("noodtoegang/", people.BreakGlassView.as_view(), name="break_glass"),
 ]

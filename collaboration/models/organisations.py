@@ -113,7 +113,14 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """An e-mail invitation to join an organisation with a role. Only the token's hash is stored."""
+    """An e-mail invitation to join an organisation with a role. Only the token's hash is stored.
+
+    Membership of an organisation is the organisation's own decision: an invitation from an
+    admin of that organisation (or from a coordinator into their own Veilig Huis) grants the
+    role on acceptance; any other invitation (a coordinator inviting into a partner service)
+    ``needs_approval``: accepting it creates the account but no membership, until an admin of
+    that organisation approves (``approved_at``) or refuses (``revoked_at``).
+    """
 
     email = models.EmailField(_("e-mailadres"))
     organisation = models.ForeignKey(
@@ -131,6 +138,11 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    needs_approval = models.BooleanField(_("wacht op goedkeuring"), default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("uitnodiging")

@@ -36,6 +36,7 @@ class ActorRule:
     REFERRAL_READ = "referral_read"  # coordinator of the region, referrer
     COORDINATOR = "coordinator"
     MANAGER = "manager"  # coordinator or organisation admin
+    ORGANISATION_ADMIN = "organisation_admin"  # an admin of the organisation concerned
     PRIVACY = "privacy"  # privacy officer
 
 

@@ -16,14 +16,18 @@ from django.views.generic import TemplateView
 
 from ..access import NotFoundOrNotAllowed, actor_profile
 from ..forms import BreakGlassForm, InvitationAcceptForm, InvitationForm
-from ..models import Membership, Notification, Organisation
+from ..models import Invitation, Membership, Notification, Organisation
 from ..services.cases import break_the_glass
 from ..services.members import (
     invitation_accept,
+    invitation_approve,
     invitation_for_token,
+    invitation_refuse,
     invitation_send,
     may_manage,
     membership_deactivate,
+    pending_approval_for,
+    pending_approvals,
 )
 from ..services.notifications import notifications_mark_read
 from .base import ActorRule, ServiceFormView
@@ -50,7 +54,24 @@ class MembersView(TemplateView):
             .select_related("user", "organisation")
             .order_by("organisation__name", "user__full_name")
         )
-        return {**super().get_context_data(**kwargs), "memberships": memberships}
+        user = self.request.user
+        waiting_elsewhere = (
+            Invitation.objects.filter(
+                invited_by=user,
+                needs_approval=True,
+                approved_at__isnull=True,
+                revoked_at__isnull=True,
+                accepted_at__isnull=False,
+            )
+            .select_related("organisation", "accepted_user")
+            .order_by("accepted_at")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "memberships": memberships,
+            "approvals": list(pending_approvals(user)),
+            "waiting_elsewhere": list(waiting_elsewhere),
+        }
 
 
 class InvitationCreateView(ServiceFormView):
@@ -74,7 +95,61 @@ class InvitationCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "organisations": self.organisations}
 
     def perform(self, form: forms.Form) -> str:
-        invitation_send(actor=self.request.user, **form.cleaned_data)
+        invitation, _token = invitation_send(actor=self.request.user, **form.cleaned_data)
+        if invitation.needs_approval:
+            self.success_message = _(
+                "De uitnodiging is verstuurd. Een beheerder van %(organisation)s moet het "
+                "lidmaatschap nog goedkeuren; tot dan krijgt de persoon geen toegang."
+            ) % {"organisation": invitation.organisation.name}
+        return reverse("collaboration:members")
+
+
+class _ApprovalDecisionView(ServiceFormView):
+    """Confirm, then decide on one accepted invitation that waits for an admin of its
+    organisation. Anyone else, the invitee and the inviter included, gets the same 404."""
+
+    actor_rule = ActorRule.ORGANISATION_ADMIN
+    form_class = forms.Form
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.invitation = pending_approval_for(request.user, kwargs["invitation_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        invitation = self.invitation
+        return {
+            **super().get_context_data(**kwargs),
+            "intro": _(
+                "%(name)s (%(email)s), uitgenodigd door %(by)s als %(role)s van %(organisation)s."
+            )
+            % {
+                "name": invitation.accepted_user.full_name,
+                "email": invitation.accepted_user.email,
+                "by": invitation.invited_by.full_name,
+                "role": invitation.get_role_display(),
+                "organisation": invitation.organisation.name,
+            },
+        }
+
+
+class InvitationApproveView(_ApprovalDecisionView):
+    title = _("Lidmaatschap goedkeuren")
+    submit_label = _("Goedkeuren")
+    success_message = _("Het lidmaatschap is goedgekeurd.")
+
+    def perform(self, form: forms.Form) -> str:
+        invitation_approve(actor=self.request.user, invitation=self.invitation)
+        return reverse("collaboration:members")
+
+
+class InvitationRefuseView(_ApprovalDecisionView):
+    title = _("Lidmaatschap weigeren")
+    submit_label = _("Weigeren")
+    success_message = _("Het lidmaatschap is geweigerd.")
+    danger = True
+
+    def perform(self, form: forms.Form) -> str:
+        invitation_refuse(actor=self.request.user, invitation=self.invitation)
         return reverse("collaboration:members")
 
 

@@ -22,6 +22,8 @@ class AuditAction(models.IntegerChoices):
     INVITATION_SENT = 120, _("Uitnodiging verstuurd")
     INVITATION_ACCEPTED = 121, _("Uitnodiging aanvaard")
     MEMBER_DEACTIVATED = 122, _("Lid gedeactiveerd")
+    MEMBER_APPROVED = 123, _("Lidmaatschap goedgekeurd")
+    MEMBER_REFUSED = 124, _("Lidmaatschap geweigerd")
     # 2xx: reading case data
     CASE_VIEWED = 200, _("Dossier bekeken")
     CASE_LIST_VIEWED = 201, _("Dossierlijst bekeken")

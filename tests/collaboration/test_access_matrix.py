@@ -57,6 +57,8 @@ EXPECTED: dict[str, set[str]] = {
     ActorRule.REFERRAL_READ: {"coordinator"},
     ActorRule.COORDINATOR: {"coordinator"},
     ActorRule.MANAGER: {"coordinator"},
+    # only an admin of the organisation concerned decides on its members: none of the actors
+    ActorRule.ORGANISATION_ADMIN: set(),
     ActorRule.PRIVACY: {"privacy_officer"},
 }
 FAMILY_NAME = "Zora Fictiefnaam"
@@ -121,8 +123,30 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         "referral_id": pending.pk,
         "consult_id": consult.pk,
         "membership_id": Membership.objects.get(user=world.caw_colleague).pk,
+        "invitation_id": _waiting_invitation(world, make_user).pk,
     }
     return {"clients": clients, "kwargs": kwargs, "case": case}
+
+
+def _waiting_invitation(world: Any, make_user: Any) -> Any:
+    """An accepted invitation into the police that waits for a police admin."""
+    from django.utils import timezone
+
+    from collaboration.models import Invitation, Role
+
+    admin = make_user(email="beheer@politie-matrix.example")
+    Membership.objects.create(user=admin, organisation=world.police, role=Role.ORGANISATION_ADMIN)
+    return Invitation.objects.create(
+        email="wacht@politie-matrix.example",
+        organisation=world.police,
+        role=Role.PARTNER,
+        token_hash="0" * 64,
+        invited_by=world.coordinator,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+        accepted_at=timezone.now(),
+        accepted_user=make_user(email="wacht@politie-matrix.example"),
+        needs_approval=True,
+    )
 
 
 def _url(pattern: URLPattern, kwargs: dict[str, Any]) -> str:

@@ -32,7 +32,9 @@ def _invite(world, verified_client, django_capture_on_commit_callbacks, email="n
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("collaboration:invite"),
-            {"email": email, "organisation": world.caw.pk, "role": Role.PARTNER},
+            # into the coordinator's own Veilig Huis: granted on acceptance (elsewhere an admin
+            # of that organisation approves first, see test_membership_approval.py)
+            {"email": email, "organisation": world.vh.pk, "role": Role.CASE_DIRECTOR},
         )
     assert response.status_code == 302
     link = re.search(r"/account/uitnodiging/[^/\s]+/", mail.outbox[-1].body).group(0)
@@ -58,7 +60,9 @@ def test_invitation_creates_account_then_forces_enrolment(
     assert response.status_code == 302
     user = User.objects.get(email="nieuw@caw.example")
     assert user.origin == User.Origin.INVITATION
-    assert Membership.objects.filter(user=user, organisation=world.caw, role="partner").exists()
+    assert Membership.objects.filter(
+        user=user, organisation=world.vh, role=Role.CASE_DIRECTOR
+    ).exists()
     # the collaboration area sends the new member to enrolment first
     gate = client.get(reverse("collaboration:home"))
     assert gate.status_code == 302 and gate["Location"].startswith(reverse("two_factor:setup"))

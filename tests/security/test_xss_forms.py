@@ -202,6 +202,26 @@ def _wait_for_notes(meeting_id: int, text: str, timeout: float = 10.0) -> str:
 # --- 3. stored through the collaboration forms ---------------------------------------------
 
 
+def _organisation_admin(organisation: Any) -> Any:
+    """An admin for ``organisation``: a coordinator's invitation into it waits for one."""
+    from collaboration.models import Membership
+    from portal.accounts.models import User
+
+    admin = User.objects.create_user(
+        email=f"beheer-{organisation.pk}@xss.example", password=PASSWORD, full_name="Beheerder"
+    )
+    Membership.objects.create(user=admin, organisation=organisation, role="org_admin")
+    return admin
+
+
+def _approve_waiting(admin: Any) -> None:
+    """Approve every accepted invitation that waits for ``admin``."""
+    from collaboration.services.members import invitation_approve, pending_approvals
+
+    for invitation in pending_approvals(admin):
+        invitation_approve(actor=admin, invitation=invitation)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_collaboration_forms_show_hostile_text_as_text(
@@ -240,6 +260,8 @@ def test_collaboration_forms_show_hostile_text_as_text(
         # People: invitations (e-mail addresses with markup) and accounts with hostile names.
         names = feed.plan(cf.InvitationAcceptForm, ["full_name"])
         invitations = feed.plan(cf.InvitationForm, ["email"], count=len(names))
+        # the coordinator's invitations into the CAW wait for a CAW admin (issue 12, item 4)
+        caw_admin = _organisation_admin(world.caw)
         mail.outbox.clear()
         for row in invitations:
             post_ok(
@@ -261,6 +283,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
                 url("accounts:invitation_accept", token),
                 {**row, "password1": PASSWORD, "password2": PASSWORD},
             )
+            _approve_waiting(caw_admin)
             hostile_people.append(
                 Membership.objects.filter(organisation=world.caw, user__full_name=row["full_name"])
                 .select_related("user")
@@ -653,6 +676,7 @@ def test_every_form_re_renders_hostile_input_as_text(
         region="oost-vlaanderen",
         question="Vraag",
     )
+    _organisation_admin(world.caw)
     _invitation, token = invitation_send(
         actor=world.coordinator,
         email="nieuw@test.example",
