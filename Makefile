@@ -68,9 +68,10 @@ bench: install
 
 # Fault and load proofs (bench/proof/): a private PostgreSQL cluster and Redis server (free ports,
 # temp dir), production ASGI processes; live notes under a killed process and Redis restart,
-# PostgreSQL restart under load, worker restart, double submission, 200-client load. Prints the
+# PostgreSQL restart under load, worker restart, double submission, 200-client load, 64 concurrent
+# signed-in requests within PostgreSQL's 100 connections (as in compose). Prints the
 # figures; exits non-zero if a check fails. PROOF_ONLY=a,b / PROOF_SKIP=a,b select proofs
-# (attacks, live_notes, postgres, worker, double_submit, load).
+# (attacks, live_notes, postgres, worker, double_submit, load, connections).
 proof: install
 	timeout 900 $(BIN)/python -m bench.proof.run
 

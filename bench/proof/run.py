@@ -11,6 +11,8 @@ exits non-zero if any check fails.
     PROOF_FANOUT_P99_MS=2000     the load proof's limit for the live-notes fan-out p99
     PROOF_EDITS_PER_SECOND=1     edits per second in each of the load proof's 20 meetings
     PROOF_HTTP_DASHBOARD=0       leave the dashboard out of the load proof's HTTP load
+    PROOF_CONNECTIONS_BASELINE=1 the connections proof against the old settings (no pool,
+                                 CONN_MAX_AGE=60), to see the failure it guards against
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sys
 import time
 import traceback
 
-from . import attacks, faults, live_chaos, load, world
+from . import attacks, connections, faults, live_chaos, load, world
 from .infra import log_tail, stack_up
 from .report import Report
 
@@ -31,6 +33,7 @@ PROOFS = {
     "worker": faults.worker_restart,
     "double_submit": faults.double_submit,
     "load": load.load,
+    "connections": connections.connections,
 }
 
 
