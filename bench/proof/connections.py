@@ -287,12 +287,16 @@ async def _scenario(stack: Stack, report: Report) -> None:
 
     totals = [_totals(s) for s in during]
     peak_total = max((sum(t.values()) for t in totals), default=0)
+    peak_at = next(
+        (t - t_load for t, c in monitor.samples if t >= t_load and sum(c.values()) == peak_total),
+        float("nan"),
+    )
     groups = sorted({g for t in totals for g in t})
     peak_by = {g: max(t[g] for t in totals) for g in groups}
     bound = SERVERS * (max_size + 1) + 2 * max_size
     report.figure(
         f"server connections: {sum(before.values())} before the load, peak {peak_total} during "
-        f"it (bound {bound} = {SERVERS} x ({max_size} + 1) + 2 x {max_size}; "
+        f"it, first reached {peak_at:.1f} s into it (bound {bound} = {SERVERS} x ({max_size} + 1) + 2 x {max_size}; "
         f"max_connections {MAX_CONNECTIONS}); {len(during)} samples"
     )
     report.figure("   peak per process: " + ", ".join(f"{g} {n}" for g, n in peak_by.items()))
