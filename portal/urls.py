@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts.urls import two_factor_urlpatterns
+from portal.accounts.views import FrontEndSignInRedirectView
 
 
 @never_cache
@@ -42,7 +43,11 @@ if settings.DEBUG:
 # tree per language (Dutch without prefix, English under /en/); the tree answers every other path.
 urlpatterns.append(path("", include("content.urls")))
 urlpatterns += i18n_patterns(
-    path("", include("content.urls_localised")), prefix_default_language=False
+    # Wagtail's front-end login under every language prefix is a password-only login view:
+    # shadowed, so every sign-in is the two-step one (tests/security/test_login_routes.py).
+    path("_util/login/", FrontEndSignInRedirectView.as_view(), name="wagtailcore_login"),
+    path("", include("content.urls_localised")),
+    prefix_default_language=False,
 )
 
 handler400 = "portal.errors.bad_request"

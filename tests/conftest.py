@@ -74,6 +74,9 @@ def verified_client(make_user: Callable[..., User], make_device: Callable) -> Ca
     def _make(user: User | None = None) -> Client:
         user = user or make_user()
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or make_device(user)
+        # A device change elsewhere rotates the session stamp in the database; a stale instance
+        # would give a session that is void from its first request.
+        user.refresh_from_db()
         client = Client()
         client.force_login(user)
         verify_session(client, device)

@@ -1,7 +1,10 @@
 """Password change and reset, on Django's own views, with audit events.
 
-A changed password voids every other session (the session hash covers it); the current one
-is kept by Django's view. A reset never skips the second factor: it only sets the password.
+A changed password voids every other session (the session hash covers it) and closes the
+person's sockets (``portal.accounts.signals``); the current session is kept by Django's view.
+Changing the password needs a session verified with the second factor once one exists: a
+password alone must not lock the owner out. A reset never signs in (``post_reset_login`` stays
+off) and never skips the second factor: it only sets the password.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from django.urls import reverse_lazy
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
 
+from .views import VerifiedIfEnrolledMixin
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+
+class PasswordChangeView(VerifiedIfEnrolledMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
@@ -41,6 +46,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False  # the reset link is one factor at most: sign in as usual after
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

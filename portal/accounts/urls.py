@@ -3,7 +3,7 @@ which its own code redirects to; see ``portal/urls.py``."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from two_factor.views import QRGeneratorView, SetupCompleteView, SetupView
+from two_factor.views import SetupCompleteView
 
 from collaboration.views.people import InvitationAcceptView
 
@@ -60,8 +60,9 @@ urlpatterns = [
 
 two_factor_urlpatterns = [
     path("aanmelden/", views.SignInView.as_view(), name="login"),
-    path("tweestapsverificatie/instellen/", SetupView.as_view(), name="setup"),
-    path("tweestapsverificatie/qr/", QRGeneratorView.as_view(), name="qr"),
+    # Our subclasses: every step needs a verified session once a second factor exists.
+    path("tweestapsverificatie/instellen/", views.SetupView.as_view(), name="setup"),
+    path("tweestapsverificatie/qr/", views.QRGeneratorView.as_view(), name="qr"),
     path("tweestapsverificatie/klaar/", SetupCompleteView.as_view(), name="setup_complete"),
     # two_factor's own pages link to these names; they lead to our account page.
     path("tweestapsverificatie/", views.AccountHomeView.as_view(), name="profile"),

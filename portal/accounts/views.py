@@ -1,29 +1,38 @@
 """Account pages: sign-in (password, then second factor), verification, devices, sign-out.
 
-The two-factor wizard itself comes from django-two-factor-auth; we wrap it only where the
-standard asks more of it: wrong codes count towards lockout, expired sessions are explained.
+The two-factor wizard itself comes from django-two-factor-auth; we wrap it where the standard
+asks more of it: wrong codes count towards lockout, expired sessions are explained, the code step
+is never skipped while any second factor exists (upstream only looks for a device named
+"default"), and enrolment is no way around the second factor (upstream checks for an existing
+device on GET only, and ``done`` marks the session verified).
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_otp
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, RedirectView, TemplateView
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from two_factor.utils import default_device
 from two_factor.views import LoginView as TwoFactorLoginView
+from two_factor.views import QRGeneratorView as TwoFactorQRGeneratorView
+from two_factor.views import SetupView as TwoFactorSetupView
 
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
@@ -37,6 +46,8 @@ from portal.security.sessions import EXPIRED_FLAG_KEY
 from portal.security.sockets import close_user_sockets
 
 from .forms import ConfirmWithPasswordAndCodeForm, VerifyCodeForm
+from .models import User
+from .signals import keep_this_session
 
 BACKUP_CODE_COUNT = 10
 _CODE_LABELS = {
@@ -54,11 +65,72 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _confirmed_devices(user: Any) -> list[Any]:
+    if not user or not getattr(user, "is_authenticated", False):
+        return []
+    return list(django_otp.devices_for_user(user, confirmed=True))
+
+
 class SignInView(TwoFactorLoginView):
-    """Password, then a TOTP or backup code; wrong codes count towards the lockout."""
+    """Password, then a TOTP or backup code; wrong codes count towards the lockout.
+
+    two_factor asks for a code only when the user has a confirmed device named "default" (and
+    picks that one): a device under any other name made the wizard sign in with the password
+    alone. Here any confirmed device means the code step, and ``done`` refuses to sign in a user
+    who has one without a device verified in this sign-in. There is no "remember this browser"
+    (``TWO_FACTOR_REMEMBER_COOKIE_AGE`` is off), so nothing else may skip the step either.
+    """
 
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = False
+
+    def has_token_step(self) -> bool:
+        return bool(_confirmed_devices(self.get_user()))
+
+    def has_backup_step(self) -> bool:
+        return (
+            bool(_confirmed_devices(self.get_user()))
+            and self.TOKEN_STEP not in self.storage.validated_step_data
+        )
+
+    condition_dict = {
+        TwoFactorLoginView.TOKEN_STEP: has_token_step,
+        TwoFactorLoginView.BACKUP_STEP: has_backup_step,
+    }
+
+    def get_device(self, step: str | None = None) -> Any:
+        """The device the code step asks for: the one chosen, else "default", else any other
+        confirmed authenticator (never an unconfirmed one), else the backup codes."""
+        if not self.device_cache:
+            user = self.get_user()
+            devices = _confirmed_devices(user)
+            chosen = self.request.POST.get("challenge_device") or self.storage.data.get(
+                "challenge_device"
+            )
+            if step == self.BACKUP_STEP:
+                self.device_cache = next((d for d in devices if isinstance(d, StaticDevice)), None)
+            elif chosen:
+                self.device_cache = next((d for d in devices if d.persistent_id == chosen), None)
+            if not self.device_cache:
+                others = [d for d in devices if not isinstance(d, StaticDevice)]
+                self.device_cache = (
+                    default_device(user)
+                    or (others[0] if others else None)
+                    or next(iter(devices), None)
+                )
+        return self.device_cache
+
+    def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
+        user = self.get_user()
+        device = getattr(user, "otp_device", None)
+        if _confirmed_devices(user) and (
+            device is None or device.user_id != user.pk or not device.confirmed
+        ):
+            # Unreachable through the steps above; kept so that no future step order can sign
+            # someone with a second factor in on their password alone.
+            self.storage.reset()
+            return redirect("two_factor:login")
+        return super().done(form_list, **kwargs)
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         step = self.steps.current
@@ -145,13 +217,83 @@ class AccountHomeView(LoginRequiredMixin, TemplateView):
         }
 
 
+def _to_verification(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('accounts:verify')}?next={request.path}")
+
+
 class VerifiedRequiredMixin(LoginRequiredMixin):
     """Device management needs a session verified in this sitting."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not request.user.is_verified():
-            return redirect(f"{reverse('accounts:verify')}?next={request.path}")
+            return _to_verification(request)
         return super().dispatch(request, *args, **kwargs)
+
+
+class VerifiedIfEnrolledMixin:
+    """Once someone has any second factor, this page needs a session verified with it.
+
+    For enrolment, the password change and the like: a password alone must not add an
+    authenticator (which would then verify the session) or change the password. Checked in
+    ``dispatch``, so for every method and every step of a wizard.
+    """
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        return _to_verification(request)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and has_confirmed_device(user):
+            return self.refuse(request)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+@method_decorator(never_cache, name="dispatch")
+class SetupView(VerifiedIfEnrolledMixin, TwoFactorSetupView):
+    """Enrolment of an authenticator app (keeps two_factor's class name: the form prefix).
+
+    - someone who already has a second factor needs a session verified with it, on every step,
+      GET and POST (upstream: GET only, and only for a device named "default");
+    - someone with an authenticator app already goes to their account page: one app per person,
+      replaced by removing it first (with password and code);
+    - ``done`` checks again with the user row locked, so two enrolments at once make one device;
+    - enrolling ends every other session and socket (``signals``) and keeps this one.
+    """
+
+    def _has_authenticator(self) -> bool:
+        return any(not isinstance(d, StaticDevice) for d in _confirmed_devices(self.request.user))
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.is_verified() and self._has_authenticator():
+            return redirect("accounts:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Upstream redirects here when a "default" device exists; dispatch has decided already.
+        return super(TwoFactorSetupView, self).get(request, *args, **kwargs)
+
+    def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
+        request = self.request
+        with transaction.atomic():
+            User.objects.select_for_update().filter(pk=request.user.pk).first()
+            if not request.user.is_verified() and has_confirmed_device(request.user):
+                self.storage.reset()
+                return self.refuse(request)
+            if request.user.is_verified() and self._has_authenticator():
+                self.storage.reset()
+                return redirect("accounts:home")
+            response = super().done(form_list, **kwargs)
+        keep_this_session(request)
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class QRGeneratorView(VerifiedIfEnrolledMixin, TwoFactorQRGeneratorView):
+    """The QR code of the secret being enrolled: under the same rule as enrolment."""
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        raise Http404
 
 
 class BackupCodesView(VerifiedRequiredMixin, View):
@@ -166,7 +308,7 @@ class BackupCodesView(VerifiedRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
-            device, _created = StaticDevice.objects.get_or_create(
+            device, created = StaticDevice.objects.get_or_create(
                 user=request.user, name="backup", defaults={"confirmed": True}
             )
             device.token_set.all().delete()
@@ -179,6 +321,9 @@ class BackupCodesView(VerifiedRequiredMixin, View):
                 object_type="device",
                 object_id=device.persistent_id,
             )
+        if created:
+            # A new second factor ended the other sessions (signals); this one stays.
+            keep_this_session(request)
         response = render(
             request,
             self.template_name,
@@ -215,12 +360,10 @@ class DeviceRemoveView(VerifiedRequiredMixin, FormView):
     def form_valid(self, form: ConfirmWithPasswordAndCodeForm) -> HttpResponse:
         user = self.request.user
         with transaction.atomic():
+            # Removing a device rotates the session stamp and closes the user's sockets
+            # (portal.accounts.signals): every session verified with it ends, this one too.
             TOTPDevice.objects.filter(user=user).delete()
             StaticDevice.objects.filter(user=user).delete()
-            # Other sessions were verified with the removed device: end them too.
-            user.rotate_session_stamp()
-            user.save(update_fields=["session_stamp"])
-        close_user_sockets(user.pk)
         logout(self.request)
         messages.success(
             self.request,
@@ -247,3 +390,26 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
         logout(request)
         messages.success(request, _("U bent overal afgemeld."))
         return redirect("two_factor:login")
+
+
+class FrontEndSignInRedirectView(RedirectView):
+    """Stands in for Wagtail's front-end login (``_util/login/``, under every language prefix).
+
+    Wagtail mounts Django's plain ``LoginView`` there for pages restricted to signed-in users:
+    a password alone gave a session for any account. Every method (a POST with credentials
+    too) is sent to the two-step sign-in instead, keeping a safe ``next``; nothing is read.
+    """
+
+    permanent = False
+    query_string = False
+
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        target = reverse("two_factor:login")
+        next_url = self.request.GET.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            target = f"{target}?{urlencode({'next': next_url})}"
+        return target

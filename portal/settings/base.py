@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers (X-Forwarded-Proto for SECURE_PROXY_SSL_HEADER included) count
+    # only from TRUSTED_PROXIES (portal/security/client_address.py).
+    "portal.security.client_address.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.security.middleware.PermissionsPolicyMiddleware",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "portal.security.middleware.AdminStylePolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The per-account throttle's "try again at" page; just outside axes, whose lockout wins.
+    "portal.security.throttle.SignInThrottleMiddleware",
     # Last, as django-axes asks: it turns lockouts raised further in into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -216,6 +221,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked account+address pairs before a password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then the per-account throttle (growing delays whatever the address), also before any
+    # password is checked; after axes, so one address hammering cannot delay the account.
+    "portal.security.throttle.AccountThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "two_factor:login"
@@ -226,6 +234,7 @@ LOGOUT_REDIRECT_URL = "/"
 OTP_TOTP_ISSUER = "Veilig Huis"
 OTP_TOTP_TOLERANCE = 1
 OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # Django admin never shows a TOTP key or its QR code
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # never "remember this device": every session verifies.
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 TWO_FACTOR_QR_FACTORY = "qrcode.image.svg.SvgPathImage"
@@ -258,9 +267,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_address.client_address"
-# How many reverse proxies we run behind. X-Forwarded-For is only read that many hops from the
-# right; with 0 (the default) it is ignored and REMOTE_ADDR is the client address.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Our reverse proxies (addresses or networks, comma-separated). Only a request whose TCP peer is
+# one of them has its X-Forwarded-For / X-Forwarded-Proto read; with none (the default) the peer
+# is the client. uvicorn runs with --no-proxy-headers: portal/security/client_address.py is the
+# one interpreter.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+if env.str("TRUSTED_PROXY_COUNT", default=""):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is no longer read: set TRUSTED_PROXIES to the proxy's address."
+    )
+# Per account, whatever the address (portal/security/throttle.py): this many free password
+# checks, then a delay that doubles from the base to the maximum (seconds) before each next one.
+THROTTLE_FREE_ATTEMPTS = env.int("THROTTLE_FREE_ATTEMPTS", default=10)
+THROTTLE_BASE_DELAY = env.int("THROTTLE_BASE_DELAY", default=30)
+THROTTLE_MAX_DELAY = env.int("THROTTLE_MAX_DELAY", default=15 * 60)
 
 # --- Security headers --------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
