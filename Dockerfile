@@ -8,8 +8,13 @@ COPY content ./content
 COPY collaboration ./collaboration
 RUN pip install .
 COPY . .
-RUN useradd --system --uid 10001 portal && mkdir -p /app/media /app/staticfiles \
-    && chown -R portal /app/media /app/staticfiles
+# Writable by the unprivileged user: uploads, collected static files and the case documents
+# (collaboration/storage.py: /app/private-media); compose mounts named volumes on media and
+# private-media, which Docker fills with this ownership on first use.
+RUN useradd --system --uid 10001 portal \
+    && mkdir -p /app/media /app/staticfiles /app/private-media \
+    && chown -R portal /app/media /app/staticfiles /app/private-media \
+    && chmod 0750 /app/private-media
 USER portal
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one production entrypoint: docker-compose runs it, and .ci/run runs the very same script
 # against the local PostgreSQL and Redis for the production smoke test.
-#   entrypoint.sh web     migrate, collectstatic, serve HTTP + WebSocket with several workers
+#   entrypoint.sh web     migrate (as the database owner), collectstatic, serve HTTP +
+#                         WebSocket with several workers (as the application role)
 #   entrypoint.sh worker     run the background-task worker (django-tasks database backend)
 #   entrypoint.sh scheduler  enqueue the periodic tasks (audit chain check, retention)
 set -euo pipefail
@@ -11,13 +12,26 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-portal.settings.producti
 
 case "${1:-web}" in
   web)
-    "$PYTHON" manage.py migrate --noinput
+    # The application connects (DATABASE_URL) as a role that owns nothing, so it cannot
+    # TRUNCATE, ALTER or disable the audit table's append-only trigger; migrations run as the
+    # owner (MIGRATE_DATABASE_URL), which then grants the application role its table rights
+    # (manage.py grant_app_role, which also refuses to go on if that role could do more).
+    if [ -z "${MIGRATE_DATABASE_URL:-}" ]; then
+      echo "entrypoint: set MIGRATE_DATABASE_URL (the owner) next to DATABASE_URL (the application role)" >&2
+      exit 64
+    fi
+    APP_DATABASE_URL="$DATABASE_URL" DATABASE_URL="$MIGRATE_DATABASE_URL" DB_POOL=false \
+      "$PYTHON" manage.py migrate --noinput
+    APP_DATABASE_URL="$DATABASE_URL" DATABASE_URL="$MIGRATE_DATABASE_URL" DB_POOL=false \
+      "$PYTHON" manage.py grant_app_role
     "$PYTHON" manage.py collectstatic --noinput -v0
     "$PYTHON" manage.py setup_site
+    # --no-proxy-headers: uvicorn leaves the client and scheme as the TCP connection has them;
+    # portal/security/client_address.py alone reads the proxy's headers, from TRUSTED_PROXIES.
     exec "$PYTHON" -m uvicorn portal.asgi:application \
       --host "${HOST:-0.0.0.0}" --port "${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-2}" --lifespan off \
-      --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+      --no-proxy-headers \
       --no-server-header
     ;;
   worker)

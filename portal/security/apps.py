@@ -8,4 +8,4 @@ class SecurityConfig(AppConfig):
     label = "security"
 
     def ready(self) -> None:
-        from . import audit_events, signals  # noqa: F401  (connects the signal handlers)
+        from . import audit_events, checks, signals, throttle  # noqa: F401  (signal handlers, checks)

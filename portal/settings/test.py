@@ -1,6 +1,9 @@
 """Test settings: the embedded defaults unless DATABASE_URL / REDIS_URL point at real services
 (CI sets both, so the suite runs against PostgreSQL and Redis there)."""
 
+import os
+import time
+
 from .base import *
 from .base import DATABASES, PASSWORD_HASHERS, env
 
@@ -22,4 +25,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if "pool" in DATABASES["default"].get("OPTIONS", {}) and not env.bool("DB_POOL", default=False):
     del DATABASES["default"]["OPTIONS"]["pool"]
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# The suite loads the demo content (DEBUG is off here to test as production runs).
+DEMO_CONTENT_ALLOWED = True
+# The sign-in throttle's counts outlive a run on Redis; a key prefix per run keeps one run's
+# failed sign-ins (same test addresses every time) from delaying the next run's.
+THROTTLE_KEY_PREFIX = f"test-throttle:{os.getpid()}:{time.time_ns()}"
 env  # re-exported for tests that read the environment  # noqa: B018

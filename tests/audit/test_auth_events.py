@@ -80,7 +80,7 @@ def test_forged_forwarded_for_is_ignored_without_a_trusted_proxy(
     client = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="10.9.9.9")
     post_password(client, user.email, "een-fout-wachtwoord-1")
     assert AuditEvent.objects.last().ip_address == "203.0.113.5"
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["203.0.113.5"]  # now the peer is our proxy
     client = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="10.9.9.9, 192.0.2.44")
     post_password(client, user.email, "nog-een-fout-wachtwoord")
     assert AuditEvent.objects.last().ip_address == "192.0.2.44"
