@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -188,8 +188,13 @@ def reset(name: str) -> None:
     cache.delete_many([keys.tries, keys.gate, _claim_key(keys, None)])
 
 
-class AccountThrottleBackend(BaseBackend):
-    """Refuses a password check inside the account's delay; never authenticates anyone itself."""
+class AccountThrottleBackend:
+    """Refuses a password check inside the account's delay; never authenticates anyone itself.
+
+    Deliberately no ``get_user``: Django stores the first backend that has one as a session's
+    backend (``Client.force_login``, ``login()`` without a backend), and this one never returns
+    a user.
+    """
 
     def authenticate(
         self,
@@ -210,6 +215,15 @@ class AccountThrottleBackend(BaseBackend):
             setattr(request, REQUEST_ATTRIBUTE, until)
         # Django stops at PermissionDenied: ModelBackend never sees the password.
         raise PermissionDenied
+
+    async def aauthenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        return await sync_to_async(self.authenticate)(request, username, password, **kwargs)
 
 
 @receiver(user_login_failed, dispatch_uid="security.throttle_count_wrong_code")

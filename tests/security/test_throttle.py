@@ -192,3 +192,13 @@ def test_wrong_codes_from_rotating_addresses_count_for_the_account(enrolled, clo
         post_token(client, wrong)
     fresh = Client(REMOTE_ADDR="203.0.113.200")
     assert post_password(fresh, user.email).status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_throttle_is_never_a_sessions_backend(make_user) -> None:
+    """Django keeps the first backend with ``get_user`` as a session's backend; this one must
+    not have it, or every session opened without authenticate() (force_login) would be void."""
+    client = Client()
+    client.force_login(make_user())
+    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.get("/account/").status_code == 200
