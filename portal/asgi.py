@@ -1,8 +1,9 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
-Django is set up before anything imports models. WebSockets pass, from the outside in:
-the Origin check against ALLOWED_HOSTS, the session and user (AuthMiddlewareStack), and the
-second-factor check; only then the URL router.
+Django is set up before anything imports models. Every WebSocket route passes, from the outside
+in: the Origin check (the page's own scheme, host and port, or a CSRF-trusted origin), the session
+and user (AuthMiddlewareStack), and the session check with the second factor; only then the URL
+router. The consumers re-check the session at each heartbeat (portal/security/websocket.py).
 """
 
 import gc
@@ -15,15 +16,17 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from collaboration.routing import websocket_urlpatterns  # noqa: E402
-from portal.security.websocket import SecondFactorWebsocketMiddleware  # noqa: E402
+from portal.security.websocket import (  # noqa: E402
+    SameOriginWebsocketValidator,
+    SecondFactorWebsocketMiddleware,
+)
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": SameOriginWebsocketValidator(
             AuthMiddlewareStack(SecondFactorWebsocketMiddleware(URLRouter(websocket_urlpatterns)))
         ),
     }

@@ -11,7 +11,18 @@ the origin check, session auth and the second-factor check of ``portal/asgi.py``
   relays them to the meeting group only after commit, never back to the sender; the consumer
   keeps relaying others' updates while its own writes are in flight;
 - drops updates from read-only participants (recorded once per connection);
+- refuses, and closes with ``CLOSE_INVALID_UPDATE``, an update the editor cannot produce
+  (``validation.check_update``: unknown formats, non-scalar values, embeds, other types), so it
+  is never stored nor relayed; the refusal is audited;
+- closes with ``CLOSE_NOTES_FULL`` when the meeting's notes reached their cap
+  (``LIVE_NOTES_MAX_STORED_BYTES``, enforced by the append in its transaction);
+- rewrites awareness (names, cursors) so each state carries the name the server knows for the
+  connection, never the client's claim;
 - keeps presence from its own connections (``LiveConnection``), not from client claims.
+
+The base class (``collaboration.consumers.AuthenticatedConsumer``) re-checks the session at its
+heartbeat and before each message, and holds every connection to a frame limit and a byte
+budget; edits count as activity for the session's idle clock, automatic traffic does not.
 
 No document is kept in memory: any process can serve any client of a meeting.
 """
@@ -32,12 +43,12 @@ from django.db import connection as django_connection
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from collaboration.access import NotFoundOrNotAllowed, can_contribute
-from collaboration.consumers import AuthenticatedConsumer
+from collaboration.consumers import CLOSE_SERVER_ERROR, AuthenticatedConsumer
 from portal.audit.context import audit_context, session_ref
 from portal.audit.events import AuditAction
 from portal.security.client_address import scope_client_address
 
-from . import document, pgasync, protocol, relay, services
+from . import document, pgasync, protocol, relay, services, validation
 from .selectors import (
     MeetingAccess,
     current_basis,
@@ -58,9 +69,12 @@ _READ_ONLY = object()  # outbox item: the notes became read only
 
 CLOSE_NOT_ALLOWED = 4404
 CLOSE_NOT_ACKNOWLEDGED = 4412
-CLOSE_TOO_LARGE = 1009
-CLOSE_SERVER_ERROR = 1011
+CLOSE_NOTES_FULL = 4413  # the meeting's notes reached LIVE_NOTES_MAX_STORED_BYTES
+CLOSE_INVALID_UPDATE = 4422  # an update the editor cannot produce (never stored nor relayed)
 MAX_AWARENESS_BYTES = 16 * 1024
+# Yjs client ids one connection may speak for in awareness (a browser tab has one; Yjs picks a
+# new one in the rare case of a clash).
+MAX_AWARENESS_CLIENTS = 4
 # Awareness (cursors, names) is relayed to everyone in the meeting: a client gets this many
 # messages a second, with this burst; the rest are dropped (editors renew their state often).
 AWARENESS_PER_SECOND = 20
@@ -106,6 +120,8 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
         self.can_edit = access.can_edit
         self.group_name = access.group_name
         self.device = str(await database_sync_to_async(session.get)(DEVICE_ID_SESSION_KEY) or "")
+        user = self.scope["user"]
+        self.display_name = user.full_name or user.get_short_name()
         self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.access = access
         self._shared = pgasync.acquire() if django_connection.vendor == "postgresql" else None
@@ -185,10 +201,9 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
     # --- from the client -----------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """One client message. The base class has already held it to the frame limit, the byte
+        budget and the session check."""
         if self.access is None or not bytes_data:
-            return
-        if len(bytes_data) > services.MAX_UPDATE_BYTES:
-            await self.close(code=CLOSE_TOO_LARGE)
             return
         try:
             await self._handle(protocol.Reader(bytes_data), bytes_data)
@@ -214,9 +229,20 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 return
             if not self._awareness_allowed():
                 return
-            self._awareness.update(protocol.awareness_clocks(payload))
+            rewritten = protocol.awareness_rewrite(
+                payload,
+                name=self.display_name,
+                known=self._awareness,
+                max_clients=MAX_AWARENESS_CLIENTS,
+            )
+            if rewritten is None:
+                return
+            payload, clocks = rewritten
+            self._awareness.update(clocks)
             # Echoed to the sender too: it keeps an idle client's connection check alive.
-            await self._group_send("notes.awareness", raw, exclude_sender=False)
+            await self._group_send(
+                "notes.awareness", protocol.awareness_message(payload), exclude_sender=False
+            )
 
     def _awareness_allowed(self) -> bool:
         """A token bucket per connection, so one client cannot flood the whole meeting."""
@@ -250,10 +276,31 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                     connection_id=self.connection_id,
                 )
             return
-        if not document.is_valid_update(update):
-            logger.warning("Invalid Yjs update dropped (meeting %s)", self.meeting_id)
+        try:
+            validation.check_update(update)
+        except validation.UpdateRefused as refusal:
+            await self._refuse_update(str(refusal))
             return
+        if not document.is_valid_update(update):
+            await self._refuse_update("does not decode")
+            return
+        if self.socket_session is not None:
+            self.socket_session.note_activity()
         self._queue.put_nowait(update)
+
+    async def _refuse_update(self, reason: str) -> None:
+        """Neither stored nor relayed. Closing (rather than dropping) keeps the sender from
+        building on an edit the others never get; the bundle does not retry this code."""
+        logger.warning("Live-notes update refused (meeting %s): %s", self.meeting_id, reason)
+        try:
+            await self._db(
+                services.notes_update_refused,
+                access=self.access,
+                connection_id=self.connection_id,
+                reason=f"invalid_update: {reason}",
+            )
+        finally:
+            await self.end(CLOSE_INVALID_UPDATE)
 
     # --- writer: append, commit, then relay -----------------------------------------------
 
@@ -264,7 +311,7 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
             await self._write_batches()
         except Exception:
             logger.exception("Live-notes writer failed (meeting %s)", self.meeting_id)
-            await self.close(code=CLOSE_SERVER_ERROR)
+            await self.end(CLOSE_SERVER_ERROR)
         finally:
             if self._shared is not None:
                 await self._shared.release()
@@ -288,11 +335,16 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 self.can_edit = False
                 await self._safe_send(protocol.permission_message(can_edit=False))
                 continue
+            except services.NotesFull:
+                logger.warning("Live notes of meeting %s reached their cap", self.meeting_id)
+                self.can_edit = False
+                await self.end(CLOSE_NOTES_FULL)
+                return
             except Exception:
                 # Nothing was committed; the client still holds its edits and sends them
                 # again after it reconnects (sync step 2 carries what the server lacks).
                 logger.exception("Storing live-notes updates failed (meeting %s)", self.meeting_id)
-                await self.close(code=CLOSE_SERVER_ERROR)
+                await self.end(CLOSE_SERVER_ERROR)
                 return
             relay = batch[0] if len(batch) == 1 else document.merge(batch)
             try:
@@ -305,7 +357,7 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 # (found by make proof); closing makes the client reconnect and every side
                 # resynchronise from the database.
                 logger.exception("Relaying live-notes updates failed (meeting %s)", self.meeting_id)
-                await self.close(code=CLOSE_SERVER_ERROR)
+                await self.end(CLOSE_SERVER_ERROR)
                 return
 
     async def _store(self, batch: list[bytes]) -> None:
@@ -344,7 +396,7 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
                 if basis is None:
                     # Access withdrawn while connected; the sign-out message over the channel
                     # layer may have been lost (Pub/Sub delivers at most once).
-                    await self.close(code=CLOSE_NOT_ALLOWED)
+                    await self.end(CLOSE_NOT_ALLOWED)
                     return
                 if self.can_edit and not can_contribute(basis):
                     self.can_edit = False
@@ -376,7 +428,7 @@ class MeetingNotesConsumer(AuthenticatedConsumer):
         await self._safe_send(item)  # type: ignore[arg-type]
 
     async def _overflowed(self) -> None:
-        await self.close(code=CLOSE_SERVER_ERROR)
+        await self.end(CLOSE_SERVER_ERROR)
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -3,19 +3,28 @@
 Nothing here keeps a document in memory between calls: the database is the single source of
 truth, so any process can serve any client. Reads fetch the pending updates *before* the
 snapshot; a compaction that commits in between then only yields duplicates, which Yjs ignores.
+
+Reading never fails on what is stored: new updates are checked before they are stored
+(``validation.check_update``), but rows from before that check, or written around it, are read
+defensively: an update that does not decode is left out of a merge (and logged), and the
+renderer keeps only known, well-formed formats (``validation.clean_attributes``).
 """
 
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Iterable
 
 from pycrdt import Doc, Text, get_state, get_update, merge_updates
 
 from .models import NoteSnapshot, NoteUpdate
+from .validation import TEXT_NAME, clean_attributes
 
-# The shared type the editor binds to (``ydoc.getText("notes")`` in the bundle).
-TEXT_NAME = "notes"
+__all__ = ["EMPTY_UPDATE", "TEXT_NAME"]
+
+logger = logging.getLogger(__name__)
+
 EMPTY_UPDATE = b"\x00\x00"
 
 
@@ -25,7 +34,20 @@ def merge(parts: Iterable[bytes]) -> bytes:
         return EMPTY_UPDATE
     if len(parts) == 1:
         return parts[0]
-    return merge_updates(*parts)
+    try:
+        return merge_updates(*parts)
+    except ValueError:
+        return _without_broken(parts)
+
+
+def _without_broken(parts: list[bytes]) -> bytes:
+    """The merge of the parts that decode: one broken stored row must not hide the others
+    (or take the meeting page down)."""
+    good = [part for part in parts if is_valid_update(part)]
+    logger.error("Live notes: %s stored update(s) do not decode; left out", len(parts) - len(good))
+    if not good:
+        return EMPTY_UPDATE
+    return good[0] if len(good) == 1 else merge_updates(*good)
 
 
 def stored_update(meeting_id: int) -> bytes:
@@ -42,7 +64,14 @@ def stored_update(meeting_id: int) -> bytes:
         .values_list("state", flat=True)
         .first()
     )
-    return merge(([bytes(snapshot)] if snapshot is not None else []) + pending)
+    parts = ([bytes(snapshot)] if snapshot is not None else []) + pending
+    merged = merge(parts)
+    if len(parts) == 1:
+        try:
+            get_state(merged)  # decodes without building a document: cheap
+        except ValueError:
+            return _without_broken(parts)
+    return merged
 
 
 def state_vector(update: bytes) -> bytes:
@@ -65,7 +94,10 @@ def is_valid_update(update: bytes) -> bool:
 
 def _text_of(update: bytes) -> Text:
     doc = Doc()
-    doc.apply_update(update)
+    try:
+        doc.apply_update(update)
+    except ValueError:
+        logger.error("Live notes: a document does not decode; shown as empty")
     return doc.get(TEXT_NAME, type=Text)
 
 
@@ -78,26 +110,30 @@ _INLINE = (("bold", "strong"), ("italic", "em"), ("underline", "u"), ("strike", 
 _HEADERS = {1: "h2", 2: "h3", 3: "h4"}
 
 
-def _inline_html(text: str, attrs: dict | None) -> str:
+def _inline_html(text: str, attrs: dict) -> str:
     out = html.escape(text)
     for key, tag in _INLINE:
-        if attrs and attrs.get(key):
+        if attrs.get(key) is True:
             out = f"<{tag}>{out}</{tag}>"
     return out
 
 
 def to_html(update: bytes) -> str:
-    """Render the Quill document as simple, safe HTML (paragraphs, headings, lists)."""
+    """Render the Quill document as simple, safe HTML (paragraphs, headings, lists).
+
+    Only known formats with well-formed values count; anything else in stored data (a list as
+    a heading level, an unknown format, an embed) is ignored rather than failing the page."""
     lines: list[tuple[str, dict]] = []
     current = ""
-    for chunk, attrs in _text_of(update).diff():
+    for chunk, raw_attrs in _text_of(update).diff():
         if not isinstance(chunk, str):
             continue  # embeds (images, formulas) are not part of minutes
+        attrs = clean_attributes(raw_attrs)
         parts = chunk.split("\n")
         for index, part in enumerate(parts):
             current += _inline_html(part, attrs)
             if index < len(parts) - 1:
-                lines.append((current, attrs or {}))
+                lines.append((current, attrs))
                 current = ""
     if current:
         lines.append((current, {}))

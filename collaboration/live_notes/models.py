@@ -63,6 +63,25 @@ class NoteSnapshot(models.Model):
         return f"snapshot {self.pk} ({self.size} B)"
 
 
+class NotesVolume(models.Model):
+    """How many bytes of updates a meeting's notes have stored in all.
+
+    Every accepted update counts and keeps counting: the log keeps its metadata and the
+    snapshot its bytes. The append (``live_notes_append`` on PostgreSQL, the Python path
+    elsewhere) adds to it in the transaction that stores the updates, under the meeting's row
+    lock, and refuses a batch that would pass ``LIVE_NOTES_MAX_STORED_BYTES``: one O(1) row
+    instead of summing the log on every keystroke.
+    """
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    stored_bytes = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.stored_bytes} B stored"
+
+
 class LiveConnection(models.Model):
     """An open, authenticated socket on a meeting: the server's view of who is present.
 

@@ -7,6 +7,7 @@ are ours and handled by the bundle: the server's presence list and the edit perm
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MESSAGE_SYNC = 0
@@ -92,6 +93,58 @@ def awareness_clocks(payload: bytes) -> dict[int, int]:
         reader.var_bytes()
         clocks[client_id] = clock
     return clocks
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+DEFAULT_COLOUR = "#1d6b4f"
+
+
+def awareness_rewrite(
+    payload: bytes, *, name: str, known: dict[int, int], max_clients: int
+) -> tuple[bytes, dict[int, int]] | None:
+    """The awareness update ``payload`` as the server lets it through, and its clients' clocks.
+
+    Each state's ``user`` is the name the server knows for the connection: a client cannot
+    show itself as someone else ("Sara Demeester (coördinator)"). Only ``user`` (the name, and
+    a colour if it is a plain ``#rrggbb``) and ``cursor`` are passed on; ``null`` (gone) stays
+    ``null``. A connection speaks for at most ``max_clients`` Yjs client ids (one per browser
+    document; ``known`` holds those it used so far); entries for more are left out. Returns
+    ``None`` when nothing is left or the payload does not decode (the message is dropped).
+    """
+    try:
+        reader = Reader(payload)
+        entries = []
+        for _ in range(reader.var_uint()):
+            client_id = reader.var_uint()
+            clock = reader.var_uint()
+            state = json.loads(reader.var_bytes().decode("utf-8"))
+            entries.append((client_id, clock, state))
+    except (ValueError, RecursionError):  # ProtocolError, UnicodeDecodeError, JSONDecodeError
+        return None
+    out = bytearray()
+    clocks: dict[int, int] = {}
+    for client_id, clock, state in entries:
+        is_new = client_id not in known and client_id not in clocks
+        if is_new and len(known) + len(clocks) >= max_clients:
+            continue
+        if state is not None:
+            if not isinstance(state, dict):
+                continue
+            claimed = state.get("user")
+            colour = claimed.get("color") if isinstance(claimed, dict) else None
+            if not (isinstance(colour, str) and _COLOUR.fullmatch(colour)):
+                colour = DEFAULT_COLOUR
+            rewritten: dict[str, Any] = {"user": {"name": name, "color": colour}}
+            cursor = state.get("cursor")
+            if "cursor" in state and (cursor is None or isinstance(cursor, dict)):
+                rewritten["cursor"] = cursor
+            state = rewritten
+        body = json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode()
+        out += write_var_uint(client_id) + write_var_uint(clock) + write_var_bytes(body)
+        clocks[client_id] = clock
+    if not clocks:
+        return None
+    return write_var_uint(len(clocks)) + bytes(out), clocks
 
 
 def awareness_removal(clocks: dict[int, int]) -> bytes:

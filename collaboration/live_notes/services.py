@@ -15,6 +15,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from collaboration.models import Meeting, MeetingStatus
@@ -27,13 +28,11 @@ from portal.audit.writer import (
 )
 
 from . import document, pgasync
-from .models import Acknowledgement, LiveConnection, NoteSnapshot, NoteUpdate
+from .models import Acknowledgement, LiveConnection, NoteSnapshot, NotesVolume, NoteUpdate
 from .selectors import MeetingAccess, live_connections, meeting_access, presence_stale_after
 
 logger = logging.getLogger(__name__)
 
-# Largest single update accepted (a long paste); bigger frames close the socket.
-MAX_UPDATE_BYTES = 512 * 1024
 # How many pending updates one compaction folds at most (merging 20,000 took 1.4 s).
 COMPACT_BATCH = 5000
 # Compact after about this many updates of one meeting (checked on the update id).
@@ -43,6 +42,15 @@ _COMPACT_LOCK_NAMESPACE = 7_513_0601  # pg_try_advisory_xact_lock(namespace, mee
 
 class NotesReadOnly(Exception):
     """The meeting was finalised (or the case closed) after the connection opened."""
+
+
+class NotesFull(Exception):
+    """Storing the batch would take the meeting's notes past ``LIVE_NOTES_MAX_STORED_BYTES``."""
+
+
+def max_stored_bytes() -> int:
+    """The most bytes of updates one meeting's notes may store in all (every update counts)."""
+    return int(getattr(settings, "LIVE_NOTES_MAX_STORED_BYTES", 5 * 1024 * 1024))
 
 
 def _audit_values(access: MeetingAccess, *, extra: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +84,8 @@ def notes_updates_append(
     together and share one audit record that lists every update id (per-update records would
     take the audit chain's lock once per keystroke). The meeting row is locked so finalising
     cannot slip between the check and the append. Raises ``NotesReadOnly`` if the notes can no
-    longer be edited.
+    longer be edited, ``NotesFull`` (storing nothing) if the batch would take the meeting past
+    its cap (``NotesVolume``).
 
     On PostgreSQL all of it is one statement (``live_notes_append``, migration 0002): every
     live keystroke waits for this commit before it is relayed, so round trips are latency.
@@ -95,9 +104,9 @@ def notes_updates_append(
 
 
 _APPEND_SQL = (
-    "SELECT o_ids FROM live_notes_append(%s::bigint, %s::bigint, %s, %s, %s, %s::bytea[], "
-    "%s, %s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::inet, "
-    "%s, %s, %s::boolean)"
+    "SELECT o_ids, o_full FROM live_notes_append(%s::bigint, %s::bigint, %s, %s, %s, "
+    "%s::bytea[], %s, %s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+    "%s::inet, %s, %s, %s::boolean, %s::bigint)"
 )
 
 
@@ -127,7 +136,18 @@ def _append_arguments(
         after,
         *column_arguments(event),
         durable,
+        max_stored_bytes(),
     ]
+
+
+def _ids_or_raise(row: Any) -> list[int]:
+    """``live_notes_append``'s answer: the ids stored, or why nothing was."""
+    ids, full = (row[0], row[1]) if row is not None else (None, None)
+    if full:
+        raise NotesFull
+    if ids is None:
+        raise NotesReadOnly
+    return list(ids)
 
 
 def _append_in_database(
@@ -143,10 +163,7 @@ def _append_in_database(
     )
     with connection.cursor() as cursor:
         cursor.execute(_APPEND_SQL, arguments)
-        (ids,) = cursor.fetchone()
-    if ids is None:
-        raise NotesReadOnly
-    return list(ids)
+        return _ids_or_raise(cursor.fetchone())
 
 
 async def anotes_updates_append(
@@ -162,13 +179,10 @@ async def anotes_updates_append(
     arguments = _append_arguments(
         access=access, device=device, connection_id=connection_id, updates=updates
     )
-    row = await shared.fetch_one(_APPEND_SQL, arguments)
-    ids = row[0] if row is not None else None
-    if ids is None:
-        raise NotesReadOnly
+    ids = _ids_or_raise(await shared.fetch_one(_APPEND_SQL, arguments))
     if any(i % COMPACT_EVERY == 0 for i in ids):
         await database_sync_to_async(_enqueue_compaction)(access.meeting.pk)
-    return list(ids)
+    return ids
 
 
 def _append_in_python(
@@ -183,6 +197,11 @@ def _append_in_python(
         )
         if meeting.status == MeetingStatus.FINALISED or meeting.case.is_closed:
             raise NotesReadOnly
+        batch = sum(len(update) for update in updates)
+        volume, _created = NotesVolume.objects.get_or_create(meeting_id=access.meeting.pk)
+        if volume.stored_bytes + batch > max_stored_bytes():
+            raise NotesFull
+        NotesVolume.objects.filter(pk=volume.pk).update(stored_bytes=F("stored_bytes") + batch)
         now = timezone.now()
         rows = NoteUpdate.objects.bulk_create(
             NoteUpdate(
@@ -205,8 +224,12 @@ def _append_in_python(
     return ids
 
 
-def notes_update_refused(*, access: MeetingAccess, connection_id: str) -> None:
-    """Record, once per connection, that a read-only participant's updates were dropped."""
+def notes_update_refused(
+    *, access: MeetingAccess, connection_id: str, reason: str = "read_only"
+) -> None:
+    """Record that a connection's updates were refused: once per connection for a read-only
+    participant; for an update the editor cannot produce (``invalid``, the socket is then
+    closed), with what was wrong, never the content."""
     record_event(
         action=AuditAction.LIVE_NOTES_UPDATED,
         actor=access.profile.user,
@@ -216,7 +239,7 @@ def notes_update_refused(*, access: MeetingAccess, connection_id: str) -> None:
         object_type="meeting",
         object_id=access.meeting.pk,
         case_reference=access.case.reference,
-        extra={"connection": connection_id, "reason": "read_only"},
+        extra={"connection": connection_id, "reason": reason[:200]},
     )
 
 

@@ -54,6 +54,14 @@ def editor_messages() -> dict[str, str]:
             "de laatst bewaarde notities (alleen lezen)."
         ),
         "ended": _("Uw verbinding met dit overleg is beëindigd. Laad de pagina opnieuw."),
+        "refused": _(
+            "Uw laatste wijziging kon niet bewaard worden: ze is te groot of bevat opmaak die "
+            "de notities niet kennen. Laad de pagina opnieuw."
+        ),
+        "full": _(
+            "De notities van dit overleg hebben hun maximale omvang bereikt: er kan niets meer "
+            "bij bewaard worden."
+        ),
         "acknowledge": _("Bevestig eerst de vertrouwelijkheidsverklaring."),
         "toolbar": _("Opmaak"),
         "bold": _("Vet"),

@@ -13,6 +13,15 @@ import './live_notes.css'
 
 const MESSAGE_PRESENCE = 100
 const MESSAGE_PERMISSION = 101
+// The formats the server accepts (collaboration/live_notes/validation.py): the toolbar's, and
+// the lists Quill's keyboard makes. Restricting Quill to them keeps a paste from producing
+// others (links, colours, images), which the server would refuse.
+const FORMATS = ['header', 'bold', 'italic', 'underline', 'strike', 'list']
+// Close codes after which reconnecting cannot help (collaboration/consumers.py,
+// collaboration/live_notes/consumers.py, portal/security/websocket.py).
+const ENDED = new Set([4401, 4403, 4404])
+const REFUSED = new Set([1009, 4422])
+const FULL = 4413
 const COLOURS = ['#1d6b4f', '#8a2f7b', '#2b5797', '#9c4a00', '#5b3f99', '#a1262d']
 
 function colourFor (id) {
@@ -37,6 +46,7 @@ function start (root) {
     theme: 'snow',
     readOnly: true,
     placeholder: t.placeholder,
+    formats: FORMATS,
     modules: {
       cursors: true,
       toolbar: [
@@ -125,13 +135,18 @@ function start (root) {
   })
   provider.on('connection-close', (event) => {
     const code = event && event.code
-    if (code === 4403 || code === 4401 || code === 4404 || code === 4412) {
-      // Signed out, not verified, not (or no longer) a participant: do not retry.
+    let message = null
+    if (ENDED.has(code)) message = t.ended // signed out, session over, no longer a participant
+    else if (code === 4412) message = t.acknowledge
+    else if (REFUSED.has(code)) message = t.refused // resending the same edit would not help
+    else if (code === FULL) message = t.full
+    if (message) {
+      // Do not retry.
       provider.disconnect()
       synced = false
       mayEdit = false
       applyPermission()
-      setStatus(code === 4412 ? t.acknowledge : t.ended)
+      setStatus(message)
     }
   })
   // If no connection can be made at all, say so and show the last saved notes read-only.

@@ -201,6 +201,17 @@ LIVE_NOTES_PRESENCE_HEARTBEAT = env.int("LIVE_NOTES_PRESENCE_HEARTBEAT", default
 # Keystrokes commit without waiting for the WAL flush (migration live_notes 0004 says why);
 # True makes every keystroke wait for the disk.
 LIVE_NOTES_DURABLE_COMMIT = env.bool("LIVE_NOTES_DURABLE_COMMIT", default=False)
+# Most bytes of updates one meeting's notes may store in all (a typed meeting is well under
+# 1 MB); a batch past it is refused and the socket closed with 4413.
+LIVE_NOTES_MAX_STORED_BYTES = env.int("LIVE_NOTES_MAX_STORED_BYTES", default=5 * 1024 * 1024)
+# Every WebSocket: one frame at most (1009 beyond), and a byte budget per connection (a token
+# bucket: so many bytes a second, this burst; 4429 beyond). A long paste fits in one frame.
+WEBSOCKET_MAX_FRAME_BYTES = env.int("WEBSOCKET_MAX_FRAME_BYTES", default=256 * 1024)
+WEBSOCKET_BYTES_PER_SECOND = env.int("WEBSOCKET_BYTES_PER_SECOND", default=256 * 1024)
+WEBSOCKET_BYTES_BURST = env.int("WEBSOCKET_BYTES_BURST", default=1024 * 1024)
+# Seconds between an open socket's session re-checks (password change, session stamp, sign-out,
+# device, idle and absolute expiry; portal/security/websocket.py).
+WEBSOCKET_SESSION_CHECK_SECONDS = env.float("WEBSOCKET_SESSION_CHECK_SECONDS", default=30)
 ADMINS = [("Veilig Huis beheer", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Accounts and passwords -------------------------------------------------------------
