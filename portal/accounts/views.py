@@ -133,6 +133,11 @@ class SignInView(TwoFactorLoginView):
         return super().done(form_list, **kwargs)
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "challenge_device" in self.request.POST and self.TOKEN_STEP not in self.get_form_list():
+            # Upstream jumps to the code step without asking whether there is one: before the
+            # password step (or after a failed one) that was a server error.
+            self.storage.reset()
+            return self.render_goto_step(self.FIRST_STEP)
         step = self.steps.current
         if step in (self.TOKEN_STEP, self.BACKUP_STEP):
             user = self.get_user()

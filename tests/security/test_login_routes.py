@@ -392,3 +392,17 @@ def test_sign_in_asks_a_backup_code_when_only_backup_codes_are_left(
     )
     assert response.status_code == 302
     assert session_state(client) == (user.pk, True)
+
+
+@pytest.mark.django_db
+def test_asking_for_a_challenge_before_the_password_is_no_server_error(
+    make_user: Callable[..., User],
+) -> None:
+    """Found from outside: two_factor jumped to a code step that did not exist (a 500)."""
+    user = make_user()
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    client = Client()
+    response = client.post("/account/aanmelden/", {"challenge_device": device.persistent_id})
+    assert response.status_code == 200
+    assert b"auth-username" in response.content
+    assert session_state(client) == (None, False)
