@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from portal.security.admin_guard import SuperuserChangesOnlyMixin
+
 from .models import Membership, Organisation
 
 
@@ -11,7 +13,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SuperuserChangesOnlyMixin, admin.ModelAdmin):
+    """Memberships are granted by the organisation in the portal; here only superusers
+    change them, so no staff member can join an organisation through Django admin."""
+
     list_display = ("user", "organisation", "role", "is_active")
     list_filter = ("role", "is_active")
     autocomplete_fields = ("user", "organisation")

@@ -224,12 +224,12 @@ class Stack:
         env.update(extra)
         return env
 
-    def manage(self, *args: str, timeout: float = 600) -> None:
+    def manage(self, *args: str, timeout: float = 600, **env: str) -> None:
         started = time.monotonic()
         result = subprocess.run(  # noqa: S603
             [PYTHON, "manage.py", *args],
             cwd=ROOT,
-            env=self.env(),
+            env=self.env(**env),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -262,7 +262,9 @@ class Stack:
         if collect.returncode != 0:
             raise RuntimeError(f"collectstatic failed:\n{err.decode()[-3000:]}")
         self.manage("setup_site")
-        self.manage("load_demo_content")
+        # Production refuses to load demo accounts (their password is published): the same
+        # database, filled through the development settings.
+        self.manage("load_demo_content", DJANGO_SETTINGS_MODULE="portal.settings.dev", DEBUG="true")
 
     def server(self, name: str, **env: str) -> Server:
         """A server process; ``env`` adds to (or overrides) the production environment."""

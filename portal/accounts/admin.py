@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.security.admin_guard import PrivilegeFieldsMixin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PrivilegeFieldsMixin, DjangoUserAdmin):
+    """Only superusers grant rights or change privileged accounts (admin_guard says why)."""
+
     ordering = ("email",)
     list_display = ("email", "full_name", "origin", "is_active", "is_staff")
     list_filter = ("origin", "is_active", "is_staff", "is_superuser")

@@ -13,5 +13,8 @@ CSRF_TRUSTED_ORIGINS = env.list(
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# manage.py load_demo_content creates accounts with a published password: only while DEBUG is on.
+DEMO_CONTENT_ALLOWED = DEBUG
+
 if DEBUG:
     INSTALLED_APPS = [*INSTALLED_APPS, "portal.devtools"]

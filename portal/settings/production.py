@@ -7,6 +7,8 @@ from .base import *
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=False)
+# Never from the environment: demo accounts have a published password and authenticator key.
+DEMO_CONTENT_ALLOWED = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
