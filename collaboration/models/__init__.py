@@ -23,6 +23,7 @@ from .organisations import (
     Sector,
 )
 from .referrals import Referral, ReferralStatus
+from .retention import RetentionRun, RetentionRunStatus
 from .vocabulary import REGION_CODES, LifeDomain, Urgency, ViolenceForm
 from .work import (
     Action,
@@ -75,6 +76,8 @@ __all__ = [
     "Referral",
     "ReferralStatus",
     "Region",
+    "RetentionRun",
+    "RetentionRunStatus",
     "Role",
     "Sector",
     "TimelineEntry",

@@ -267,6 +267,7 @@ class Notification(models.Model):
         MEETING_INVITATION = "meeting_invitation", _("U bent uitgenodigd voor een overleg")
         BREAK_GLASS = "break_glass", _("Noodtoegang tot een dossier gebruikt")
         NEW_REFERRAL = "new_referral", _("Nieuwe aanmelding")
+        RETENTION_DUE = "retention_due", _("Een bewaartermijnvoorstel wacht op uw bevestiging")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

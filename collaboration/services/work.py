@@ -36,6 +36,7 @@ from ..models import (
     TimelineEntry,
     Visibility,
 )
+from ..storage import delete_unless_committed
 from ._common import audit_change, require_case_right, require_open
 from .cases import current_plan
 from .notifications import Kind, notify
@@ -460,6 +461,8 @@ def document_upload(
     with transaction.atomic():
         document.file.save(upload.name, upload, save=False)
         stored_name = document.file.name
+        # Also when a caller's transaction around this one rolls back later.
+        delete_unless_committed(document.file.storage, stored_name)
         try:
             document.save()
             for row in audience:

@@ -49,6 +49,12 @@ class AuditAction(models.IntegerChoices):
     DOCUMENT_UPLOADED = 308, _("Document toegevoegd")
     CONSULT_HANDLED = 309, _("Consultvraag behandeld")
     CASE_PARTICIPANT_CHANGED = 310, _("Betrokkenen van dossier gewijzigd")
+    # 4xx: retention (collaboration.services.retention_runs)
+    RETENTION_PROPOSED = 400, _("Bewaartermijnen: voorstel klaargezet")
+    RETENTION_CONFIRMED = 401, _("Bewaartermijnen: voorstel bevestigd")
+    RETENTION_APPLIED = 402, _("Bewaartermijnen: ronde uitgevoerd")
+    CASE_ANONYMISED = 403, _("Dossier geanonimiseerd")
+    ORPHANED_FILES_REMOVED = 404, _("Verweesde bestanden verwijderd")
 
 
 class Outcome(models.TextChoices):

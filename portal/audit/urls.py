@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.audit_log, name="log"),
     path("export.csv", views.audit_export, name="export"),
+    path("bewaartermijnen/", include("portal.audit.retention_urls")),
 ]

@@ -191,6 +191,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 PERIODIC_TASKS = {
     "portal.audit.tasks.verify_audit_chain": env.int("AUDIT_VERIFY_INTERVAL", default=3600),
     "collaboration.tasks.notify_due_actions": env.int("DUE_ACTIONS_INTERVAL", default=86400),
+    # Retention (docs/privacy.md): a daily proposal a privacy officer confirms; orphaned files.
+    "collaboration.tasks.propose_retention_runs": env.int("RETENTION_INTERVAL", default=86400),
+    "collaboration.tasks.sweep_orphaned_documents": 3600,
     "content.training.tasks.send_due_reminders": 3600,
     "content.training.tasks.expire_offers": 600,
     "content.training.tasks.purge_peer_support_registrations": 86400,
@@ -393,6 +396,9 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", default=5)
 AUDIT_RETENTION_YEARS = max(5, env.int("AUDIT_RETENTION_YEARS", default=5))
 CONSULT_RETENTION_YEARS = env.int("CONSULT_RETENTION_YEARS", default=2)
+# A stored document file no row refers to is removed after this many hours (an upload whose
+# transaction is still open must not lose its file).
+CASE_DOCUMENT_ORPHAN_GRACE_HOURS = env.int("CASE_DOCUMENT_ORPHAN_GRACE_HOURS", default=6)
 
 # --- Logging: never case content; the request path and status only. ----------------------
 LOGGING = {

@@ -1,0 +1,311 @@
+"""A closed case past its retention period with fictional personal text in every model linked
+to it, built through the portal's own services where they exist; and a scanner that searches
+every text, binary and JSON column of every model (Yjs updates decoded, PDF streams inflated)
+and the stored files for that text.
+
+Every name and word below is invented.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.admin.models import CHANGE
+from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.utils import timezone
+from pycrdt import Doc, Text
+
+from collaboration.live_notes.document import TEXT_NAME
+from collaboration.live_notes.finalise import meeting_finalise
+from collaboration.live_notes.models import (
+    Acknowledgement,
+    AgendaItem,
+    Attendance,
+    LiveConnection,
+    NotesVolume,
+    NoteUpdate,
+)
+from collaboration.live_notes.services import notes_compact
+from collaboration.models import (
+    Action,
+    ActionPlan,
+    Audience,
+    BreakGlassAccess,
+    Case,
+    CaseParticipant,
+    DomainAssessment,
+    FamilyMember,
+    Goal,
+    Meeting,
+    PhaseTransition,
+    TimelineEntry,
+)
+from collaboration.services.cases import family_member_add
+from collaboration.services.consults import consult_request_answer, consult_request_submit
+from collaboration.services.referrals import referral_accept, referral_submit
+from collaboration.services.work import document_upload
+
+# Invented words that occur nowhere else in the portal or its fixtures.
+CHILD = "Lotte Fictiefstra"
+STREET = "Zwaluwhof 7 Kwakkelbeek"
+NOTES_WORD = "Pimpelmeesgesprek"
+SECRETS = ("Fictiefstra", "Zwaluwhof", "Kwakkelbeek", NOTES_WORD)
+# In the recent case, which is not due and must keep it.
+RECENT = "Recentdorp"
+
+
+@dataclass
+class FullCase:
+    case: Case
+    member: FamilyMember
+    meeting: Meeting
+    document_path: str
+
+
+def _yjs_update(text: str) -> bytes:
+    doc = Doc()
+    doc.get(TEXT_NAME, type=Text).insert(0, text)
+    return doc.get_update()
+
+
+def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
+    """Everything a case can hold, with the secrets in every free-text field and file."""
+    director, coordinator = world.director, world.coordinator
+    consult = consult_request_submit(
+        name="Dokter Kwakkelbeek",
+        organisation="Praktijk Zwaluwhof",
+        email="kwakkelbeek@test.example",
+        phone="0470 00 00 01",
+        region="oost-vlaanderen",
+        question=f"Hoe help ik {CHILD}?",
+    )
+    consult = consult_request_answer(actor=coordinator, consult=consult, answer=f"Bel {CHILD}.")
+    referral = referral_submit(
+        actor=coordinator,
+        organisation=world.vh,
+        consult=consult,
+        family_composition=f"Moeder en {CHILD} (2015), {STREET}",
+        violence_forms=["partner"],
+        life_domains=["housing"],
+        criterion_complexity=f"Politie kwam bij {CHILD}.",
+        criterion_multiple_domains=f"Wonen aan de {STREET}.",
+        criterion_stuck_help=f"Hulp voor {CHILD} loopt vast.",
+        services_involved=f"CAW {STREET}",
+    )
+    case = referral_accept(actor=coordinator, referral=referral, case_director=director)
+    member = family_member_add(
+        actor=director, case=case, name=CHILD, birth_year=2015, family_role="child"
+    )
+    CaseParticipant(
+        case=case,
+        user=world.caw_partner,
+        organisation=world.caw,
+        role_in_case="Begeleider",
+        task_division=f"Huisbezoek bij {CHILD}",
+    ).save()
+    PhaseTransition(
+        case=case,
+        from_phase="exploration",
+        to_phase="execution",
+        actor=director,
+        reason=f"Plan met {CHILD} besproken",
+    ).save()
+    BreakGlassAccess(
+        case=case,
+        user=world.privacy,
+        justification=f"Klacht over de hulp aan {CHILD}",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    ).save()
+    DomainAssessment(
+        case=case,
+        domain="housing",
+        strengths=f"{CHILD} heeft een oma",
+        worries=f"{STREET} is te klein",
+        concerns=f"{CHILD} slaapt slecht",
+        wishes=f"{CHILD} wil blijven",
+        updated_by=director,
+    ).save()
+    plan = ActionPlan(case=case, version=1, created_by=director)
+    plan.save()
+    goal = Goal(plan=plan, domain="housing", description=f"{CHILD} woont veilig")
+    goal.save()
+    Action(
+        goal=goal,
+        case=case,
+        description=f"Woning zoeken voor {CHILD}",
+        organisation=world.caw,
+        status="not_possible",
+        status_reason=f"Geen plaats in {STREET}",
+    ).save()
+    entry = TimelineEntry(
+        case=case,
+        kind="police",
+        occurred_on=dt.date(2019, 3, 4),
+        title=f"Tussenkomst bij {CHILD}",
+        body=f"Politie in de {STREET}.",
+        author=world.police_partner,
+        author_organisation=world.police,
+        visibility="audience",
+    )
+    entry.save()
+    Audience(entry=entry, sector="police").save()
+    document = document_upload(
+        actor=director,
+        case=case,
+        title=f"Verslag over {CHILD}",
+        upload=SimpleUploadedFile(
+            "verslag.txt", f"Gesprek met {CHILD}, {STREET}.\n".encode(), "text/plain"
+        ),
+        visibility="audience",
+        sectors=["welfare"],
+    )
+    meeting = Meeting(
+        case=case,
+        kind="network",
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        place=f"Bij {CHILD} thuis, {STREET}",
+        created_by=director,
+    )
+    meeting.save()
+    meeting.invitees.add(world.caw_partner)
+    for user in (director, world.caw_partner):
+        Acknowledgement.objects.create(meeting=meeting, user=user)
+    AgendaItem.objects.create(meeting=meeting, position=0, title=f"Hoe gaat het met {CHILD}?")
+    Attendance.objects.create(meeting=meeting, user=director, status="present")
+    Attendance.objects.create(meeting=meeting, family_member=member, status="present")
+    first = _yjs_update(f"{NOTES_WORD}: {CHILD} vertelt over {STREET}. ")
+    NoteUpdate.objects.create(
+        meeting=meeting, user=director, connection_id="c1", size=len(first), data=first
+    )
+    notes_compact(meeting_id=meeting.pk)  # the first update's bytes move into a snapshot
+    second = _yjs_update(f"Afspraak met {CHILD}.")
+    NoteUpdate.objects.create(
+        meeting=meeting, user=director, connection_id="c1", size=len(second), data=second
+    )
+    NotesVolume.objects.create(meeting=meeting, stored_bytes=len(first) + len(second))
+    LiveConnection.objects.create(
+        meeting=meeting, user=world.caw_partner, channel_name="test.retention!1"
+    )
+    meeting_finalise(actor=director, meeting_id=meeting.pk, actions=[])
+    AdminLogEntry.objects.create(
+        user=director,
+        content_type=ContentType.objects.get_for_model(FamilyMember),
+        object_id=str(member.pk),
+        object_repr=CHILD,
+        action_flag=CHANGE,
+        change_message=json.dumps([{"changed": {"name": CHILD}}]),
+    )
+    # Closing through save() so that the change history records the closing texts too.
+    case.refresh_from_db()
+    case.phase = "closed"
+    case.closing_summary = f"{CHILD} is veilig."
+    case.contact_card = f"CAW {STREET}"
+    case.save()
+    Case.objects.filter(pk=case.pk).update(
+        closed_at=timezone.now() - dt.timedelta(days=round(365.25 * closed_years_ago))
+    )
+    case.refresh_from_db()
+    path = os.path.join(settings.CASE_DOCUMENTS_ROOT, document.file.name)
+    return FullCase(case=case, member=member, meeting=meeting, document_path=path)
+
+
+# --- Scanning -------------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> str:
+    """The raw and decoded content streams of a PDF (reportlab writes them ASCII85 and Flate
+    encoded), for a substring search."""
+    parts = [data.decode("latin-1")]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\n?endstream", data, re.S):
+        stream = match.group(1).strip()
+        if stream.endswith(b"~>"):
+            try:
+                stream = base64.a85decode(stream, adobe=stream.startswith(b"<~") or False)
+            except ValueError:
+                stream = base64.a85decode(b"<~" + stream, adobe=True)
+        with contextlib.suppress(zlib.error):
+            stream = zlib.decompress(stream)
+        parts.append(stream.decode("latin-1"))
+    return "\n".join(parts)
+
+
+def yjs_text(data: bytes) -> str | None:
+    """The text of a Yjs update, or None for bytes that are not one."""
+    try:
+        doc = Doc()
+        doc.apply_update(data)
+        return str(doc.get(TEXT_NAME, type=Text))
+    except Exception:
+        return None
+
+
+def renderings(value: Any) -> Iterable[str]:
+    """Every way a stored value can be read: as text, and bytes also as PDF and as Yjs."""
+    if value is None:
+        return
+    if isinstance(value, (bytes, memoryview)):
+        data = bytes(value)
+        yield data.decode("utf-8", "replace")
+        if data.startswith(b"%PDF"):
+            yield pdf_text(data)
+        elif data and (text := yjs_text(data)) is not None:
+            yield text
+        return
+    if isinstance(value, str):
+        yield value
+        return
+    yield json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _searchable(model_field: models.Field) -> bool:
+    return isinstance(
+        model_field,
+        (
+            models.CharField,
+            models.TextField,
+            models.BinaryField,
+            models.JSONField,
+            models.FileField,
+        ),
+    )
+
+
+def find_secrets(secrets: Iterable[str] = SECRETS) -> list[str]:
+    """Where in the database (every model of every app) and the stored files a secret is."""
+    secrets = tuple(secrets)
+    hits: set[str] = set()
+    for model in apps.get_models(include_auto_created=True):
+        names = [f.attname for f in model._meta.concrete_fields if _searchable(f)]
+        if not names or not model._meta.managed:
+            continue
+        for row in model._default_manager.values_list(*names):
+            for name, value in zip(names, row, strict=True):
+                for text in renderings(value):
+                    for secret in secrets:
+                        if secret in text:
+                            hits.add(f"{model._meta.label}.{name}: {secret}")
+    root = settings.CASE_DOCUMENTS_ROOT
+    for directory, _dirs, files in os.walk(root):
+        for filename in files:
+            path = os.path.join(directory, filename)
+            with open(path, "rb") as handle:
+                content = handle.read()
+            for text in renderings(content):
+                for secret in secrets:
+                    if secret in text:
+                        hits.add(f"file {os.path.relpath(path, root)}: {secret}")
+    return sorted(hits)
