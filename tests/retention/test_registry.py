@@ -141,3 +141,10 @@ def test_retention_is_a_periodic_task(settings: Any) -> None:
     ):
         assert path in settings.PERIODIC_TASKS
         assert callable(import_string(path).enqueue)
+
+
+def test_the_privacy_page_names_every_model_of_the_registry() -> None:
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "docs" / "privacy.md").read_text()
+    assert [label for label in [*RETENTION, *DECLARED_UNLINKED] if f"`{label}`" not in text] == []
