@@ -143,7 +143,8 @@ def scope_client_address(scope: Mapping[str, Any]) -> str | None:
 
 
 def scope_is_secure(scope: Mapping[str, Any]) -> bool:
-    """Did the client reach us over TLS? ``X-Forwarded-Proto`` counts only from our proxy.
+    """Did the client reach us over TLS? The HTTP rule (``SECURE_PROXY_SSL_HEADER``, believed
+    from our proxy only) applied to an ASGI scope.
 
     For checks on WebSocket scopes (the Origin's scheme): uvicorn no longer rewrites
     ``scope["scheme"]`` from the header, so a connection through the TLS proxy arrives as
@@ -151,10 +152,13 @@ def scope_is_secure(scope: Mapping[str, Any]) -> bool:
     """
     if scope.get("scheme") in ("https", "wss"):
         return True
-    if not is_trusted_proxy(_scope_peer(scope)):
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if not proxy_header or not is_trusted_proxy(_scope_peer(scope)):
         return False
-    proto = _scope_header(scope, b"x-forwarded-proto") or ""
-    return proto.split(",", 1)[0].strip().lower() == "https"
+    meta_name, secure_value = proxy_header
+    name = meta_name.removeprefix("HTTP_").lower().replace("_", "-").encode("latin-1")
+    value = _scope_header(scope, name) or ""
+    return value.split(",", 1)[0].strip() == secure_value
 
 
 class TrustedProxyHeadersMiddleware:

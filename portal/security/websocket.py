@@ -48,6 +48,7 @@ from django.utils.http import is_same_domain
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
+from .client_address import scope_is_secure
 from .sessions import AUTH_AT_KEY, SEEN_AT_KEY, idle_limit_seconds, session_is_expired, touch
 
 logger = logging.getLogger(__name__)
@@ -93,16 +94,9 @@ def _header(scope: dict[str, Any], name: bytes) -> str | None:
 
 
 def _is_secure(scope: dict[str, Any]) -> bool:
-    """wss, or what Django's HTTP side would call secure behind the TLS proxy."""
-    if scope.get("scheme", "ws") in ("wss", "https"):
-        return True
-    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
-    if not proxy_header:
-        return False
-    name, expected = proxy_header
-    wire = name.removeprefix("HTTP_").lower().replace("_", "-").encode("latin1")
-    value = _header(scope, wire)
-    return value is not None and value.split(",")[0].strip() == expected
+    """wss, or what Django's HTTP side would call secure behind the TLS proxy: the proxy's
+    X-Forwarded-Proto counts, a client's own does not (portal/security/client_address.py)."""
+    return scope_is_secure(scope)
 
 
 def origin_is_allowed(scope: dict[str, Any]) -> bool:

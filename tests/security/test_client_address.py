@@ -158,6 +158,7 @@ def test_repeated_forwarded_headers_on_a_socket_are_read_together(settings) -> N
 )
 def test_socket_scheme_comes_from_the_proxy_only(settings, peer, proto, secure) -> None:
     settings.TRUSTED_PROXIES = PROXIES
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     scope = {
         "type": "websocket",
         "scheme": "ws",
@@ -212,6 +213,19 @@ def test_no_code_but_the_one_module_reads_the_peer_or_forwarding_headers() -> No
                 if ADDRESS_READS.search(code):
                     offenders.append(f"{relative}:{number}: {line.strip()}")
     assert offenders == [], "use portal.security.client_address instead:\n" + "\n".join(offenders)
+
+
+def test_no_code_but_the_one_module_applies_the_proxy_ssl_header() -> None:
+    """Reading SECURE_PROXY_SSL_HEADER off a scope by hand believes any client's header."""
+    offenders = [
+        str(source.relative_to(ROOT))
+        for directory in SOURCE_DIRS
+        for source in (ROOT / directory).rglob("*.py")
+        if source.relative_to(ROOT) != HOME
+        and source.relative_to(ROOT).parts[:2] != ("portal", "settings")
+        and "SECURE_PROXY_SSL_HEADER" in source.read_text()
+    ]
+    assert offenders == [], "use portal.security.client_address.scope_is_secure"
 
 
 def test_libraries_are_handed_the_one_function(settings) -> None:

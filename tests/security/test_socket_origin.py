@@ -103,12 +103,19 @@ def test_the_host_itself_must_be_allowed() -> None:
 
 
 def test_behind_the_tls_proxy_the_forwarded_scheme_counts(settings) -> None:
-    """As for Django's own CSRF check: with SECURE_PROXY_SSL_HEADER the proxy says https."""
+    """As for Django's own CSRF check: with SECURE_PROXY_SSL_HEADER the proxy says https; only
+    our proxy (TRUSTED_PROXIES), not any client sending the header."""
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    assert origin_is_allowed(_scope("https://testserver", x_forwarded_proto="https"))
-    assert not origin_is_allowed(_scope("http://testserver", x_forwarded_proto="https"))
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+
+    def via(peer: str, origin: str) -> dict:
+        return {**_scope(origin, x_forwarded_proto="https"), "client": (peer, 50000)}
+
+    assert origin_is_allowed(via("10.0.0.2", "https://testserver"))
+    assert not origin_is_allowed(via("10.0.0.2", "http://testserver"))
+    assert not origin_is_allowed(via("198.51.100.7", "https://testserver"))  # a client's claim
     settings.SECURE_PROXY_SSL_HEADER = None
-    assert not origin_is_allowed(_scope("https://testserver", x_forwarded_proto="https"))
+    assert not origin_is_allowed(via("10.0.0.2", "https://testserver"))
 
 
 def test_csrf_trusted_origins_are_trusted_with_their_port(settings) -> None:
