@@ -29,6 +29,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -742,12 +743,18 @@ def _document_file_fields() -> list[tuple[type[models.Model], str]]:
     ]
 
 
+# The names the upload gives (``%Y/%m/`` + 32 random hex digits, a suffix Django adds on a
+# clash, the extension): the sweeper deletes nothing else, whatever else is in the directory.
+_STORED_NAME = re.compile(r"\d{4}/\d{2}/[0-9a-f]{32}(?:_[A-Za-z0-9]{7})?\.[a-z0-9]{1,8}")
+
+
 def sweep_orphaned_files(*, grace: dt.timedelta | None = None) -> list[str]:
     """Delete files in the private document storage that no row references and that are older
     than ``grace`` (``CASE_DOCUMENT_ORPHAN_GRACE_HOURS``, so an upload whose transaction is
     still open is left alone). Catches files of uploads that rolled back in a way the upload's
     own clean-up could not see, of a crashed process, or of a retention run whose deletion
-    after commit failed. Returns the removed names (random, no content)."""
+    after commit failed. Only names of the upload's pattern are touched, so a misconfigured
+    ``CASE_DOCUMENTS_ROOT`` cannot cost other files. Returns the removed names (random)."""
     if grace is None:
         grace = dt.timedelta(hours=int(getattr(settings, "CASE_DOCUMENT_ORPHAN_GRACE_HOURS", 6)))
     storage = CaseDocumentStorage()
@@ -763,7 +770,7 @@ def sweep_orphaned_files(*, grace: dt.timedelta | None = None) -> list[str]:
         for filename in files:
             path = os.path.join(directory, filename)
             name = os.path.relpath(path, root).replace(os.sep, "/")
-            if name in referenced:
+            if name in referenced or not _STORED_NAME.fullmatch(name):
                 continue
             try:
                 if os.stat(path).st_mtime >= cutoff:

@@ -85,19 +85,21 @@ def test_the_sweeper_removes_old_orphans_only(world: Any, settings: Any) -> None
     referenced = _upload(world)
     referenced_path = root / referenced.file.name
     _age(referenced_path, 48)
-    old_orphan = root / "2020" / "01" / "0123456789abcdef.pdf"
-    new_orphan = root / "2026" / "12" / "fedcba9876543210.txt"
-    for path in (old_orphan, new_orphan):
+    old_orphan = root / "2020" / "01" / f"{'0123456789abcdef' * 2}.pdf"
+    new_orphan = root / "2026" / "12" / f"{'fedcba9876543210' * 2}.txt"
+    not_ours = root / "LEESMIJ.txt"
+    for path in (old_orphan, new_orphan, not_ours):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"fictief")
     _age(old_orphan, 7)
+    _age(not_ours, 700)
     _age(new_orphan, 1)  # an upload whose transaction may still be open
 
     assert sweep_orphaned_documents.enqueue().return_value == {"removed": 1}
     assert not old_orphan.exists()
-    assert new_orphan.exists() and referenced_path.exists()
+    assert new_orphan.exists() and referenced_path.exists() and not_ours.exists()
     event = AuditEvent.objects.get(action=AuditAction.ORPHANED_FILES_REMOVED)
     assert event.extra == {"count": 1}
 
-    assert sweep_orphaned_files(grace=dt.timedelta(0)) == ["2026/12/fedcba9876543210.txt"]
+    assert sweep_orphaned_files(grace=dt.timedelta(0)) == [f"2026/12/{'fedcba9876543210' * 2}.txt"]
     assert referenced_path.exists()
