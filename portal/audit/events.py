@@ -24,6 +24,9 @@ class AuditAction(models.IntegerChoices):
     MEMBER_DEACTIVATED = 122, _("Lid gedeactiveerd")
     MEMBER_APPROVED = 123, _("Lidmaatschap goedgekeurd")
     MEMBER_REFUSED = 124, _("Lidmaatschap geweigerd")
+    # 13x: a learner's own rights (portal.accounts.rights)
+    LEARNER_DATA_DOWNLOADED = 130, _("Eigen vormingsgegevens gedownload")
+    ACCOUNT_ERASED = 131, _("Account verwijderd op verzoek")
     # 2xx: reading case data
     CASE_VIEWED = 200, _("Dossier bekeken")
     CASE_LIST_VIEWED = 201, _("Dossierlijst bekeken")
