@@ -107,3 +107,74 @@ def test_two_people_write_the_same_notes(browser, asgi_server: str) -> None:
     text = document.plain_text(document.stored_update(world.meeting.pk))
     assert "Afspraak: CAW plant een huisbezoek." in text and "School volgt op." in text
     assert "Offline getypt." in text
+
+
+def test_what_the_real_editor_produces_is_accepted(browser, asgi_server: str) -> None:
+    """The server refuses formats the editor cannot produce (4422): everything the toolbar,
+    the keyboard and a paste from another program make must still pass. A paste brings a link,
+    a colour, an image and a first-level heading; the link, colour and image are dropped by
+    the editor itself (its formats match the server's), the heading is kept."""
+    from collaboration.live_notes import document
+
+    world = build_world()
+    problems: list[str] = []
+    context, ria = _open(browser, asgi_server, world.director, world.meeting.pk, problems)
+    try:
+        editor = ria.locator(".ql-editor")
+        editor.click()
+        ria.keyboard.type("Kop")
+        ria.locator(".ql-header .ql-picker-label").click()
+        ria.locator('.ql-header .ql-picker-item[data-value="2"]').click()
+        ria.keyboard.press("End")
+        ria.keyboard.press("Enter")
+        ria.locator("button.ql-bold").click()
+        ria.keyboard.type("vet")
+        ria.locator("button.ql-bold").click()
+        ria.keyboard.press("Enter")
+        ria.locator('button.ql-list[value="bullet"]').click()
+        ria.keyboard.type("punt")
+        ria.keyboard.press("Enter")
+        ria.keyboard.press("Enter")  # out of the list
+        ria.keyboard.type("[ ] taak")  # Quill makes an unchecked list item of this
+        ria.keyboard.press("Enter")
+        ria.keyboard.press("Enter")
+        assert problems == [], problems
+        ria.evaluate(
+            """() => {
+                const data = new DataTransfer()
+                data.setData('text/html', '<h1>Geplakt</h1><p><a href="https://example.org">'
+                  + 'link</a> <span style="color:red">rood</span> <img src="x.png"></p>')
+                data.setData('text/plain', 'Geplakt link rood')
+                document.querySelector('.ql-editor').dispatchEvent(new ClipboardEvent(
+                  'paste', { clipboardData: data, bubbles: true, cancelable: true }))
+            }"""
+        )
+        ria.keyboard.type(" einde")
+        status = "document.querySelector('[data-status]').textContent"
+        ria.wait_for_function(
+            "() => document.querySelector('.ql-editor').innerText.includes('einde')"
+        )
+        ria.wait_for_timeout(300)  # let the last keystrokes reach the server
+        assert "Verbonden" in ria.evaluate(status), ria.evaluate(status)
+        # The pasted colour's inline style is blocked by the CSP, as it should be.
+        assert [p for p in problems if not p.startswith("Applying inline style")] == []
+    finally:
+        context.close()
+    # Had the server refused any of it, the socket would have closed and the rest never
+    # been stored. (The server thread may still be writing: SQLite says "locked" meanwhile.)
+    from django.db.utils import OperationalError
+
+    deadline = time.monotonic() + 10
+    html = ""
+    while time.monotonic() < deadline and "einde" not in html:
+        try:
+            html = document.to_html(document.stored_update(world.meeting.pk))
+        except OperationalError:
+            pass
+        time.sleep(0.2)
+    assert "<h3>Kop</h3>" in html, html
+    assert "<strong>vet</strong>" in html, html
+    assert "<ul>\n<li>punt</li>\n</ul>" in html, html
+    assert "<h2>Geplakt</h2>" in html, html
+    assert "link" in html and "rood" in html and "href" not in html and "img" not in html
+    assert "einde" in html

@@ -354,11 +354,11 @@ async def test_a_stream_over_the_byte_budget_is_cut_off(world) -> None:
     assert await pieter.until(lambda: pieter.closed_code is not None, timeout=20)
     elapsed = loop.time() - started
     assert pieter.closed_code == 4429
+    await pieter.close()  # the consumer's clean-up waits for its writer
     stored = await sync_to_async(
         lambda: sum(NoteUpdate.objects.filter(meeting=world.meeting).values_list("size", flat=True))
     )()
     assert 0 < stored <= burst + rate * elapsed
-    await pieter.close()
 
 
 @db
