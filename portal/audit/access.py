@@ -1,32 +1,53 @@
-"""Who may read the audit trail: privacy officers (an active membership with that role) and
-superusers. Every read, allowed or denied, is itself an audit event."""
+"""Who may read the audit trail, and which part of it.
+
+Privacy officers read the events of their own regions. Whether someone is a privacy officer, and
+of which regions, is the one membership rule of the portal (``collaboration.access``): an active
+membership with that role in an active organisation, so switching the organisation or the
+membership off closes the viewer at once. Superusers (the platform's operators, who can reach the
+raw table in any case) read everything. Every read, allowed or denied, is itself an audit event.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
 
+from collaboration.access import actor_profile
+
 from .events import AuditAction, Outcome
 from .writer import record_event
 
-PRIVACY_OFFICER_ROLE = "privacy_officer"
+
+@dataclass(frozen=True)
+class AuditScope:
+    """The part of the trail a reader may see: everything, or the events of ``regions``."""
+
+    everything: bool
+    regions: frozenset[str]
+
+
+def audit_scope(user: Any) -> AuditScope | None:
+    """The reader's scope, or None for someone who may not read the trail at all."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return AuditScope(everything=True, regions=frozenset())
+    regions = actor_profile(user).privacy_regions
+    return AuditScope(everything=False, regions=regions) if regions else None
 
 
 def can_read_audit_trail(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    memberships = getattr(user, "memberships", None)
-    return (
-        memberships is not None
-        and memberships.filter(role=PRIVACY_OFFICER_ROLE, is_active=True).exists()
-    )
+    return audit_scope(user) is not None
 
 
-def require_audit_reader(user: Any, *, action: AuditAction = AuditAction.AUDIT_VIEWED) -> None:
-    """Raise 404 (not 403: no hint that the area exists) and record the refusal."""
-    if not can_read_audit_trail(user):
+def require_audit_reader(
+    user: Any, *, action: AuditAction = AuditAction.AUDIT_VIEWED
+) -> AuditScope:
+    """The reader's scope; else 404 (not 403: no hint that the area exists), recorded."""
+    scope = audit_scope(user)
+    if scope is None:
         record_event(action=action, actor=user, outcome=Outcome.DENIED, object_type="audit")
         raise Http404
+    return scope

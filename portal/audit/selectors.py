@@ -1,7 +1,14 @@
-"""Reading the audit trail: filtered, keyset-paginated (no COUNT over a million rows).
+"""Reading the audit trail: scoped to the reader's regions, filtered, keyset-paginated (no COUNT
+over a million rows).
 
 Filters are exact matches on indexed columns (e-mail addresses are stored lower-case, case
 references upper-case), so each page is an index range scan whatever the size of the trail.
+
+A region's events are those about its cases, and those of people with a membership (active or
+not, so a withdrawn member's history stays visible) of one of its organisations (failed sign-ins
+in such a person's name included), unless such an event concerns another region's case. An officer of Oost-Vlaanderen thus never reads a Limburg
+break-the-glass justification, and still sees their own people probing for references that do
+not exist.
 """
 
 from __future__ import annotations
@@ -9,16 +16,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from .access import AuditScope
 from .models import AuditEvent
 
 PAGE_SIZE = 50
 
 
-def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.select_related("actor").order_by("-id")
+def scoped_events(scope: AuditScope) -> QuerySet[AuditEvent]:
+    """Every event ``scope`` may read."""
+    events = AuditEvent.objects.all()
+    if scope.everything:
+        return events
+    from collaboration.models import Case, Membership
+
+    regions = scope.regions
+    own_cases = Case.objects.filter(region__in=regions).values("reference")
+    other_cases = Case.objects.exclude(region__in=regions).values("reference")
+    memberships = Membership.objects.filter(organisation__region__in=regions)
+    # By one of the region's people, or (no account resolved: a failed sign-in) in their name.
+    own_people = Q(Exists(memberships.filter(user_id=OuterRef("actor_id")))) | Q(
+        Exists(memberships.filter(user__email__iexact=OuterRef("actor_label"))),
+        actor__isnull=True,
+    )
+    return events.filter(
+        Q(case_reference__in=own_cases) | (own_people & ~Q(case_reference__in=other_cases))
+    )
+
+
+def filtered_events(filters: dict[str, Any], scope: AuditScope) -> QuerySet[AuditEvent]:
+    events = scoped_events(scope).select_related("actor").order_by("-id")
     if filters.get("user"):
         events = events.filter(actor_label=filters["user"].strip().lower())
     if filters.get("organisation"):
@@ -54,10 +83,10 @@ def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
 
 
 def page_of_events(
-    filters: dict[str, Any], *, before: int | None
+    filters: dict[str, Any], scope: AuditScope, *, before: int | None
 ) -> tuple[list[AuditEvent], int | None]:
     """One page, newest first, and the id to continue from (None on the last page)."""
-    events = filtered_events(filters)
+    events = filtered_events(filters, scope)
     if before is not None:
         events = events.filter(id__lt=before)
     rows = list(events[: PAGE_SIZE + 1])

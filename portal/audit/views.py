@@ -1,12 +1,14 @@
-"""The audit area (/audit/): privacy officers filter, page through and export the trail.
+"""The audit area (/audit/): privacy officers filter, page through and export the trail of
+their own regions.
 
 The second-factor gate guards /audit/ like every protected area; ``require_audit_reader``
-adds the role check. Each view and export is recorded as an audit event itself.
+adds the role check and the scope. Each view and export is recorded as an audit event itself.
+The export goes through the portal's one CSV writer (``portal.csv_export``), which neutralises
+formulas: a sign-in name such as ``=HYPERLINK(…)`` is typed by anyone.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +16,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from .access import require_audit_reader
+from portal.csv_export import csv_response
+
+from .access import AuditScope, require_audit_reader
 from .events import AuditAction
 from .forms import AuditFilterForm
 from .selectors import filtered_events, page_of_events
@@ -49,19 +53,27 @@ def _describe(filters: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in filters.items() if v not in (None, "")}
 
 
+def _describe_scope(scope: AuditScope) -> str:
+    return "*" if scope.everything else ",".join(sorted(scope.regions))
+
+
 def audit_log(request: HttpRequest) -> HttpResponse:
-    require_audit_reader(request.user)
+    scope = require_audit_reader(request.user)
     form, filters = _filters(request)
     try:
         before = int(request.GET["voor"]) if request.GET.get("voor") else None
     except ValueError:
         before = None
-    events, next_before = page_of_events(filters, before=before)
+    events, next_before = page_of_events(filters, scope, before=before)
     record_event(
         action=AuditAction.AUDIT_VIEWED,
         actor=request.user,
         object_type="audit",
-        extra={"filters": _describe(filters), "shown": [e.pk for e in events]},
+        extra={
+            "filters": _describe(filters),
+            "regions": _describe_scope(scope),
+            "shown": [e.pk for e in events],
+        },
     )
     query = request.GET.copy()
     query.pop("voor", None)
@@ -78,47 +90,39 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_rows(events: Any) -> Iterator[str]:
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+def _csv_rows(events: Any) -> Iterator[list[Any]]:
     for event in events.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [
-                event.pk,
-                event.occurred_at.astimezone(dt.UTC).isoformat(),
-                event.get_action_display(),
-                event.outcome,
-                event.actor_label,
-                event.organisation,
-                event.role,
-                event.object_type,
-                event.object_id,
-                event.case_reference,
-                event.purpose,
-                event.ip_address or "",
-                event.session_ref,
-                event.correlation_id,
-                event.hash,
-            ]
-        )
+        yield [
+            event.pk,
+            event.occurred_at.astimezone(dt.UTC).isoformat(),
+            event.get_action_display(),
+            event.outcome,
+            event.actor_label,
+            event.organisation,
+            event.role,
+            event.object_type,
+            event.object_id,
+            event.case_reference,
+            event.purpose,
+            event.ip_address or "",
+            event.session_ref,
+            event.correlation_id,
+            event.hash,
+        ]
 
 
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
-    require_audit_reader(request.user, action=AuditAction.EXPORTED)
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    scope = require_audit_reader(request.user, action=AuditAction.EXPORTED)
     _form, filters = _filters(request)
     record_event(
         action=AuditAction.EXPORTED,
         actor=request.user,
         object_type="audit",
-        extra={"filters": _describe(filters)},
+        extra={"filters": _describe(filters), "regions": _describe_scope(scope)},
     )
-    response = StreamingHttpResponse(
-        _csv_rows(filtered_events(filters)), content_type="text/csv; charset=utf-8"
+    return csv_response(
+        filename="auditlogboek.csv",
+        header=CSV_COLUMNS,
+        rows=_csv_rows(filtered_events(filters, scope)),
+        streaming=True,
     )
-    response["Content-Disposition"] = 'attachment; filename="auditlogboek.csv"'
-    response["Cache-Control"] = "no-store"
-    return response

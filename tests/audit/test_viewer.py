@@ -20,9 +20,18 @@ def privacy_officer(make_user):
     return user
 
 
+def _in_leuven(user):
+    """A partner in the officer's region: their events are the officer's to read."""
+    organisation = Organisation.objects.get_or_create(
+        name="CAW Leuven Test", defaults={"kind": "caw", "sector": "welfare", "region": "leuven"}
+    )[0]
+    Membership.objects.create(user=user, organisation=organisation, role="partner")
+    return user
+
+
 @pytest.mark.django_db
 def test_privacy_officer_sees_filtered_events(privacy_officer, verified_client, make_user) -> None:
-    reader = make_user(email="lezer@test.example")
+    reader = _in_leuven(make_user(email="lezer@test.example"))
     record_event(action=AuditAction.CASE_VIEWED, actor=reader, case_reference="VH-OVL-2026-0007")
     record_event(
         action=AuditAction.CASE_VIEWED,
@@ -52,7 +61,7 @@ def test_others_get_not_found_and_the_attempt_is_recorded(verified_client, make_
 
 @pytest.mark.django_db
 def test_pages_follow_each_other_without_gaps(privacy_officer, verified_client, make_user) -> None:
-    reader = make_user()
+    reader = _in_leuven(make_user())
     for number in range(120):
         record_event(
             action=AuditAction.CASE_VIEWED, actor=reader, case_reference=f"VH-OVL-2026-{number:04d}"
@@ -74,7 +83,7 @@ def test_pages_follow_each_other_without_gaps(privacy_officer, verified_client, 
 def test_viewer_query_count_does_not_grow_with_rows(
     privacy_officer, verified_client, make_user, django_assert_max_num_queries
 ) -> None:
-    reader = make_user()
+    reader = _in_leuven(make_user())
     client = verified_client(privacy_officer)
     for number in range(60):
         record_event(action=AuditAction.CASE_VIEWED, actor=reader, case_reference=f"VH-{number}")
@@ -84,7 +93,7 @@ def test_viewer_query_count_does_not_grow_with_rows(
 
 @pytest.mark.django_db
 def test_csv_export_is_audited_and_complete(privacy_officer, verified_client, make_user) -> None:
-    reader = make_user(email="csv@test.example")
+    reader = _in_leuven(make_user(email="csv@test.example"))
     record_event(
         action=AuditAction.DOCUMENT_DOWNLOADED, actor=reader, case_reference="VH-OVL-2026-0042"
     )
@@ -118,7 +127,7 @@ def test_period_filter_is_exact_at_day_boundaries(
 
     from django.utils import timezone
 
-    reader = make_user()
+    reader = _in_leuven(make_user())
     tz = timezone.get_current_timezone()
     moments = {
         "VH-A": dt.datetime(2026, 3, 31, 23, 59, 59, tzinfo=tz),

@@ -4,7 +4,7 @@ request for an organisation one does not manage is audited as denied and answere
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.writer import record_event
+from portal.csv_export import csv_response
 
 from ..selectors import managed_organisations, organisation_report
 
@@ -63,12 +64,6 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _date(value: Any) -> str:
     return timezone.localtime(value).date().isoformat() if value else ""
 
@@ -86,48 +81,46 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         purpose="training_report",
         extra={"format": "csv", "learners": len(rows)},
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="vorming-{organisation.pk}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Naam"),
-            _("E-mailadres"),
-            _("Soort"),
-            _("Titel"),
-            _("Datum"),
-            _("Voltooid of aanwezig op"),
-            _("Gemiddelde beste score (%)"),
-            _("Vormingsuren"),
-        ]
+    header = [
+        _("Naam"),
+        _("E-mailadres"),
+        _("Soort"),
+        _("Titel"),
+        _("Datum"),
+        _("Voltooid of aanwezig op"),
+        _("Gemiddelde beste score (%)"),
+        _("Vormingsuren"),
+    ]
+    return csv_response(
+        filename=f"vorming-{organisation.pk}.csv",
+        header=header,
+        rows=_report_rows(rows),
+        delimiter=";",
     )
+
+
+def _report_rows(rows: list[Any]) -> Iterator[list[Any]]:
+    """One line per course and per attended session; cells neutralised by the CSV writer."""
     for row in rows:
         for course in row.courses:
-            writer.writerow(
-                [
-                    _cell(row.user.full_name),
-                    _cell(row.user.email),
-                    _("cursus"),
-                    _cell(course["title"]),
-                    _date(course["enrolled_at"]),
-                    _date(course["completed_at"]),
-                    "" if course["average_best_score"] is None else course["average_best_score"],
-                    course["hours"] if course["completed_at"] else 0,
-                ]
-            )
+            yield [
+                row.user.full_name,
+                row.user.email,
+                _("cursus"),
+                course["title"],
+                _date(course["enrolled_at"]),
+                _date(course["completed_at"]),
+                course["average_best_score"],
+                course["hours"] if course["completed_at"] else 0,
+            ]
         for registration in row.sessions:
-            writer.writerow(
-                [
-                    _cell(row.user.full_name),
-                    _cell(row.user.email),
-                    _("sessie"),
-                    _cell(registration.session.title),
-                    _date(registration.session.starts_at),
-                    _date(registration.session.starts_at),
-                    "",
-                    registration.session.training_hours,
-                ]
-            )
-    return response
+            yield [
+                row.user.full_name,
+                row.user.email,
+                _("sessie"),
+                registration.session.title,
+                _date(registration.session.starts_at),
+                _date(registration.session.starts_at),
+                "",
+                registration.session.training_hours,
+            ]
