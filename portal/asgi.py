@@ -18,6 +18,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from collaboration.routing import websocket_urlpatterns  # noqa: E402
+from portal.security.uploads import BodyLimitASGIMiddleware  # noqa: E402
 from portal.security.websocket import (  # noqa: E402
     SameOriginWebsocketValidator,
     SecondFactorWebsocketMiddleware,
@@ -25,7 +26,8 @@ from portal.security.websocket import (  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Oversized bodies are refused while they stream in, before Django spools them.
+        "http": BodyLimitASGIMiddleware(django_asgi_app),
         "websocket": SameOriginWebsocketValidator(
             AuthMiddlewareStack(SecondFactorWebsocketMiddleware(URLRouter(websocket_urlpatterns)))
         ),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
@@ -93,6 +94,28 @@ class SecondFactorRequiredMiddleware:
         if has_confirmed_device(user):
             return _redirect_with_next("accounts:verify", request)
         return _redirect_with_next("two_factor:setup", request)
+
+
+class NoStoreMiddleware:
+    """No browser, proxy or shared cache keeps a copy of what a signed-in user saw, or of any
+    page of a protected area or of ``/account/``: every such response says
+    ``Cache-Control: no-store, private``. One place, so a new view cannot forget it; pages of
+    anonymous visitors keep their caching (``content.cache``), static files never pass here.
+
+    Placed just inside ``SessionMiddleware``, so the redirects and refusals of the middleware
+    further in (second-factor gate, CSRF, lockout) get the header too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.prefixes = (*settings.SECOND_FACTOR_PROTECTED_PREFIXES, "/account/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path_info.startswith(self.prefixes) or getattr(user, "is_authenticated", False):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class PermissionsPolicyMiddleware:

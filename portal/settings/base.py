@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # First: forwarding headers (X-Forwarded-Proto for SECURE_PROXY_SSL_HEADER included) count
     # only from TRUSTED_PROXIES (portal/security/client_address.py).
     "portal.security.client_address.TrustedProxyHeadersMiddleware",
+    # Oversized bodies refused before anything reads them (portal/security/uploads.py).
+    "portal.security.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.security.middleware.PermissionsPolicyMiddleware",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "content.cache.AnonymousPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cache-Control: no-store for signed-in users and protected paths (portal/security/middleware).
+    "portal.security.middleware.NoStoreMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -347,6 +351,15 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bodies and files are limited while they stream in (portal/security/uploads.py): one file at
+# most MAX_UPLOAD_BYTES (the 10 MB of the forms), a whole body at most MAX_REQUEST_BODY_BYTES.
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=11 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "portal.security.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Veilig Huis"

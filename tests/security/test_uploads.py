@@ -132,7 +132,8 @@ def test_hostile_uploads_are_refused_in_dutch_and_leave_nothing_behind(
 def test_an_oversized_upload_is_refused_in_dutch(uploader: tuple[Client, Any]) -> None:
     client, people = uploader
     response = _upload(client, people.case.reference, "groot.pdf", PDF + b"0" * MAX_DOCUMENT_BYTES)
-    assert response.status_code == 200
+    # refused while it streams in, before the form sees it (tests/security/test_body_limits.py)
+    assert response.status_code == 413
     assert "Het bestand is groter dan 10 MB." in response.content.decode()
     assert not CaseDocument.objects.exists()
     assert _files(Path(settings.CASE_DOCUMENTS_ROOT)) == set()
