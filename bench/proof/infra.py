@@ -339,9 +339,9 @@ class Server:
                 "1",
                 "--lifespan",
                 "off",
-                "--proxy-headers",
-                "--forwarded-allow-ips",
-                "127.0.0.1",
+                # As docker/entrypoint.sh: uvicorn leaves the client address alone; the portal's
+                # one interpreter (portal/security/client_address.py) reads forwarding headers.
+                "--no-proxy-headers",
                 "--no-server-header",
                 "--no-access-log",
             ],
