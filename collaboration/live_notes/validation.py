@@ -10,7 +10,9 @@ which needs no database read per keystroke, and accepts only what the editor can
   marks (``ContentFormat``) in the root text ``notes``;
 - formats from ``FORMATS`` (the editor's toolbar, Quill's keyboard shortcuts for lists, and
   what the renderer knows), each with a scalar value of its own type, or ``null`` (Yjs writes
-  ``null`` where a format ends or is removed).
+  ``null`` where a format ends or is removed). ``null`` is also accepted for another name of
+  up to 64 characters: it sets no format, and the editor removes formats that notes stored
+  before this check may carry (``dropUnknownFormats`` in the bundle), which can take one.
 
 Embeds, nested types, maps, arrays, binary content, sub-documents, other roots, trailing bytes
 and anything that does not decode are refused. The editor's Quill instance is restricted to the
@@ -57,9 +59,14 @@ FORMATS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+MAX_FORMAT_NAME = 64
+
+
 def format_is_allowed(key: str, value: Any) -> bool:
+    if value is None:
+        return len(key) <= MAX_FORMAT_NAME  # no format at all: removes one, sets nothing
     check = FORMATS.get(key)
-    return check is not None and (value is None or check(value))
+    return check is not None and check(value)
 
 
 def clean_attributes(attributes: Any) -> dict[str, Any]:

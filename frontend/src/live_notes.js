@@ -17,6 +17,15 @@ const MESSAGE_PERMISSION = 101
 // the lists Quill's keyboard makes. Restricting Quill to them keeps a paste from producing
 // others (links, colours, images), which the server would refuse.
 const FORMATS = ['header', 'bold', 'italic', 'underline', 'strike', 'list']
+const isFlag = (value) => typeof value === 'boolean'
+const VALID = {
+  bold: isFlag,
+  italic: isFlag,
+  underline: isFlag,
+  strike: isFlag,
+  header: (value) => Number.isInteger(value) && value >= 1 && value <= 6,
+  list: (value) => ['ordered', 'bullet', 'checked', 'unchecked'].includes(value)
+}
 // Close codes after which reconnecting cannot help (collaboration/consumers.py,
 // collaboration/live_notes/consumers.py, portal/security/websocket.py).
 const ENDED = new Set([4401, 4403, 4404])
@@ -127,11 +136,16 @@ function start (root) {
       applyPermission()
     }
   })
+  let cleaned = false
   provider.on('sync', (isSynced) => {
     synced = isSynced
     everSynced = everSynced || isSynced
     applyPermission()
     if (isSynced) setStatus(t.connected)
+    if (isSynced && mayEdit && !cleaned) {
+      cleaned = true
+      dropUnknownFormats(ydoc, ytext)
+    }
   })
   provider.on('connection-close', (event) => {
     const code = event && event.code
@@ -161,6 +175,26 @@ function start (root) {
   showFallback(false)
   applyPermission()
   window.addEventListener('pagehide', () => provider.destroy())
+}
+
+// Notes stored before the server checked formats may carry others (a pasted link, a colour, a
+// list as heading level). Typing inside such text makes Yjs restore the old format around the
+// new text, which the server refuses: remove them once, as an ordinary edit (it only deletes
+// their format marks).
+function dropUnknownFormats (ydoc, ytext) {
+  const removals = []
+  let index = 0
+  for (const op of ytext.toDelta()) {
+    const length = typeof op.insert === 'string' ? op.insert.length : 1
+    for (const [key, value] of Object.entries(op.attributes || {})) {
+      if (!(key in VALID) || !VALID[key](value)) removals.push([index, length, key])
+    }
+    index += length
+  }
+  if (removals.length === 0) return
+  ydoc.transact(() => {
+    for (const [at, length, key] of removals) ytext.format(at, length, { [key]: null })
+  })
 }
 
 function labelEditor (quill, cfg, t) {

@@ -177,3 +177,57 @@ def test_what_the_real_editor_produces_is_accepted(browser, asgi_server: str) ->
     assert "<h2>Geplakt</h2>" in html, html
     assert "link" in html and "rood" in html and "href" not in html and "img" not in html
     assert "einde" in html
+
+
+def test_notes_stored_before_the_format_check_stay_editable(browser, asgi_server: str) -> None:
+    """Old notes may carry formats the server now refuses (a pasted link, a colour, a list as
+    heading level). Typing inside such text made Yjs restore the old format around the new
+    text; the bundle first removes those formats (deleting their marks), so editing goes on."""
+    from pycrdt import Doc, Text
+
+    from collaboration.live_notes import document
+    from collaboration.live_notes.models import NoteUpdate
+
+    world = build_world()
+    doc = Doc()
+    text = doc.get(document.TEXT_NAME, type=Text)
+    text.insert(0, "Oude kop\n", {"header": [1]})
+    text.insert(9, "Oude link hier.", {"link": "https://example.org", "color": "red"})
+    text.insert(24, "\n")
+    legacy = doc.get_update()
+    NoteUpdate.objects.create(
+        meeting=world.meeting,
+        user=world.director,
+        connection_id="old",
+        size=len(legacy),
+        data=legacy,
+    )
+    problems: list[str] = []
+    context, ria = _open(browser, asgi_server, world.director, world.meeting.pk, problems)
+    try:
+        ria.wait_for_function(
+            "() => document.querySelector('.ql-editor').innerText.includes('Oude link')"
+        )
+        ria.locator(".ql-editor").click()
+        ria.keyboard.press("Control+Home")
+        ria.keyboard.press("ArrowDown")
+        for _ in range(7):
+            ria.keyboard.press("ArrowRight")
+        ria.keyboard.type("XX")  # inside the old link: "Oude liXXnk hier."
+        ria.keyboard.press("Control+End")
+        ria.keyboard.type("Nieuw.")
+        ria.wait_for_timeout(300)
+        status = ria.evaluate("document.querySelector('[data-status]').textContent")
+        assert "Verbonden" in status, status
+        assert problems == [], problems
+    finally:
+        context.close()
+    from django.db.utils import OperationalError
+
+    deadline = time.monotonic() + 10
+    stored = ""
+    while time.monotonic() < deadline and "Nieuw." not in stored:
+        with contextlib.suppress(OperationalError):
+            stored = document.plain_text(document.stored_update(world.meeting.pk))
+        time.sleep(0.2)
+    assert "Oude liXXnk hier." in stored and "Nieuw." in stored, stored

@@ -83,6 +83,19 @@ def test_what_the_editor_makes_passes(name: str) -> None:
     validation.check_update(_update(EDITOR_MADE[name]))
 
 
+def test_removing_a_format_stored_before_the_check_passes() -> None:
+    """What the bundle's clean-up of old notes sends: ``null`` for a name it does not know."""
+    doc = Doc()
+    text = doc.get(document.TEXT_NAME, type=Text)
+    text.insert(0, "oude link", {"link": "https://example.org"})
+    before = doc.get_state()
+    text.format(0, 9, {"link": None})
+    validation.check_update(doc.get_update(before))
+    assert validation.format_is_allowed("link", None)
+    assert not validation.format_is_allowed("n" * 65, None)
+    assert not validation.format_is_allowed("link", "https://example.org")
+
+
 def test_random_editing_sessions_pass_update_by_update_and_merged() -> None:
     """Many small edits, as typing makes them, and their merge (what a rejoin sends)."""
     rng = random.Random(12)
