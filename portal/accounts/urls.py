@@ -7,7 +7,7 @@ from two_factor.views import SetupCompleteView
 
 from collaboration.views.people import InvitationAcceptView
 
-from . import passwords, signup, views
+from . import passwords, rights, signup, views
 
 app_name = "accounts"
 
@@ -51,6 +51,11 @@ urlpatterns = [
         signup.VerifyEmailView.as_view(),
         name="signup_verify",
     ),
+    path("mijn-gegevens/", rights.data_overview, name="data"),
+    path("mijn-gegevens/vorming.json", rights.data_json, name="data_json"),
+    path("mijn-gegevens/overzicht.html", rights.data_html, name="data_html"),
+    path("verwijderen/", rights.account_erase, name="erase"),
+    path("verwijderd/", rights.account_erased, name="erased"),
     path(
         "tweestapsverificatie/verwijderen/",
         views.DeviceRemoveView.as_view(),
