@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +19,7 @@ from collaboration.services.consults import consult_request_submit
 from content.forms import ConsultRequestForm
 from portal.security.client_address import client_address
 from portal.security.once import claim, release
+from portal.security.rate_limit import over_limit
 
 from .pages import BasePage
 
@@ -30,14 +30,11 @@ SENT_PARAMETER = "verzonden"
 
 def _rate_limited(request: HttpRequest) -> bool:
     """True once an address has sent ``RATE_LIMIT_SUBMISSIONS`` questions in the window."""
-    key = f"content:consult-rate:{client_address(request) or 'unknown'}"
-    cache.add(key, 0, RATE_LIMIT_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_LIMIT_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT_SUBMISSIONS
+    return over_limit(
+        f"content:consult-rate:{client_address(request) or 'unknown'}",
+        limit=RATE_LIMIT_SUBMISSIONS,
+        window_seconds=RATE_LIMIT_WINDOW_SECONDS,
+    )
 
 
 class ConsultPage(BasePage):

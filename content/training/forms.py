@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import Organisation
+from portal.security.form_guard import HumanCheckForm
 
 
 class QuizAttemptForm(forms.Form):
@@ -97,15 +98,23 @@ class QuizAttemptForm(forms.Form):
         return answers
 
 
-class SessionRegistrationForm(forms.Form):
+class SessionRegistrationForm(HumanCheckForm):
+    """Registration for a session. Peer-support sessions take no account, so their form has the
+    consult form's defences against scripts (honeypot and time stamp, ``HumanCheckForm``); the
+    view adds the rate limits."""
+
     display_name = forms.CharField(label=_("Naam"), max_length=80)
     email = forms.EmailField(
         label=_("E-mailadres"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    token_salt = "content.training.registration-shown"  # noqa: S105 - a salt, not a secret
+    spam_message = _("Uw inschrijving kon niet verstuurd worden. Probeer het later opnieuw.")
+    field_order = ["display_name", "email"]
+
     def __init__(self, *args: Any, peer_support: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, human_check=peer_support, **kwargs)
         if peer_support:
             self.fields["display_name"].label = _("Voornaam of schuilnaam")
             self.fields["display_name"].help_text = _(

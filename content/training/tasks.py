@@ -16,14 +16,24 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .models import SessionRegistration
+from .services.learning import TrainingError
 from .services.sessions import (
     offers_expire,
     peer_support_purge,
+    registration_create,
     registration_link_token,
     reminders_due,
 )
 
-EMAIL_KINDS = ("confirmed", "waitlisted", "offered", "cancelled", "offer_expired", "reminder")
+EMAIL_KINDS = (
+    "confirmed",
+    "waitlisted",
+    "offered",
+    "cancelled",
+    "offer_expired",
+    "reminder",
+    "already_registered",
+)
 
 
 def _subject(kind: str, registration: SessionRegistration) -> str:
@@ -40,6 +50,7 @@ def _subject(kind: str, registration: SessionRegistration) -> str:
         "cancelled": _("Inschrijving geannuleerd: %(title)s"),
         "offer_expired": _("Aanbod verlopen: %(title)s"),
         "reminder": _("Herinnering: %(title)s"),
+        "already_registered": _("U bent al ingeschreven: %(title)s"),
     }[kind] % {"title": title}
 
 
@@ -69,6 +80,18 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
     with translation.override("nl-be"):
         subject, body = registration_email(kind, registration)
     send_mail(subject, body, None, [registration.email])
+    return True
+
+
+@task()
+def register_for_peer_support(session_id: int, display_name: str, email: str) -> bool:
+    """A peer-support registration, taken off the request: the page answers the same, in the
+    same time, whether the address was new or already registered (the e-mail tells which).
+    False when the session closed in between (nobody was registered; nothing to tell)."""
+    try:
+        registration_create(session_id=session_id, display_name=display_name, email=email)
+    except TrainingError:
+        return False
     return True
 
 

@@ -77,6 +77,8 @@ NOT_FED: dict[str, str] = {
     _C + "CaseSearchForm.q": "a search filter (GET), never stored; the reflected test sends it",
     _C + "BreakGlassForm.reference": "a case number that is looked up, never stored",
     "content.forms.ConsultRequestForm.website": "the honeypot: filled in, the form is refused",
+    "content.training.forms.SessionRegistrationForm.website": "the honeypot, as the consult's",
+    "portal.security.form_guard.HumanCheckForm.website": "the honeypot of the shared base form",
     "portal.accounts.forms.ConfirmWithPasswordAndCodeForm.otp_token": "a code, never stored",
     "portal.accounts.forms.VerifyCodeForm.otp_token": "a code, never stored",
     "portal.audit.forms.AuditFilterForm.user": "a filter of the audit viewer (GET)",

@@ -8,9 +8,12 @@ SQLite locally (one writer at a time). Never skipped.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +26,7 @@ from content.training.models import (
     TrainingSession,
 )
 from content.training.services.sessions import registration_cancel, registration_create
+from portal.security.form_guard import form_token
 
 THREADS = 16
 CAPACITY = 5
@@ -91,7 +95,7 @@ def test_parallel_registrations_never_exceed_capacity() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_http_registrations_never_exceed_capacity() -> None:
+def test_parallel_http_registrations_never_exceed_capacity(settings: Any) -> None:
     """The whole request path at once. PostgreSQL only: SQLite's in-memory test database
     (shared cache) refuses even reads while another connection writes, instead of waiting;
     the service test above covers SQLite. CI runs this on PostgreSQL."""
@@ -99,9 +103,23 @@ def test_parallel_http_registrations_never_exceed_capacity() -> None:
         pytest.skip("needs PostgreSQL (CI sets DATABASE_URL); SQLite is covered above")
     session = _session()
     url = reverse("training:session_detail", args=[session.pk])
+    # People, not a script: each from their own address, each form shown a while ago; the
+    # session's rate limit out of the way (tests/training/test_registration_privacy.py).
+    settings.TRAINING_REGISTRATION_LIMITS = {"session_minimum": THREADS * 2}
+    cache.delete(f"training:registration-rate:session:{session.pk}")
+    cache.delete_many(
+        [f"training:registration-rate:address:198.51.100.{n}" for n in range(THREADS)]
+    )
+    shown = form_token(time.time() - 10, salt="content.training.registration-shown")
     results = _in_parallel(
         lambda n: (
-            Client().post(url, {"display_name": f"P{n}", "email": f"p{n}@test.example"}).status_code
+            Client()
+            .post(
+                url,
+                {"display_name": f"P{n}", "email": f"p{n}@test.example", "shown_at": shown},
+                REMOTE_ADDR=f"198.51.100.{n}",
+            )
+            .status_code
         ),
         THREADS,
     )

@@ -4,11 +4,13 @@ attendance for coordinators, retention, reminders and iCal."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -27,6 +29,7 @@ from content.training.services.sessions import (
 )
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
+from portal.security.form_guard import form_token
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +156,13 @@ def test_peer_support_keeps_minimum_data_and_neutral_mail(make_session) -> None:
     bad = client.post(url, {"display_name": "", "email": "geen-adres"})
     assert bad.status_code == 400 and "Er is een probleem" in bad.content.decode()
     assert 'value="geen-adres"' in bad.content.decode()  # nothing lost
-    response = step(client.post, url, {"display_name": "Roos", "email": "roos@test.example"})
+    # the form as a person sends it: shown a while ago, the honeypot left empty
+    shown = form_token(time.time() - 10, salt="content.training.registration-shown")
+    cache.delete(f"training:registration-rate:session:{session.pk}")  # outlives a run on Redis
+    cache.delete("training:registration-rate:address:127.0.0.1")
+    response = step(
+        client.post, url, {"display_name": "Roos", "email": "roos@test.example", "shown_at": shown}
+    )
     assert response.status_code == 200
     registration = SessionRegistration.objects.get()
     assert registration.user is None and registration.display_name == "Roos"

@@ -148,7 +148,13 @@ def registration_create(
     email: str,
     user: Any = None,
 ) -> SessionRegistration:
-    """Register for a session: a place if one is free and nobody waits, else the waitlist."""
+    """Register for a session: a place if one is free and nobody waits, else the waitlist.
+
+    A peer-support registration for an address that is already registered changes nothing and
+    returns the existing registration; the mailbox owner is told by e-mail. The caller shows
+    the same page either way: the answer must not tell whether an address is known (an abuser
+    could test a partner's address). Professional sessions are registered from the signed-in
+    account itself, so there "already registered" is said."""
     email = email.strip().lower()
     now = timezone.now()
     with transaction.atomic():
@@ -156,7 +162,12 @@ def registration_create(
         if not session.registration_open or session.starts_at <= now:
             raise TrainingError(_("De inschrijving voor deze sessie is gesloten."))
         active = session.registrations.filter(status__in=ACTIVE)
-        if active.filter(email__iexact=email).exists() or (
+        if session.kind == SessionKind.PEER_SUPPORT:
+            existing = active.filter(email__iexact=email).order_by("id").first()
+            if existing is not None:
+                _notify(existing, "already_registered")
+                return existing
+        elif active.filter(email__iexact=email).exists() or (
             user is not None and active.filter(user=user).exists()
         ):
             raise TrainingError(_("U bent al ingeschreven voor deze sessie."))

@@ -2,19 +2,26 @@
 
 Professional sessions need a (verified) learner account, so attendance counts towards their
 hours. Peer-support sessions need no account: a first name or pseudonym and an e-mail address.
+Their form has the consult form's defences (honeypot, time stamp: ``HumanCheckForm``) and rate
+limits per client address and per session (``portal.security.rate_limit``), so one script cannot
+take every place; and its answer is the same whether or not the address was registered before.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
+from portal.security.client_address import client_address
+from portal.security.rate_limit import over_limit
 
 from ..forms import AttendanceForm, SessionRegistrationForm
 from ..ical import session_ical
@@ -35,12 +42,104 @@ from ..services.sessions import (
     registration_from_token,
 )
 
+# Peer-support registrations: per client address, and per session a share of its places, in
+# a window (override with the setting TRAINING_REGISTRATION_LIMITS).
+REGISTRATION_LIMITS = {
+    "per_address": 5,
+    "address_window_seconds": 60 * 60,
+    "session_share": 0.25,
+    "session_minimum": 3,
+    "session_window_seconds": 15 * 60,
+}
+
+
+def _limits() -> dict[str, float]:
+    return {**REGISTRATION_LIMITS, **getattr(settings, "TRAINING_REGISTRATION_LIMITS", {})}
+
+
+def registration_rate_limited(request: HttpRequest, session: TrainingSession) -> bool:
+    """Count a peer-support registration; True once its address, or the session, is over its
+    limit. Counted before the address is looked at, so a refusal tells nothing about it; an
+    address over its own limit no longer counts against the session (one address cannot close
+    a session for everyone)."""
+    limits = _limits()
+    address = client_address(request) or "unknown"
+    if over_limit(
+        f"training:registration-rate:address:{address}",
+        limit=int(limits["per_address"]),
+        window_seconds=int(limits["address_window_seconds"]),
+    ):
+        return True
+    per_session = max(
+        int(limits["session_minimum"]), int(session.capacity * limits["session_share"])
+    )
+    return over_limit(
+        f"training:registration-rate:session:{session.pk}",
+        limit=per_session,
+        window_seconds=int(limits["session_window_seconds"]),
+    )
+
+
+def _open(session: TrainingSession) -> bool:
+    """Whether registration is open now (the service checks again under the session lock)."""
+    return session.registration_open and session.starts_at > timezone.now()
+
 
 def session_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/session_list.html",
         {"sessions": list(upcoming_sessions()), **public_nav()},
+    )
+
+
+def _register_peer_support(
+    request: HttpRequest, session: TrainingSession, form: SessionRegistrationForm
+) -> HttpResponse | None:
+    """Rate limits first (counted before the address is looked at), then the registration as a
+    background task: a new and a known address cost the request the same and get the same page;
+    the e-mail tells the mailbox owner the rest. None: the form shows its error."""
+    if registration_rate_limited(request, session):
+        form.add_error(
+            None,
+            _(
+                "Er kwamen net veel inschrijvingen binnen. Probeer het binnen een kwartier "
+                "opnieuw, of neem contact met ons op."
+            ),
+        )
+        return None
+    if not _open(session):
+        form.add_error(None, _("De inschrijving voor deze sessie is gesloten."))
+        return None
+    from ..tasks import register_for_peer_support
+
+    register_for_peer_support.enqueue(
+        session.pk, form.cleaned_data["display_name"], form.cleaned_data["email"]
+    )
+    return render(
+        request, "training/registration_done.html", {"session": session, "registration": None}
+    )
+
+
+def _register_account(
+    request: HttpRequest, session: TrainingSession, form: SessionRegistrationForm
+) -> HttpResponse | None:
+    """A professional session, for the signed-in learner's own account."""
+    user = request.user
+    try:
+        registration = registration_create(
+            session_id=session.pk,
+            display_name=form.cleaned_data["display_name"],
+            email=user.email,
+            user=user,
+        )
+    except TrainingError as error:
+        form.add_error(None, error.message)
+        return None
+    return render(
+        request,
+        "training/registration_done.html",
+        {"session": session, "registration": registration},
     )
 
 
@@ -68,22 +167,10 @@ def session_view(request: HttpRequest, session_id: int) -> HttpResponse:
         if needs_account and not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if form.is_valid():
-            email = user.email if needs_account else form.cleaned_data["email"]
-            try:
-                registration = registration_create(
-                    session_id=session.pk,
-                    display_name=form.cleaned_data["display_name"],
-                    email=email,
-                    user=user if needs_account else None,
-                )
-            except TrainingError as error:
-                form.add_error(None, error.message)
-            else:
-                return render(
-                    request,
-                    "training/registration_done.html",
-                    {"session": session, "registration": registration},
-                )
+            register = _register_peer_support if session.is_peer_support else _register_account
+            done = register(request, session, form)
+            if done is not None:
+                return done
         return render(
             request,
             "training/session_detail.html",
