@@ -24,6 +24,19 @@ from .organisations import (
 )
 from .referrals import Referral, ReferralStatus
 from .retention import RetentionRun, RetentionRunStatus
+from .subject_access import (
+    HeldDecision,
+    IdentityCheck,
+    ProcessingRestriction,
+    RectificationKind,
+    RectificationRequest,
+    RectificationStatus,
+    RequesterRelation,
+    RestrictionScope,
+    SubjectAccessHeldItem,
+    SubjectAccessRequest,
+    SubjectAccessStatus,
+)
 from .vocabulary import REGION_CODES, LifeDomain, Urgency, ViolenceForm
 from .work import (
     Action,
@@ -62,6 +75,8 @@ __all__ = [
     "FamilyMember",
     "FamilyRole",
     "Goal",
+    "HeldDecision",
+    "IdentityCheck",
     "Invitation",
     "LifeDomain",
     "Meeting",
@@ -73,13 +88,22 @@ __all__ = [
     "OrganisationKind",
     "Phase",
     "PhaseTransition",
+    "ProcessingRestriction",
+    "RectificationKind",
+    "RectificationRequest",
+    "RectificationStatus",
     "Referral",
     "ReferralStatus",
     "Region",
+    "RequesterRelation",
+    "RestrictionScope",
     "RetentionRun",
     "RetentionRunStatus",
     "Role",
     "Sector",
+    "SubjectAccessHeldItem",
+    "SubjectAccessRequest",
+    "SubjectAccessStatus",
     "TimelineEntry",
     "Urgency",
     "ViolenceForm",

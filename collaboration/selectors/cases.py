@@ -42,6 +42,7 @@ from ..models import (
     ReferralStatus,
     TimelineEntry,
 )
+from ..subject_access.rights import restricted_q, sees_restricted
 from ._audit import audit_read
 
 TIMELINE_LIMIT = 200
@@ -83,6 +84,9 @@ def case_access(*, user: Any, reference: str, purpose: str = "") -> CaseAccess:
 
 
 def _visible_items(qs: QuerySet, access: CaseAccess, *, author_field: str) -> QuerySet:
+    # Restriction of processing (GDPR art. 18): only the case director and a privacy officer.
+    if not sees_restricted(access.basis):
+        qs = qs.exclude(restricted_q(qs.model))
     if sees_everything_in(access.basis):
         return qs
     return qs.filter(restricted_item_q(access.profile, author_field=author_field))

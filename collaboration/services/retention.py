@@ -244,6 +244,46 @@ RETENTION: dict[str, Rule] = {
         "which professionals were invited: staff, no data about the family",
         paths=("meeting__case",),
     ),
+    # --- rights of the people concerned (collaboration.subject_access) ------------------------
+    "collaboration.SubjectAccessRequest": Rule(
+        Treatment.SCRUB,
+        "that a request for access was made, its dates, status and the officers who handled it "
+        "stay (accountability); who asked, the identity check and the export itself go",
+        paths=("family_member__case",),
+        scrub=(
+            "requester_name",
+            "identity_checked_by",
+            "identity_note",
+            "assembled",
+            "export",
+            "export_pdf",
+        ),
+    ),
+    "collaboration.SubjectAccessHeldItem": Rule(
+        Treatment.SCRUB,
+        "which police or justice item was held back and what was decided stays; the item's "
+        "content and the written reason go",
+        paths=("request__family_member__case",),
+        scrub=("content", "reason"),
+        kept_fields={
+            "key": "the kind of row and its id",
+            "section": "the id of a part of the export, a fixed word",
+            "why_held": "fixed phrases of the portal, no content",
+        },
+    ),
+    "collaboration.RectificationRequest": Rule(
+        Treatment.SCRUB,
+        "kind, dates, status and the link to the correction stay; what the person asked and "
+        "the annotation or reason go",
+        paths=("family_member__case",),
+        scrub=("request_text", "decision_text"),
+    ),
+    "collaboration.ProcessingRestriction": Rule(
+        Treatment.SCRUB,
+        "that processing was restricted, by whom and when stays; the reasons go",
+        paths=("case",),
+        scrub=("reason", "lift_reason"),
+    ),
     # --- live notes and minutes ---------------------------------------------------------------
     "live_notes.NoteUpdate": Rule(
         Treatment.DELETE,

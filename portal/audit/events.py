@@ -58,6 +58,18 @@ class AuditAction(models.IntegerChoices):
     RETENTION_APPLIED = 402, _("Bewaartermijnen: ronde uitgevoerd")
     CASE_ANONYMISED = 403, _("Dossier geanonimiseerd")
     ORPHANED_FILES_REMOVED = 404, _("Verweesde bestanden verwijderd")
+    # 52x: rights of the people concerned (collaboration.subject_access)
+    SUBJECT_ACCESS_REGISTERED = 520, _("Inzageverzoek geregistreerd")
+    SUBJECT_ACCESS_ASSEMBLED = 521, _("Inzageverzoek: gegevens samengesteld")
+    SUBJECT_ACCESS_DECIDED = 522, _("Inzageverzoek: beslissing over een tegengehouden gegeven")
+    SUBJECT_ACCESS_RELEASED = 523, _("Inzageverzoek vrijgegeven")
+    SUBJECT_ACCESS_DOWNLOADED = 524, _("Inzage gedownload")
+    SUBJECT_ACCESS_VIEWED = 525, _("Inzageverzoek bekeken")
+    SUBJECT_ACCESS_REMINDED = 526, _("Inzageverzoek: herinnering aan de termijn verstuurd")
+    RECTIFICATION_REGISTERED = 527, _("Verzoek tot rechtzetting of bezwaar geregistreerd")
+    RECTIFICATION_HANDLED = 528, _("Verzoek tot rechtzetting of bezwaar afgehandeld")
+    PROCESSING_RESTRICTED = 529, _("Verwerking beperkt")
+    PROCESSING_RESTRICTION_LIFTED = 530, _("Beperking van de verwerking opgeheven")
 
 
 class Outcome(models.TextChoices):

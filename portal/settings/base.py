@@ -198,6 +198,8 @@ PERIODIC_TASKS = {
     # Retention (docs/privacy.md): a daily proposal a privacy officer confirms; orphaned files.
     "collaboration.tasks.propose_retention_runs": env.int("RETENTION_INTERVAL", default=86400),
     "collaboration.tasks.sweep_orphaned_documents": 3600,
+    # Subject access: the legal deadline, reminded a few days before (docs/privacy.md).
+    "collaboration.subject_access.tasks.remind_subject_access_deadlines": 86400,
     "content.training.tasks.send_due_reminders": 3600,
     "content.training.tasks.expire_offers": 600,
     "content.training.tasks.purge_peer_support_registrations": 86400,
@@ -396,6 +398,12 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "accounts.User", "exclude_fields": ["password", "session_stamp", "last_login"]},
     "collaboration",
+    # A subject-access export is a copy of a file: its history would be a second copy.
+    {
+        "model": "collaboration.SubjectAccessRequest",
+        "exclude_fields": ["assembled", "export", "export_pdf"],
+    },
+    {"model": "collaboration.SubjectAccessHeldItem", "exclude_fields": ["content"]},
     "training.LearnerProfile",
     "training.Enrolment",
     "training.Certificate",

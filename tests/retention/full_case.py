@@ -209,6 +209,7 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         action_flag=CHANGE,
         change_message=json.dumps([{"changed": {"name": CHILD}}]),
     )
+    _subject_access(world, member, entry)
     # Closing through save() so that the change history records the closing texts too.
     case.refresh_from_db()
     case.phase = "closed"
@@ -221,6 +222,54 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
     case.refresh_from_db()
     path = os.path.join(settings.CASE_DOCUMENTS_ROOT, document.file.name)
     return FullCase(case=case, member=member, meeting=meeting, document_path=path)
+
+
+def _subject_access(world: Any, member: FamilyMember, entry: TimelineEntry) -> None:
+    """A released subject-access request (its snapshot and export name the child), a held
+    item with its reason, a rectification request and a restriction, through the services."""
+    from collaboration.models import Membership, Role
+    from collaboration.subject_access import rights, services
+
+    second = type(world.privacy).objects.create_user(
+        email="privacy-retention@test.example", password="x" * 16, full_name="Tweede Officier"
+    )
+    Membership.objects.create(user=second, organisation=world.vh, role=Role.PRIVACY_OFFICER)
+    sar = services.subject_access_register(
+        actor=world.privacy,
+        requester_name=f"Advocaat van {CHILD}",
+        requester_relation="lawyer",
+        identity_checked_by=f"Baliemedewerker {STREET}",
+        identity_check="other",
+        identity_note=f"Gekend in de {STREET}",
+        family_member=member,
+    )
+    services.subject_access_assemble(actor=world.privacy, request_id=sar.pk)
+    held = sar.held_items.get()
+    services.subject_access_decide(
+        actor=world.privacy,
+        request_id=sar.pk,
+        item_id=held.pk,
+        decision="withhold",
+        reason=f"Onderzoek naar {STREET}",
+    )
+    services.subject_access_release(actor=second, request_id=sar.pk)
+    rights.rectification_register(
+        actor=world.privacy,
+        family_member=member,
+        kind="annotate",
+        request_text=f"{CHILD} wil iets toevoegen",
+        target=f"timeline_entry:{entry.pk}",
+        subject_access=sar,
+    )
+    restriction = rights.restriction_add(
+        actor=world.privacy,
+        case=member.case,
+        reason=f"Bezwaar van {CHILD}",
+        timeline_entry_id=entry.pk,
+    )
+    rights.restriction_lift(
+        actor=world.privacy, restriction_id=restriction.pk, reason=f"Akkoord met {CHILD}"
+    )
 
 
 # --- Scanning -------------------------------------------------------------------------------

@@ -117,30 +117,38 @@ def test_finished_consult_questions_are_scrubbed_after_their_period() -> None:
 def test_subject_access_export_writes_json_and_pdf_and_is_audited(make_user, tmp_path) -> None:
     import json
 
+    from collaboration.subject_access.services import subject_access_release
     from portal.audit.events import AuditAction
     from portal.audit.models import AuditEvent
 
     case, _entry = _closed_case(make_user, "VH-OVL-2024-0003", 1)
     member = collab.FamilyMember.objects.get(case=case)
-    officer = make_user(email="privacy@test.example")
+    organisation = collab.Organisation.objects.get(name=f"Org {case.reference}")
+    officer, second = make_user(email="privacy@test.example"), make_user()
+    for user in (officer, second):
+        collab.Membership.objects.create(
+            user=user, organisation=organisation, role=collab.Role.PRIVACY_OFFICER
+        )
+    options = ["--case", case.reference, "--member", str(member.pk), "--requester", "Vader"]
+    options += ["--identity-checked-by", "Balie", "--identity-check", "id_card_shown"]
+    quiet = open("/dev/null", "w")  # noqa: SIM115
+    call_command("subject_access_export", "--officer", officer.email, *options, stdout=quiet)
+    request = collab.SubjectAccessRequest.objects.get(family_member=member)
+    subject_access_release(actor=second, request_id=request.pk)
     call_command(
         "subject_access_export",
-        "--case",
-        case.reference,
-        "--member",
-        str(member.pk),
-        "--requested-by",
+        "--officer",
         officer.email,
-        "--purpose",
-        "verzoek 2026-17",
+        "--request",
+        str(request.pk),
         "--out",
         str(tmp_path),
-        stdout=open("/dev/null", "w"),  # noqa: SIM115
+        stdout=quiet,
     )
-    data = json.loads((tmp_path / f"inzage-{case.reference}-{member.pk}.json").read_text())
-    assert data["person"]["name"] == SECRET_NAME
-    assert any(SECRET_NAME in entry["body"] for entry in data["timeline"])
-    assert (tmp_path / f"inzage-{case.reference}-{member.pk}.pdf").read_bytes().startswith(b"%PDF")
-    event = AuditEvent.objects.get(action=AuditAction.EXPORTED, actor=officer)
-    assert event.case_reference == case.reference and event.purpose == "verzoek 2026-17"
+    data = json.loads((tmp_path / f"inzage-{request.pk}.json").read_text())
+    assert data["verzoek"]["Over"] == SECRET_NAME
+    assert SECRET_NAME in json.dumps(data, ensure_ascii=False)
+    assert (tmp_path / f"inzage-{request.pk}.pdf").read_bytes().startswith(b"%PDF")
+    event = AuditEvent.objects.get(action=AuditAction.SUBJECT_ACCESS_REGISTERED, actor=officer)
+    assert event.case_reference == case.reference
     assert SECRET_NAME not in str(event.extra)

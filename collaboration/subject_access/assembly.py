@@ -1,0 +1,667 @@
+"""What the portal holds about one person, assembled for a subject-access export.
+
+For a family member: their own details; what was shared about them to Veilig Huis (the
+referral) and with whom afterwards (the services of the case, entries shared with chosen sectors
+or services); the entries of their case (exploration, plan of action, timeline, documents,
+meetings, closure; the models do not link entries to persons, so every entry of the case is
+included with other people's names redacted, and the meetings they attended say so); their
+requests for rectification and restrictions of processing; and which organisations, in which
+role, read or changed their file and when (the audit trail: the NEN 7513 view for the client).
+
+For a professional (a user): their account, memberships, assignments to cases (by reference,
+without the family's data), actions in their name, what was done under their account and who
+handled their account.
+
+Police and justice items (shared only with the police or justice sector or a service of it,
+written by such a service, or a police intervention or prosecutor's decision) are not put in
+the export: they are returned as ``held`` for a privacy officer to decide on (LED art. 15).
+
+Every label is Dutch (the models' verbose names, ``get_FOO_display``), never a code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from portal.audit.events import AuditAction, Outcome
+from portal.audit.models import AuditEvent
+
+from ..models import (
+    Action,
+    ActionPlan,
+    Audience,
+    Case,
+    CaseDocument,
+    CaseParticipant,
+    DomainAssessment,
+    EntryKind,
+    FamilyMember,
+    Goal,
+    LifeDomain,
+    Meeting,
+    Membership,
+    ProcessingRestriction,
+    RectificationRequest,
+    Referral,
+    Role,
+    Sector,
+    TimelineEntry,
+    ViolenceForm,
+    Visibility,
+)
+from .redaction import Redactor
+
+Item = dict[str, str]
+LED_SECTORS = frozenset({Sector.POLICE, Sector.JUSTICE})
+LED_KINDS = frozenset({EntryKind.POLICE_INTERVENTION, EntryKind.PROSECUTOR_DECISION})
+
+
+def basis_labels() -> dict[str, str]:
+    """The access rule recorded in an audit event's ``role``, in words."""
+    return {
+        "case_director": _("Casusregisseur van het dossier"),
+        "participant": _("Betrokken professional in het dossier"),
+        "coordinator": _("Coördinator van de regio"),
+        "break_the_glass": _("Noodtoegang door een privacyverantwoordelijke"),
+        **{value: str(label) for value, label in Role.choices},
+    }
+
+
+@dataclass
+class Section:
+    """One part of the export: a heading, an explanation and items (label -> value)."""
+
+    id: str
+    title: str
+    intro: str = ""
+    items: list[Item] = field(default_factory=list)
+    table: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "titel": self.title,
+            "toelichting": self.intro,
+            "tabel": self.table,
+            "items": self.items,
+        }
+
+
+@dataclass
+class Held:
+    """An item kept out of the export until an officer decides on it."""
+
+    key: str
+    section: str
+    content: Item
+    why: str
+    timeline_entry_id: int | None = None
+    document_id: int | None = None
+
+
+@dataclass
+class Assembly:
+    sections: list[Section]
+    held: list[Held]
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [section.as_json() for section in self.sections]
+
+
+# --- Labels and values ----------------------------------------------------------------------
+
+
+def label(model: type[Model], name: str) -> str:
+    return str(capfirst(model._meta.get_field(name).verbose_name))
+
+
+def text(value: Any) -> str:
+    """A value as the export shows it: dates and times in Dutch, Brussels time; "–" for none."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nee")
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+def shown(obj: Model, name: str) -> str:
+    display = getattr(obj, f"get_{name}_display", None)
+    return text(display() if callable(display) else getattr(obj, name))
+
+
+def fields(obj: Model, names: Iterable[str], redact: Callable[[str], str] | None = None) -> Item:
+    item: Item = {}
+    for name in names:
+        value = shown(obj, name)
+        item[label(type(obj), name)] = redact(value) if redact and value != "–" else value
+    return item
+
+
+def codes(values: list[str], choices: type) -> str:
+    labels = [str(choices(value).label) for value in values if value in choices.values]
+    return ", ".join(labels) or "–"
+
+
+def audience_text(rows: list[Audience]) -> str:
+    names = []
+    for row in rows:
+        if row.sector:
+            names.append(_("sector %(sector)s") % {"sector": row.get_sector_display().lower()})
+        elif row.organisation is not None:
+            names.append(row.organisation.name)
+    return ", ".join(names)
+
+
+def _visibility(obj: TimelineEntry | CaseDocument) -> str:
+    rows = list(obj.audience.all())
+    if obj.visibility == Visibility.AUDIENCE and rows:
+        return _("Alleen gedeeld met: %(who)s") % {"who": audience_text(rows)}
+    return obj.get_visibility_display()
+
+
+def why_held(obj: TimelineEntry | CaseDocument, *, author_sector: str = "") -> str:
+    """Why an item is a police or justice item, or "" when it is not one."""
+    reasons = []
+    rows = list(obj.audience.all())
+    if obj.visibility == Visibility.AUDIENCE and any(
+        row.sector in LED_SECTORS
+        or (row.organisation is not None and row.organisation.sector in LED_SECTORS)
+        for row in rows
+    ):
+        reasons.append(_("alleen gedeeld met politie of justitie"))
+    if author_sector in LED_SECTORS:
+        reasons.append(_("ingebracht door politie of justitie"))
+    if getattr(obj, "kind", "") in LED_KINDS:
+        reasons.append(_("een politietussenkomst of een beslissing van het parket"))
+    return capfirst("; ".join(reasons)) if reasons else ""
+
+
+def _day(value: dt.datetime) -> str:
+    return date_format(timezone.localtime(value), "j F Y")
+
+
+# --- Family member --------------------------------------------------------------------------
+
+
+def _people_of(case: Case) -> list[str]:
+    """Every name in the case that is not the family's own: staff and the referrer."""
+    names = [case.case_director.full_name]
+    names += CaseParticipant.objects.filter(case=case).values_list("user__full_name", flat=True)
+    names += TimelineEntry.objects.filter(case=case).values_list("author__full_name", flat=True)
+    names += Action.objects.filter(case=case, responsible__isnull=False).values_list(
+        "responsible__full_name", flat=True
+    )
+    if case.referral_id:
+        names.append(case.referral.referrer.full_name)
+    return [name for name in set(names) if name]
+
+
+def _access_log(events: Iterable[AuditEvent]) -> list[Item]:
+    """Reads and changes grouped per day, organisation, role and action, with a count."""
+    roles = basis_labels()
+    groups: Counter[tuple[str, str, str, str]] = Counter()
+    order: dict[tuple[str, str, str, str], dt.datetime] = {}
+    for event in events:
+        key = (
+            _day(event.occurred_at),
+            event.organisation or _("Veilig Huis-portaal (automatisch)"),
+            roles.get(event.role, "–") if event.role else "–",
+            event.get_action_display(),
+        )
+        groups[key] += 1
+        order.setdefault(key, event.occurred_at)
+    return [
+        {
+            _("Datum"): day,
+            _("Organisatie"): organisation,
+            _("Rol"): role,
+            _("Handeling"): action,
+            _("Aantal keer"): str(groups[(day, organisation, role, action)]),
+        }
+        for day, organisation, role, action in sorted(groups, key=lambda k: order[k])
+    ]
+
+
+def assemble_for_family_member(member: FamilyMember) -> Assembly:
+    with override("nl-be"):
+        return _assemble_family(member)
+
+
+def _assemble_family(member: FamilyMember) -> Assembly:
+    case = Case.objects.select_related("case_director", "referral__referrer").get(pk=member.case_id)
+    others = [m.name for m in case.family_members.exclude(pk=member.pk)]
+    redact = Redactor(own=member.name, others=[*others, *_people_of(case)])
+    held: list[Held] = []
+    sections: list[Section] = []
+
+    person = fields(member, ["name", "birth_year", "family_role"])
+    person.update(fields(case, ["reference", "region", "phase", "opened_at", "closed_at"]))
+    sections.append(
+        Section(
+            "persoon",
+            _("Uw gegevens"),
+            _("Zoals ze in het dossier van Veilig Huis staan."),
+            [person],
+        )
+    )
+
+    # What was shared about the person, and with whom.
+    shared: list[Item] = []
+    referral: Referral | None = (
+        Referral.objects.select_related("referring_organisation").filter(case=case).first()
+    )
+    not_recorded = _("Niet apart vastgelegd; zie de toelichting")
+    if referral is not None:
+        shared.append(
+            {
+                _("Door"): referral.referring_organisation.name,
+                _("Aan"): _("Veilig Huis %(region)s") % {"region": case.get_region_display()},
+                _("Wat"): _("Aanmelding van het gezin"),
+                _("Wanneer"): _day(referral.created_at),
+                _("Rechtsgrond"): not_recorded,
+            }
+        )
+    for participant in CaseParticipant.objects.filter(case=case).select_related("organisation"):
+        shared.append(
+            {
+                _("Door"): _("Veilig Huis %(region)s") % {"region": case.get_region_display()},
+                _("Aan"): participant.organisation.name,
+                _("Wat"): _("Toegang tot het dossier als %(role)s")
+                % {"role": redact(participant.role_in_case)},
+                _("Wanneer"): _day(participant.added_at),
+                _("Rechtsgrond"): not_recorded,
+            }
+        )
+    audience = Prefetch("audience", queryset=Audience.objects.select_related("organisation"))
+    entries = list(
+        TimelineEntry.objects.filter(case=case)
+        .select_related("author_organisation")
+        .prefetch_related(audience)
+        .order_by("occurred_on", "id")
+    )
+    documents = list(
+        CaseDocument.objects.filter(case=case)
+        .prefetch_related(audience)
+        .order_by("uploaded_at", "id")
+    )
+    for obj in [*entries, *documents]:
+        rows = list(obj.audience.all())
+        if obj.visibility != Visibility.AUDIENCE or not rows or why_held(obj):
+            continue
+        when = obj.occurred_on if isinstance(obj, TimelineEntry) else obj.uploaded_at
+        shared.append(
+            {
+                _("Door"): (
+                    obj.author_organisation.name
+                    if isinstance(obj, TimelineEntry) and obj.author_organisation
+                    else _("Een betrokken dienst")
+                ),
+                _("Aan"): audience_text(rows),
+                _("Wat"): (
+                    _("Tijdlijnitem “%(title)s”") % {"title": redact(obj.title)}
+                    if isinstance(obj, TimelineEntry)
+                    else _("Document “%(title)s”") % {"title": redact(obj.title)}
+                ),
+                _("Wanneer"): text(when),
+                _("Rechtsgrond"): not_recorded,
+            }
+        )
+    for event in AuditEvent.objects.filter(
+        action=AuditAction.EXPORTED, case_reference=case.reference, outcome=Outcome.ALLOWED
+    ).order_by("id"):
+        basis = (event.extra or {}).get("legal_basis")
+        if basis:
+            shared.append(
+                {
+                    _("Door"): event.organisation or "–",
+                    _("Aan"): (event.extra or {}).get("recipient", "–"),
+                    _("Wat"): _("Gegevens uit het dossier"),
+                    _("Wanneer"): _day(event.occurred_at),
+                    _("Rechtsgrond"): str(basis),
+                }
+            )
+    sections.append(
+        Section(
+            "gedeeld",
+            _("Met wie uw gegevens gedeeld werden"),
+            _(
+                "Veilig Huis werkt samen met de diensten die bij uw gezin betrokken zijn, in "
+                "uitvoering van het decreet op Veilig Huis en het samenwerkingsakkoord van de "
+                "ketenpartners (taak van algemeen belang; art. 9, lid 2, g en h AVG; voor "
+                "politie en justitie de richtlijn (EU) 2016/680). Waar bij het delen een "
+                "afzonderlijke rechtsgrond is vastgelegd, staat die in de tabel."
+            ),
+            shared,
+            table=True,
+        )
+    )
+
+    if referral is not None:
+        item = fields(referral, ["created_at", "urgency", "family_composition"], redact)
+        item[label(Referral, "referring_organisation")] = referral.referring_organisation.name
+        item[label(Referral, "violence_forms")] = codes(referral.violence_forms, ViolenceForm)
+        item[label(Referral, "life_domains")] = codes(referral.life_domains, LifeDomain)
+        item.update(
+            fields(
+                referral,
+                [
+                    "criterion_complexity",
+                    "criterion_multiple_domains",
+                    "criterion_stuck_help",
+                    "services_involved",
+                ],
+                redact,
+            )
+        )
+        sections.append(
+            Section(
+                "aanmelding",
+                _("De aanmelding bij Veilig Huis"),
+                _("Namen van andere personen zijn afgeschermd."),
+                [item],
+            )
+        )
+
+    sections.append(
+        Section(
+            "verkenning",
+            _("Verkenning per levensdomein"),
+            _("Namen van andere personen zijn afgeschermd."),
+            [
+                fields(a, ["domain", "strengths", "worries", "concerns", "wishes"], redact)
+                for a in DomainAssessment.objects.filter(case=case)
+            ],
+        )
+    )
+
+    plan_items: list[Item] = []
+    action_items: list[Item] = []
+    plans = ActionPlan.objects.filter(case=case).order_by("version")
+    plans = plans.prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.prefetch_related("actions__organisation"))
+    )
+    for plan in plans:
+        version = _("Versie %(n)s") % {"n": plan.version}
+        for goal in plan.goals.all():
+            item = {_("Plan van aanpak"): version}
+            item[label(ActionPlan, "presented_in_team_on")] = shown(plan, "presented_in_team_on")
+            item.update(fields(goal, ["domain", "description"], redact))
+            plan_items.append(item)
+            for action in goal.actions.all():
+                item = {
+                    _("Plan van aanpak"): version,
+                    label(Goal, "description"): redact(goal.description),
+                }
+                item.update(
+                    fields(action, ["description", "due_date", "status", "status_reason"], redact)
+                )
+                item[label(Action, "organisation")] = action.organisation.name
+                action_items.append(item)
+    sections.append(
+        Section(
+            "plan",
+            _("Plan van aanpak: doelen"),
+            _("Namen van andere personen zijn afgeschermd."),
+            plan_items,
+        )
+    )
+    sections.append(
+        Section(
+            "acties",
+            _("Plan van aanpak: acties"),
+            _("Namen van andere personen zijn afgeschermd."),
+            action_items,
+        )
+    )
+
+    timeline: list[Item] = []
+    for entry in entries:
+        item = fields(entry, ["occurred_on", "kind", "title", "body"], redact)
+        item[_("Dienst")] = entry.author_organisation.name if entry.author_organisation else "–"
+        item[label(TimelineEntry, "visibility")] = _visibility(entry)
+        reason = why_held(
+            entry,
+            author_sector=entry.author_organisation.sector if entry.author_organisation else "",
+        )
+        if reason:
+            held.append(Held(f"timeline_entry:{entry.pk}", "tijdlijn", item, reason, entry.pk))
+        else:
+            timeline.append(item)
+    sections.append(
+        Section(
+            "tijdlijn",
+            _("Tijdlijn van het dossier"),
+            _("De tijdlijn gaat over het hele gezin. Namen van andere personen zijn afgeschermd."),
+            timeline,
+        )
+    )
+
+    document_items: list[Item] = []
+    for document in documents:
+        item = {
+            label(CaseDocument, "title"): redact(document.title),
+            _("Toegevoegd op"): text(document.uploaded_at),
+            label(CaseDocument, "visibility"): _visibility(document),
+        }
+        reason = why_held(document)
+        if reason:
+            held.append(
+                Held(f"document:{document.pk}", "documenten", item, reason, None, document.pk)
+            )
+        else:
+            document_items.append(item)
+    sections.append(
+        Section(
+            "documenten",
+            _("Documenten in het dossier"),
+            _(
+                "Een kopie van een document kunt u vragen aan de privacyverantwoordelijke; "
+                "gegevens over andere personen worden daarin afgeschermd."
+            ),
+            document_items,
+        )
+    )
+
+    meetings = list(Meeting.objects.filter(case=case).order_by("starts_at"))
+    attended = _attendance_of(member)
+    sections.append(
+        Section(
+            "overleg",
+            _("Overleg over het gezin"),
+            "",
+            [
+                {
+                    **fields(meeting, ["kind", "starts_at", "status", "place"], redact),
+                    _("Uw aanwezigheid"): attended.get(meeting.pk, "–"),
+                }
+                for meeting in meetings
+            ],
+        )
+    )
+
+    if case.closing_summary or case.contact_card:
+        sections.append(
+            Section(
+                "afsluiting",
+                _("Afsluiting van het dossier"),
+                "",
+                [fields(case, ["closed_at", "closing_summary", "contact_card"], redact)],
+            )
+        )
+
+    sections.append(
+        Section(
+            "rechtzetting",
+            _("Uw verzoeken tot rechtzetting of bezwaar"),
+            "",
+            [
+                fields(r, ["received_on", "kind", "request_text", "status", "decision_text"])
+                for r in RectificationRequest.objects.filter(family_member=member).order_by(
+                    "received_on", "id"
+                )
+            ],
+        )
+    )
+    sections.append(
+        Section(
+            "beperking",
+            _("Beperkingen van de verwerking"),
+            _("Gegevens waarvan de verwerking beperkt is, ziet enkel nog de casusregisseur."),
+            [
+                {
+                    _("Geldt voor"): r.get_scope_display(),
+                    label(ProcessingRestriction, "restricted_at"): text(r.restricted_at),
+                    label(ProcessingRestriction, "reason"): redact(r.reason),
+                    label(ProcessingRestriction, "lifted_at"): text(r.lifted_at),
+                }
+                for r in ProcessingRestriction.objects.filter(case=case).order_by("restricted_at")
+            ],
+        )
+    )
+
+    events = (
+        AuditEvent.objects.filter(case_reference=case.reference, outcome=Outcome.ALLOWED)
+        .only("occurred_at", "organisation", "role", "action")
+        .order_by("id")
+    )
+    sections.append(
+        Section(
+            "raadplegingen",
+            _("Wie uw dossier raadpleegde of wijzigde"),
+            _(
+                "Uit het toegangslogboek (NEN 7513): per dag, organisatie en rol, hoe vaak "
+                "een handeling gebeurde. Medewerkers worden niet bij naam genoemd."
+            ),
+            _access_log(events.iterator(chunk_size=2000)),
+            table=True,
+        )
+    )
+    return Assembly(sections, held)
+
+
+def _attendance_of(member: FamilyMember) -> dict[int, str]:
+    from ..live_notes.models import Attendance
+
+    return {
+        row.meeting_id: row.get_status_display()
+        for row in Attendance.objects.filter(family_member=member)
+    }
+
+
+# --- Professional ---------------------------------------------------------------------------
+
+
+def assemble_for_user(user: Any) -> Assembly:
+    with override("nl-be"):
+        return _assemble_user(user)
+
+
+def _assemble_user(user: Any) -> Assembly:
+    sections = [
+        Section(
+            "persoon",
+            _("Uw gegevens"),
+            "",
+            [
+                fields(
+                    user,
+                    [
+                        "full_name",
+                        "email",
+                        "preferred_language",
+                        "origin",
+                        "date_joined",
+                        "is_active",
+                    ],
+                )
+            ],
+        ),
+        Section(
+            "lidmaatschappen",
+            _("Uw lidmaatschappen"),
+            "",
+            [
+                {
+                    label(Membership, "organisation"): m.organisation.name,
+                    **fields(m, ["role", "is_active", "created_at"]),
+                }
+                for m in Membership.objects.filter(user=user).select_related("organisation")
+            ],
+            table=True,
+        ),
+        Section(
+            "dossiers",
+            _("Dossiers waarbij u betrokken was"),
+            _("Het pseudonieme dossiernummer; gegevens over het gezin horen niet bij uw gegevens."),
+            [
+                {
+                    label(Case, "reference"): p.case.reference,
+                    label(CaseParticipant, "organisation"): p.organisation.name,
+                    **fields(p, ["role_in_case", "is_active", "added_at"]),
+                }
+                for p in CaseParticipant.objects.filter(user=user).select_related(
+                    "case", "organisation"
+                )
+            ],
+            table=True,
+        ),
+        Section(
+            "acties",
+            _("Acties op uw naam"),
+            "",
+            [
+                {
+                    label(Case, "reference"): a.case.reference,
+                    **fields(a, ["due_date", "status"]),
+                }
+                for a in Action.objects.filter(responsible=user).select_related("case")
+            ],
+            table=True,
+        ),
+    ]
+    own = AuditEvent.objects.filter(actor=user).only("occurred_at", "action", "outcome")
+    groups: Counter[tuple[str, str, str]] = Counter()
+    for event in own.order_by("id").iterator(chunk_size=2000):
+        groups[
+            (_day(event.occurred_at), event.get_action_display(), event.get_outcome_display())
+        ] += 1
+    sections.append(
+        Section(
+            "handelingen",
+            _("Wat onder uw account gebeurde"),
+            _("Uit het toegangslogboek (NEN 7513), per dag en handeling."),
+            [
+                {_("Datum"): d, _("Handeling"): a, _("Resultaat"): o, _("Aantal keer"): str(n)}
+                for (d, a, o), n in groups.items()
+            ],
+            table=True,
+        )
+    )
+    about = AuditEvent.objects.filter(object_type="user", object_id=str(user.pk)).exclude(
+        actor=user
+    )
+    sections.append(
+        Section(
+            "raadplegingen",
+            _("Wie uw account behandelde"),
+            _("Per dag, organisatie en rol. Medewerkers worden niet bij naam genoemd."),
+            _access_log(about.order_by("id")),
+            table=True,
+        )
+    )
+    return Assembly(sections, [])

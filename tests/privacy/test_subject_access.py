@@ -1,0 +1,265 @@
+"""Subject access as a workflow in the audit area: an export about one person only, police and
+justice items held for the officer's decision, four eyes at release, a Dutch PDF and JSON,
+the region's officers only, and every step in the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from collaboration.models import (
+    FamilyRole,
+    HeldDecision,
+    Phase,
+    Region,
+    Role,
+    Sector,
+    SubjectAccessStatus,
+    ViolenceForm,
+    Visibility,
+)
+from portal.audit.events import AuditAction, Outcome
+from portal.audit.models import AuditEvent
+
+from .conftest import CHILD, FATHER, MOTHER, POLICE_BODY, POLICE_TITLE, Family
+from .helpers import assemble, decide, download, json_strings, register, release
+
+pytestmark = pytest.mark.django_db
+
+# Codes that must never reach the person: every choice value the export could show.
+RAW_CODES = {
+    *FamilyRole.values,
+    *ViolenceForm.values,
+    *Phase.values,
+    *Region.values,
+    *Role.values,
+    *Sector.values,
+    *Visibility.values,
+    "police",
+    "note",
+    "introduction",
+    "high",
+    "participant",
+    "break_the_glass",
+}
+
+
+def _prepared(family: Family, verified_client: Any, *, decision: str, reason: str = "") -> Any:
+    """Officer 1 registers for the father, assembles and decides on the police entry."""
+    first = verified_client(family.world.privacy)
+    sar = register(first, family.father)
+    assemble(first, sar)
+    item = sar.held_items.get()
+    assert item.timeline_entry == family.police_entry
+    response = decide(first, sar, item, decision, reason)
+    assert response.status_code == 302
+    return sar
+
+
+def test_the_export_for_one_family_member_holds_no_one_else_and_no_police_entry(
+    family: Family, verified_client: Any
+) -> None:
+    sar = _prepared(family, verified_client, decision="withhold", reason="Lopend onderzoek")
+    second = verified_client(family.second_officer)
+    assert release(second, sar).status_code == 302
+    text, data = download(second, sar)
+
+    strings = json_strings(data)
+    blob = "\n".join(strings)
+    for other in (MOTHER, "Zonnebloem", "Els", CHILD, "Lotte", "els@thuis.example"):
+        assert other not in text, other
+        assert other not in blob, other
+    # Professionals are named by their service, not by name.
+    for staff in ("Rik Regisseur", "Carla CAW", "Paul Politie", "Cleo CLB"):
+        assert staff not in text and staff not in blob
+    assert POLICE_TITLE not in text and POLICE_TITLE not in blob
+    assert "Kwispelstaart" not in text and "Lopend onderzoek" not in blob
+    # The person's own data is there, in Dutch, redactions marked.
+    assert FATHER in text and FATHER in blob
+    assert "Gesprek met [naam afgeschermd] en Tom." in blob
+    assert "Tom Pompelmoes vraagt hulp bij de schulden" in blob
+    assert "[e-mailadres afgeschermd]" in blob
+    person = data["onderdelen"][0]["items"][0]
+    assert person["Naam"] == FATHER and person["Rol in het gezin"] == "Vader"
+    assert person["Dossiernummer"] == family.world.case.reference
+    assert "Rol in het gezin" in text and "Vader" in text
+    assert "Kindermishandeling" in blob and "Partnergeweld" in blob  # labels, not codes
+    assert RAW_CODES.isdisjoint(strings), sorted(RAW_CODES & set(strings))
+    # What was shared, and who read the file (organisation and role, no staff names).
+    parts = {part["id"]: part for part in data["onderdelen"]}
+    shared = parts["gedeeld"]["items"]
+    assert any(row["Aan"] == "CAW Test" for row in shared)
+    assert any(row["Aan"] == "sector welzijn" for row in shared)
+    assert all(
+        "politie" not in row["Aan"].lower() or row["Wat"].startswith("Toegang") for row in shared
+    )
+    accesses = parts["raadplegingen"]["items"]
+    assert any(
+        row["Organisatie"] == "Politie Test"
+        and row["Rol"] == "Betrokken professional in het dossier"
+        for row in accesses
+    )
+    assert "Wie uw dossier raadpleegde of wijzigde" in text
+    assert data["uw rechten"] and "Controleorgaan op de politionele informatie" in text
+    # The withholding reason is kept with the item, not in the export.
+    item = sar.held_items.get()
+    assert item.decision == HeldDecision.WITHHOLD and item.reason == "Lopend onderzoek"
+
+
+def test_a_released_police_entry_is_in_the_export(family: Family, verified_client: Any) -> None:
+    sar = _prepared(family, verified_client, decision="release")
+    second = verified_client(family.second_officer)
+    assert release(second, sar).status_code == 302
+    text, data = download(second, sar)
+    assert POLICE_TITLE in text
+    assert POLICE_BODY in "\n".join(json_strings(data))
+    assert MOTHER not in text
+
+
+def test_withholding_needs_a_reason_and_release_waits_for_every_decision(
+    family: Family, verified_client: Any
+) -> None:
+    first = verified_client(family.world.privacy)
+    sar = register(first, family.father)
+    assemble(first, sar)
+    item = sar.held_items.get()
+    refused = decide(first, sar, item, "withhold", "")
+    assert refused.status_code == 400
+    assert "Schrijf waarom dit gegeven niet wordt vrijgegeven." in refused.content.decode()
+    second = verified_client(family.second_officer)
+    waiting = release(second, sar)
+    assert waiting.status_code == 400
+    assert "Over elk tegengehouden gegeven moet eerst beslist worden." in waiting.content.decode()
+    sar.refresh_from_db()
+    assert sar.status == SubjectAccessStatus.ASSEMBLED
+
+
+def test_four_eyes_the_officer_who_prepared_it_cannot_release_it(
+    family: Family, verified_client: Any
+) -> None:
+    sar = _prepared(family, verified_client, decision="release")
+    first = verified_client(family.world.privacy)
+    page = first.get(reverse("audit:subject_access_detail", args=[sar.pk])).content.decode()
+    assert "Een tweede privacyverantwoordelijke van de regio moet het nakijken" in page
+    refused = release(first, sar)
+    assert refused.status_code == 400
+    assert "Een tweede privacyverantwoordelijke moet het vrijgeven." in refused.content.decode()
+    sar.refresh_from_db()
+    assert sar.status == SubjectAccessStatus.ASSEMBLED and not sar.export_pdf
+    assert AuditEvent.objects.filter(
+        action=AuditAction.SUBJECT_ACCESS_RELEASED,
+        outcome=Outcome.DENIED,
+        actor=family.world.privacy,
+    ).exists()
+    # Nothing to download before the release.
+    response = first.get(reverse("audit:subject_access_download", args=[sar.pk, "pdf"]))
+    assert response.status_code == 404
+    # A second officer who decided on an item is no longer a second pair of eyes either.
+    second = verified_client(family.second_officer)
+    decide(second, sar, sar.held_items.get(), "release")
+    assert release(second, sar).status_code == 400
+
+
+def test_an_officer_of_another_region_gets_what_a_missing_request_gets(
+    family: Family, verified_client: Any
+) -> None:
+    sar = _prepared(family, verified_client, decision="release")
+    limburg = verified_client(family.limburg_officer)
+    urls = [
+        ("get", reverse("audit:subject_access_detail", args=[sar.pk])),
+        ("post", reverse("audit:subject_access_assemble", args=[sar.pk])),
+        ("post", reverse("audit:subject_access_release", args=[sar.pk])),
+        ("get", reverse("audit:subject_access_preview", args=[sar.pk])),
+        ("get", reverse("audit:subject_access_download", args=[sar.pk, "pdf"])),
+        ("get", reverse("audit:subject_access_rights", args=[sar.pk])),
+    ]
+    for method, url in urls:
+        theirs = getattr(limburg, method)(url)
+        missing = getattr(limburg, method)(url.replace(f"/{sar.pk}/", "/999999/"))
+        assert theirs.status_code == missing.status_code == 404, url
+        assert theirs.content == missing.content
+    assert sar.pk not in [
+        row for row in limburg.get(reverse("audit:subject_access_list")).context["open_requests"]
+    ]
+    # Not even the case: a Limburg officer cannot register for an Oost-Vlaanderen case.
+    found = limburg.get(
+        reverse("audit:subject_access_new"), {"dossier": family.world.case.reference}
+    )
+    assert found.status_code == 400
+    assert "Er is in uw regio geen dossier met dit nummer." in found.content.decode()
+    # Someone who is no privacy officer at all: the same 404.
+    for who in ("director", "coordinator", "caw_partner"):
+        client = verified_client(getattr(family.world, who))
+        assert client.get(reverse("audit:subject_access_list")).status_code == 404
+        assert client.get(reverse("audit:subject_access_detail", args=[sar.pk])).status_code == 404
+    assert AuditEvent.objects.filter(
+        action=AuditAction.SUBJECT_ACCESS_VIEWED,
+        outcome=Outcome.DENIED,
+        actor=family.limburg_officer,
+    ).exists()
+
+
+def test_every_step_is_audited_without_content(family: Family, verified_client: Any) -> None:
+    sar = _prepared(family, verified_client, decision="withhold", reason="Lopend onderzoek")
+    second = verified_client(family.second_officer)
+    release(second, sar)
+    download(second, sar)
+    events = AuditEvent.objects.filter(object_type="subject_access_request", object_id=str(sar.pk))
+    steps = {
+        AuditAction.SUBJECT_ACCESS_REGISTERED: family.world.privacy,
+        AuditAction.SUBJECT_ACCESS_ASSEMBLED: family.world.privacy,
+        AuditAction.SUBJECT_ACCESS_DECIDED: family.world.privacy,
+        AuditAction.SUBJECT_ACCESS_RELEASED: family.second_officer,
+        AuditAction.SUBJECT_ACCESS_DOWNLOADED: family.second_officer,
+    }
+    for action, actor in steps.items():
+        event = events.filter(action=action, outcome=Outcome.ALLOWED, actor=actor).first()
+        assert event is not None, action
+        assert event.case_reference == family.world.case.reference
+        assert event.subject == f"family_member:{family.father.pk}"
+    decided = events.get(action=AuditAction.SUBJECT_ACCESS_DECIDED)
+    assert decided.purpose == "art. 15 richtlijn (EU) 2016/680"
+    assert decided.extra["item"] == f"timeline_entry:{family.police_entry.pk}"
+    assert decided.extra["decision"] == "withhold"
+    assert events.filter(action=AuditAction.SUBJECT_ACCESS_DOWNLOADED).count() == 2  # PDF, JSON
+    for event in events:
+        content = f"{event.extra} {event.purpose}"
+        for name in (FATHER, MOTHER, CHILD, POLICE_TITLE, "Lopend onderzoek"):
+            assert name not in content
+
+
+def test_labels_of_the_new_audit_codes_are_dutch() -> None:
+    for action in AuditAction:
+        if 520 <= action.value < 540:
+            assert action.label and "_" not in str(action.label)
+
+
+def test_a_professional_gets_their_own_account_data(family: Family, verified_client: Any) -> None:
+    """A request for a professional: account, memberships, cases by reference, no family data."""
+    first = verified_client(family.world.privacy)
+    found = first.get(reverse("audit:subject_access_new"), {"professional": "caw@test.example"})
+    assert found.status_code == 200
+    response = first.post(
+        reverse("audit:subject_access_new"),
+        {
+            "professional": "caw@test.example",
+            "requester_name": "Carla CAW",
+            "requester_relation": "self",
+            "identity_checked_by": "Pia Privacy",
+            "identity_check": "known_in_person",
+            "received_on": "2026-01-02",
+        },
+    )
+    assert response.status_code == 302
+    from collaboration.models import SubjectAccessRequest
+
+    sar = SubjectAccessRequest.objects.get(subject_user=family.world.caw_partner)
+    assemble(first, sar)
+    release(verified_client(family.second_officer), sar)
+    text, _data = download(first, sar)
+    assert "Carla CAW" in text and "caw@test.example" in text
+    assert family.world.case.reference in text
+    assert MOTHER not in text and FATHER not in text and "Budget" not in text
+    assert "Partnerprofessional" in text
