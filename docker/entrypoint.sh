@@ -28,10 +28,13 @@ case "${1:-web}" in
     "$PYTHON" manage.py setup_site
     # --no-proxy-headers: uvicorn leaves the client and scheme as the TCP connection has them;
     # portal/security/client_address.py alone reads the proxy's headers, from TRUSTED_PROXIES.
+    # --ws-max-size: uvicorn itself refuses a WebSocket frame over the portal's frame limit
+    # (WEBSOCKET_MAX_FRAME_BYTES) instead of buffering up to its default 16 MiB first.
     exec "$PYTHON" -m uvicorn portal.asgi:application \
       --host "${HOST:-0.0.0.0}" --port "${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-2}" --lifespan off \
       --no-proxy-headers \
+      --ws-max-size "${WEBSOCKET_MAX_FRAME_BYTES:-262144}" \
       --no-server-header
     ;;
   worker)

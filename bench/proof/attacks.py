@@ -235,7 +235,7 @@ def attack_cache_headers(port: int, report: Report) -> None:
     )
     for path in ("/samenwerking/", "/audit/", "/account/"):
         response = client.get(path)
-        cache = response.headers.get("Cache-Control", "")
+        cache = next((v for k, v in response.headers.items() if k.lower() == "cache-control"), "")
         report.check(
             "no-store" in cache, f"{path} answers with Cache-Control no-store ({cache or 'none'})"
         )
@@ -411,9 +411,131 @@ def _restore_password(email: str) -> None:
     user.save(update_fields=["password"])
 
 
+def _options(html: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    if not select:
+        return []
+    return [
+        (value, re.sub(r"\s+", " ", label).strip())
+        for value, label in re.findall(
+            r'<option value="([^"]*)"[^>]*>(.*?)</option>', select.group(1), re.S
+        )
+        if value
+    ]
+
+
+def _membership_rows(email: str, organisation_id: int) -> int:
+    from collaboration.models import Invitation, Membership
+
+    return (
+        Invitation.objects.filter(email__iexact=email, organisation_id=organisation_id).count()
+        + Membership.objects.filter(user__email__iexact=email, organisation_id=organisation_id)
+        .filter(is_active=True)
+        .count()
+    )
+
+
+def attack_self_invitation(port: int, report: Report) -> None:
+    """A coordinator invites their own address into the police: nobody invites themselves."""
+    email = "coordinator@veilighuis.example"
+    client = Client(port, cookies={world.session_cookie_name(): world.verified_session(email)})
+    path = "/samenwerking/mensen/uitnodigen/"
+    page = client.get(path)
+    police = [value for value, label in _options(page.body, "organisation") if "olitie" in label]
+    report.check(
+        page.status == 200 and bool(police),
+        f"the coordinator's invitation form offers the police ({page.status}, {len(police)})",
+    )
+    if not police:
+        return
+    roles = [value for value, _label in _options(page.body, "role")]
+    before = _membership_rows(email, int(police[0]))
+    response = client.post(
+        path,
+        {
+            "csrfmiddlewaretoken": _csrf(page.body) or "",
+            "email": email,
+            "organisation": police[0],
+            "role": roles[0] if roles else "partner",
+        },
+    )
+    after = _membership_rows(email, int(police[0]))
+    report.check(
+        after == before and response.status in (200, 400) and not leaks(response.body),
+        f"a self-invitation into the police is refused ({response.status}, rows {before}->{after})",
+    )
+
+
+def _peer_support_session(victim: str) -> str | None:
+    """A coming peer-support session of the demo, with ``victim`` registered for it (as the
+    partner the abuser wants to find out about would be)."""
+    from django.utils import timezone
+
+    from content.training.models import TrainingSession
+    from content.training.models.sessions import RegistrationStatus, SessionRegistration
+
+    session = (
+        TrainingSession.objects.filter(kind="peer_support", starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        return None
+    SessionRegistration.objects.get_or_create(
+        session=session,
+        email=victim,
+        defaults={"display_name": "Roos", "status": RegistrationStatus.CONFIRMED},
+    )
+    return f"/vorming/sessies/{session.pk}/"
+
+
+def _normalised(body: str) -> str:
+    """The page without what differs on every request (tokens, time stamps)."""
+    body = re.sub(r'(name="(csrfmiddlewaretoken|shown_at)"[^>]*value=")[^"]*"', r'\1"', body)
+    return re.sub(r'(value="[^"]*"[^>]*name="(csrfmiddlewaretoken|shown_at)")', "", body)
+
+
+def attack_peer_support_oracle(port: int, report: Report) -> None:
+    """Does the survivors' session form tell an abuser whether an address is registered? The
+    same address twice (the second time it is known), from fresh browsers, as a person would."""
+    victim = "partner-van-de-pleger@example.org"
+    path = _peer_support_session(victim)
+    report.check(path is not None, "the demo has a peer-support session to attack")
+    if path is None:
+        return
+    answers = []
+    for email in (victim, "onbekend-adres@example.org"):
+        client = Client(port)
+        page = client.get(path)
+        fields = {f.get("name"): f.get("value", "") for f in _inputs(page.body) if f.get("name")}
+        time.sleep(3.2)  # the form's own minimum time to fill it in, as a person takes
+        response = client.post(
+            path,
+            {
+                "csrfmiddlewaretoken": fields.get("csrfmiddlewaretoken", ""),
+                "shown_at": fields.get("shown_at", ""),
+                "display_name": "Roos",
+                "email": email,
+            },
+        )
+        answers.append(response)
+        client.close()
+    known, new = answers
+    report.check(
+        known.status == new.status and _normalised(known.body) == _normalised(new.body),
+        "a registered and a new address get the same answer from the peer-support form "
+        f"({known.status} / {new.status})",
+    )
+    report.check(
+        "al ingeschreven" not in known.body, "the answer never says the address is registered"
+    )
+
+
 ATTACKS: tuple[Callable[[int, Report], None], ...] = (
     attack_sign_in_routes,
     attack_forged_addresses,
+    attack_self_invitation,
+    attack_peer_support_oracle,
     attack_csv_injection,
     attack_cache_headers,
     attack_oversized_body,

@@ -342,6 +342,8 @@ class Server:
                 # As docker/entrypoint.sh: uvicorn leaves the client address alone; the portal's
                 # one interpreter (portal/security/client_address.py) reads forwarding headers.
                 "--no-proxy-headers",
+                "--ws-max-size",
+                "262144",
                 "--no-server-header",
                 "--no-access-log",
             ],
