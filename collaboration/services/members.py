@@ -217,7 +217,7 @@ def invitation_accept(
         raise NotFoundOrNotAllowed
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "invited_by")
             .get(pk=invitation.pk)
         )
@@ -327,7 +327,8 @@ def _decide(*, actor: Any, invitation: Invitation) -> Invitation:
     never on their own membership or on an invitation they sent."""
     current = pending_approval_for(actor, invitation.pk)
     locked = (
-        Invitation.objects.select_for_update()
+        # of=self: PostgreSQL locks no row of the nullable side of the accepted_user join
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "accepted_user", "invited_by")
         .get(pk=current.pk)
     )
