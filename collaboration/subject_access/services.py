@@ -96,6 +96,11 @@ def _refuse(actor: Any, action: AuditAction, request_id: Any = "") -> NotFoundOr
     return NotFoundOrNotAllowed()
 
 
+def record_view(*, actor: Any, request: SubjectAccessRequest, page: str) -> None:
+    """A privacy officer read a request's page (reading it is an access to the person's data)."""
+    _record(AuditAction.SUBJECT_ACCESS_VIEWED, actor=actor, request=request, extra={"view": page})
+
+
 # --- Who and which ---------------------------------------------------------------------------
 
 
@@ -329,7 +334,7 @@ def export_of(request: SubjectAccessRequest, *, draft: bool) -> dict[str, Any]:
     return build_export(request, _sections_with_decisions(request), draft=draft)
 
 
-def _preparers(request: SubjectAccessRequest) -> set[int]:
+def preparers(request: SubjectAccessRequest) -> set[int]:
     ids = {request.registered_by_id, request.assembled_by_id}
     ids |= set(request.held_items.exclude(decided_by=None).values_list("decided_by_id", flat=True))
     return {pk for pk in ids if pk is not None}
@@ -347,7 +352,7 @@ def subject_access_release(*, actor: Any, request_id: int) -> SubjectAccessReque
             if request.status == SubjectAccessStatus.REGISTERED
             else _("Dit verzoek is al vrijgegeven.")
         )
-    if actor.pk in _preparers(request):
+    if actor.pk in preparers(request):
         with transaction.atomic():
             _record(
                 AuditAction.SUBJECT_ACCESS_RELEASED,

@@ -195,7 +195,7 @@ def _detail(
                 "reason": item.reason,
             },
         )
-    preparers = services._preparers(sar) if sar.status == SubjectAccessStatus.ASSEMBLED else set()
+    preparers = services.preparers(sar) if sar.status == SubjectAccessStatus.ASSEMBLED else set()
     sections = sar.assembled.get("onderdelen", []) if sar.assembled else []
     return render(
         request,
@@ -217,14 +217,7 @@ def _detail(
 
 def subject_access_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     sar = services.request_for(user=request.user, request_id=request_id)
-    record_event(
-        action=AuditAction.SUBJECT_ACCESS_VIEWED,
-        actor=request.user,
-        object_type=services.OBJECT_TYPE,
-        object_id=sar.pk,
-        case_reference=services._case_reference(sar),
-        subject=services._subject_ref(sar),
-    )
+    services.record_view(actor=request.user, request=sar, page="detail")
     return _detail(request, sar)
 
 
@@ -364,14 +357,7 @@ def subject_access_rights(request: HttpRequest, request_id: int) -> HttpResponse
             return HttpResponseRedirect(reverse("audit:subject_access_rights", args=[sar.pk]))
         bound_error = True
     else:
-        record_event(
-            action=AuditAction.SUBJECT_ACCESS_VIEWED,
-            actor=request.user,
-            object_type="rectification_list",
-            object_id=sar.pk,
-            case_reference=case.reference,
-            subject=f"family_member:{member.pk}",
-        )
+        services.record_view(actor=request.user, request=sar, page="rights")
     rectifications = list(
         RectificationRequest.objects.filter(family_member=member).select_related(
             "timeline_entry", "correction", "restriction"

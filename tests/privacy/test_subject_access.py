@@ -263,3 +263,51 @@ def test_a_professional_gets_their_own_account_data(family: Family, verified_cli
     assert family.world.case.reference in text
     assert MOTHER not in text and FATHER not in text and "Budget" not in text
     assert "Partnerprofessional" in text
+
+
+def test_redaction_names_whole_and_in_parts_but_leaves_words_alone() -> None:
+    from collaboration.subject_access.redaction import Redactor
+
+    redact = Redactor(
+        own="Tom Pompelmoes", others=["Els Zonnebloem", "Paul Politie", "Lotte Pompelmoes"]
+    )
+    assert redact("els zonnebloem belde") == "[naam afgeschermd] belde"
+    assert redact("Els en Lotte; ZONNEBLOEM") == (
+        "[naam afgeschermd] en [naam afgeschermd]; [naam afgeschermd]"
+    )
+    # A surname that is also a word, the person's own surname, and particles stay.
+    assert redact("de politie belde Tom Pompelmoes") == "de politie belde Tom Pompelmoes"
+    assert redact("Politie belde") == "[naam afgeschermd] belde"
+    assert redact("mail els@thuis.example") == "mail [e-mailadres afgeschermd]"
+
+
+def test_bad_input_gets_a_dutch_answer_never_a_server_error(
+    family: Family, verified_client: Any
+) -> None:
+    client = verified_client(family.world.privacy)
+    sar = register(client, family.father)
+    junk = {"form": "handle", "id": "1", "x": "\x00", "member": "-1", "item-1-decision": "maybe"}
+    posts = [
+        reverse("audit:subject_access_new"),
+        reverse("audit:subject_access_assemble", args=[sar.pk]),
+        reverse("audit:subject_access_decide", args=[sar.pk, 1]),
+        reverse("audit:subject_access_release", args=[sar.pk]),
+        reverse("audit:subject_access_rights", args=[sar.pk]),
+    ]
+    for url in posts:
+        for data in (junk, {}, {"form": "lift", "id": "999"}, {"form": "restriction"}):
+            assert client.post(url, data).status_code < 500, (url, data)
+    for query in ({"dossier": "x" * 500}, {"professional": "geen-adres"}, {"dossier": ""}):
+        response = client.get(reverse("audit:subject_access_new"), query)
+        assert response.status_code == 400
+    assert (
+        client.get(reverse("audit:subject_access_download", args=[sar.pk, "exe"])).status_code
+        == 404
+    )
+    # Released: nothing changes any more, said in Dutch.
+    assemble(client, sar)
+    decide(client, sar, sar.held_items.get(), "release")
+    release(verified_client(family.second_officer), sar)
+    again = client.post(reverse("audit:subject_access_assemble", args=[sar.pk]))
+    assert again.status_code == 400
+    assert "Dit verzoek is al vrijgegeven" in again.content.decode()
