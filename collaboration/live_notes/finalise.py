@@ -144,7 +144,11 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
             actor=actor,
             case=meeting.case,
             kind=EntryKind.NETWORK_MEETING,
-            occurred_on=timezone.localdate(meeting.starts_at),
+            # A meeting finalised before its planned day was held by then: dated at the latest
+            # today, so the timeline's "no dates in the future" rule holds at any hour.
+            occurred_on=min(
+                timezone.localdate(meeting.starts_at), timezone.localdate(finalised_at)
+            ),
             title=_("Verslag: %s") % meeting.get_kind_display(),
             body=_("Verslag afgerond; SHA-256 (PDF) %(sha)s. %(n)s afgesproken acties.")
             % {"sha": minutes.pdf_sha256, "n": len(created)},
