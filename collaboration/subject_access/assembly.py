@@ -51,6 +51,7 @@ from ..models import (
     LifeDomain,
     Meeting,
     Membership,
+    Organisation,
     ProcessingRestriction,
     RectificationRequest,
     Referral,
@@ -260,7 +261,15 @@ def _assemble_family(member: FamilyMember) -> Assembly:
         )
     )
 
-    # What was shared about the person, and with whom.
+    # What was shared about the person, and with whom. Rows that show the police or justice
+    # taking part in the case, or reading it, are held for the officer's decision as well.
+    led_names = set(
+        Organisation.objects.filter(sector__in=LED_SECTORS).values_list("name", flat=True)
+    )
+
+    def is_led(organisation_label: str) -> bool:
+        return any(name in organisation_label for name in led_names)
+
     shared: list[Item] = []
     referral: Referral | None = (
         Referral.objects.select_related("referring_organisation").filter(case=case).first()
@@ -335,6 +344,17 @@ def _assemble_family(member: FamilyMember) -> Assembly:
                     _("Rechtsgrond"): str(basis),
                 }
             )
+    shared_led = [row for row in shared if is_led(row[_("Door")]) or is_led(row[_("Aan")])]
+    if shared_led:
+        shared = [row for row in shared if row not in shared_led]
+        held.append(
+            Held(
+                "gedeeld:politie-justitie",
+                "gedeeld",
+                {"rijen": shared_led},
+                _("Betrokkenheid van politie of justitie bij het dossier"),
+            )
+        )
     sections.append(
         Section(
             "gedeeld",
@@ -539,6 +559,18 @@ def _assemble_family(member: FamilyMember) -> Assembly:
         .only("occurred_at", "organisation", "role", "action")
         .order_by("id")
     )
+    accesses = _access_log(events.iterator(chunk_size=2000))
+    accesses_led = [row for row in accesses if is_led(row[_("Organisatie")])]
+    if accesses_led:
+        accesses = [row for row in accesses if not is_led(row[_("Organisatie")])]
+        held.append(
+            Held(
+                "raadplegingen:politie-justitie",
+                "raadplegingen",
+                {"rijen": accesses_led},
+                _("Raadplegingen en wijzigingen door politie of justitie"),
+            )
+        )
     sections.append(
         Section(
             "raadplegingen",
@@ -547,7 +579,7 @@ def _assemble_family(member: FamilyMember) -> Assembly:
                 "Uit het toegangslogboek (NEN 7513): per dag, organisatie en rol, hoe vaak "
                 "een handeling gebeurde. Medewerkers worden niet bij naam genoemd."
             ),
-            _access_log(events.iterator(chunk_size=2000)),
+            accesses,
             table=True,
         )
     )

@@ -326,7 +326,8 @@ def _sections_with_decisions(request: SubjectAccessRequest) -> list[dict[str, An
     by_id = {section["id"]: section for section in sections}
     for item in request.held_items.filter(decision=HeldDecision.RELEASE).order_by("id"):
         if item.section in by_id:
-            by_id[item.section]["items"].append(item.content)
+            rows = item.content.get("rijen")
+            by_id[item.section]["items"].extend(rows if rows else [item.content])
     return sections
 
 

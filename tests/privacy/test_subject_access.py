@@ -51,10 +51,14 @@ def _prepared(family: Family, verified_client: Any, *, decision: str, reason: st
     first = verified_client(family.world.privacy)
     sar = register(first, family.father)
     assemble(first, sar)
-    item = sar.held_items.get()
-    assert item.timeline_entry == family.police_entry
-    response = decide(first, sar, item, decision, reason)
-    assert response.status_code == 302
+    keys = set(sar.held_items.values_list("key", flat=True))
+    assert keys == {
+        f"timeline_entry:{family.police_entry.pk}",
+        "gedeeld:politie-justitie",  # the police taking part in the case
+        "raadplegingen:politie-justitie",  # the police reading and writing in it
+    }
+    for item in sar.held_items.all():
+        assert decide(first, sar, item, decision, reason).status_code == 302
     return sar
 
 
@@ -92,19 +96,17 @@ def test_the_export_for_one_family_member_holds_no_one_else_and_no_police_entry(
     shared = parts["gedeeld"]["items"]
     assert any(row["Aan"] == "CAW Test" for row in shared)
     assert any(row["Aan"] == "sector welzijn" for row in shared)
-    assert all(
-        "politie" not in row["Aan"].lower() or row["Wat"].startswith("Toegang") for row in shared
-    )
     accesses = parts["raadplegingen"]["items"]
     assert any(
-        row["Organisatie"] == "Politie Test"
-        and row["Rol"] == "Betrokken professional in het dossier"
+        row["Organisatie"] == "CAW Test" and row["Rol"] == "Betrokken professional in het dossier"
         for row in accesses
     )
+    # The police's part in the case and their reads were withheld with the entry.
+    assert "Politie Test" not in text and "Politie Test" not in blob
     assert "Wie uw dossier raadpleegde of wijzigde" in text
     assert data["uw rechten"] and "Controleorgaan op de politionele informatie" in text
     # The withholding reason is kept with the item, not in the export.
-    item = sar.held_items.get()
+    item = sar.held_items.get(timeline_entry=family.police_entry)
     assert item.decision == HeldDecision.WITHHOLD and item.reason == "Lopend onderzoek"
 
 
@@ -116,6 +118,9 @@ def test_a_released_police_entry_is_in_the_export(family: Family, verified_clien
     assert POLICE_TITLE in text
     assert POLICE_BODY in "\n".join(json_strings(data))
     assert MOTHER not in text
+    parts = {part["id"]: part for part in data["onderdelen"]}
+    assert any(row["Organisatie"] == "Politie Test" for row in parts["raadplegingen"]["items"])
+    assert any(row["Aan"] == "Politie Test" for row in parts["gedeeld"]["items"])
 
 
 def test_withholding_needs_a_reason_and_release_waits_for_every_decision(
@@ -124,7 +129,7 @@ def test_withholding_needs_a_reason_and_release_waits_for_every_decision(
     first = verified_client(family.world.privacy)
     sar = register(first, family.father)
     assemble(first, sar)
-    item = sar.held_items.get()
+    item = sar.held_items.get(timeline_entry=family.police_entry)
     refused = decide(first, sar, item, "withhold", "")
     assert refused.status_code == 400
     assert "Schrijf waarom dit gegeven niet wordt vrijgegeven." in refused.content.decode()
@@ -158,7 +163,7 @@ def test_four_eyes_the_officer_who_prepared_it_cannot_release_it(
     assert response.status_code == 404
     # A second officer who decided on an item is no longer a second pair of eyes either.
     second = verified_client(family.second_officer)
-    decide(second, sar, sar.held_items.get(), "release")
+    decide(second, sar, sar.held_items.first(), "release")
     assert release(second, sar).status_code == 400
 
 
@@ -219,10 +224,14 @@ def test_every_step_is_audited_without_content(family: Family, verified_client: 
         assert event is not None, action
         assert event.case_reference == family.world.case.reference
         assert event.subject == f"family_member:{family.father.pk}"
-    decided = events.get(action=AuditAction.SUBJECT_ACCESS_DECIDED)
-    assert decided.purpose == "art. 15 richtlijn (EU) 2016/680"
-    assert decided.extra["item"] == f"timeline_entry:{family.police_entry.pk}"
-    assert decided.extra["decision"] == "withhold"
+    decided = {
+        event.extra["item"]: event
+        for event in events.filter(action=AuditAction.SUBJECT_ACCESS_DECIDED)
+    }
+    assert len(decided) == 3
+    entry_decision = decided[f"timeline_entry:{family.police_entry.pk}"]
+    assert entry_decision.purpose == "art. 15 richtlijn (EU) 2016/680"
+    assert entry_decision.extra["decision"] == "withhold"
     assert events.filter(action=AuditAction.SUBJECT_ACCESS_DOWNLOADED).count() == 2  # PDF, JSON
     for event in events:
         content = f"{event.extra} {event.purpose}"
@@ -306,7 +315,8 @@ def test_bad_input_gets_a_dutch_answer_never_a_server_error(
     )
     # Released: nothing changes any more, said in Dutch.
     assemble(client, sar)
-    decide(client, sar, sar.held_items.get(), "release")
+    for item in sar.held_items.all():
+        decide(client, sar, item, "release")
     release(verified_client(family.second_officer), sar)
     again = client.post(reverse("audit:subject_access_assemble", args=[sar.pk]))
     assert again.status_code == 400

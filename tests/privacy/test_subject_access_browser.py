@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from collaboration.models import (
     Case,
@@ -98,13 +99,19 @@ def test_register_withhold_release_by_a_second_officer_and_read_the_pdf(
         page.get_by_role("button", name="Gegevens samenstellen").click()
         page.get_by_role("heading", name="Stap 2: gegevens van politie en justitie").wait_for()
         journey.axe(page, again=True)
-        page.get_by_label("Niet vrijgeven", exact=True).check()
-        page.get_by_role("button", name="Beslissing over gegeven 1 vastleggen").click()
+        held = SubjectAccessRequest.objects.get().held_items.count()
+        assert held == 3  # the police entry, the police in the case, the police's reads
+        first = page.locator("article").filter(has_text="Gegeven 1:")
+        first.get_by_label("Niet vrijgeven", exact=True).check()
+        first.get_by_role("button", name="Beslissing over gegeven 1 vastleggen").click()
         page.get_by_role("alert").wait_for()  # the reason is required
         journey.axe(page, again=True)
-        page.get_by_label("Niet vrijgeven", exact=True).check()
-        page.get_by_label("Reden").fill("Lopend strafonderzoek")
-        page.get_by_role("button", name="Beslissing over gegeven 1 vastleggen").click()
+        for number in range(1, held + 1):
+            item = page.locator("article").filter(has_text=f"Gegeven {number}:")
+            item.get_by_label("Niet vrijgeven", exact=True).check()
+            item.get_by_label("Reden").fill("Lopend strafonderzoek")
+            item.get_by_role("button", name=f"Beslissing over gegeven {number} vastleggen").click()
+            expect(item).to_contain_text("Beslissing: Niet vrijgeven")
         page.get_by_text("Een tweede privacyverantwoordelijke van de regio moet het").wait_for()
         journey.axe(page, again=True)
         page.get_by_role("link", name="Verzoeken tot rechtzetting").click()
@@ -137,5 +144,6 @@ def test_register_withhold_release_by_a_second_officer_and_read_the_pdf(
     assert "Gesprek met [naam afgeschermd] en Tom." in text
     assert MOTHER not in text and "Zonnebloem" not in text
     assert POLICE_TITLE not in text and "Lopend strafonderzoek" not in text
+    assert "Politiezone Reisduin" not in text
     sar.refresh_from_db()
     assert sar.status == SubjectAccessStatus.RELEASED and sar.released_by == user

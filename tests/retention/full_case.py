@@ -244,14 +244,14 @@ def _subject_access(world: Any, member: FamilyMember, entry: TimelineEntry) -> N
         family_member=member,
     )
     services.subject_access_assemble(actor=world.privacy, request_id=sar.pk)
-    held = sar.held_items.get()
-    services.subject_access_decide(
-        actor=world.privacy,
-        request_id=sar.pk,
-        item_id=held.pk,
-        decision="withhold",
-        reason=f"Onderzoek naar {STREET}",
-    )
+    for held in sar.held_items.all():
+        services.subject_access_decide(
+            actor=world.privacy,
+            request_id=sar.pk,
+            item_id=held.pk,
+            decision="withhold",
+            reason=f"Onderzoek naar {STREET}",
+        )
     services.subject_access_release(actor=second, request_id=sar.pk)
     rights.rectification_register(
         actor=world.privacy,
