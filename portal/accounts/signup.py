@@ -29,7 +29,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -38,7 +42,20 @@ from .models import User
 
 SESSION_EMAIL_KEY = "signup_email"
 SESSION_RESENDS_KEY = "signup_resends"
+SESSION_NEXT_KEY = "signup_next"
 MAX_RESENDS = 3
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The ``next`` address of this request if it stays on this site, else "". Sign-in and
+    sign-up pass it along (a learner who wanted to enrol lands back on the course), so an
+    outside address must never get through: that would make our pages an open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -162,14 +179,16 @@ class SignUpView(View):
     template_name = "accounts/signup.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        next_url = safe_next(request)
         if request.user.is_authenticated:
-            return redirect("accounts:home")
-        return render(request, self.template_name, {"form": SignUpForm()})
+            return redirect(next_url or "accounts:home")
+        return render(request, self.template_name, {"form": SignUpForm(), "next": next_url})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = SignUpForm(request.POST)
+        next_url = safe_next(request)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(request, self.template_name, {"form": form, "next": next_url}, status=400)
         learner_sign_up(
             full_name=form.cleaned_data["full_name"],
             email=form.cleaned_data["email"],
@@ -177,6 +196,12 @@ class SignUpView(View):
         )
         request.session[SESSION_EMAIL_KEY] = form.cleaned_data["email"]
         request.session[SESSION_RESENDS_KEY] = 0
+        # Kept in this browser's session until the address is confirmed, so the learner lands
+        # back where they started (the course they wanted to enrol in) after signing in.
+        if next_url:
+            request.session[SESSION_NEXT_KEY] = next_url
+        else:
+            request.session.pop(SESSION_NEXT_KEY, None)
         return redirect("accounts:signup_check_email")
 
 
@@ -236,4 +261,13 @@ class VerifyEmailView(View):
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
         request.session.pop(SESSION_EMAIL_KEY, None)
-        return render(request, "accounts/signup_verified.html", {"verified_user": user})
+        next_url = request.session.pop(SESSION_NEXT_KEY, "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = ""
+        return render(
+            request,
+            "accounts/signup_verified.html",
+            {"verified_user": user, "next": next_url or reverse("training:dashboard")},
+        )

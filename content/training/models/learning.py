@@ -155,3 +155,9 @@ class Certificate(models.Model):
         if self.expires_at is not None and self.expires_at <= at:
             return self.Status.EXPIRED
         return self.Status.VALID
+
+    @property
+    def status_label(self) -> str:
+        """The status now, in words. ``status`` is a method (it takes a moment), so Django's
+        ``get_status_display`` does not exist here and templates rendered nothing."""
+        return str(self.Status(self.status()).label)

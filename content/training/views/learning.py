@@ -11,7 +11,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
 
 from ..forms import LearnerProfileForm, QuizAttemptForm
 from ..models import CoursePage, LearnerProfile, LessonPage, QuizPage
@@ -53,10 +54,23 @@ def _next_step_url(course: CoursePage, user: Any) -> str:
     return step.page.url if step else course.url
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @learner_required
 def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Enrol on POST. A GET is where a learner lands after signing in (``next`` of the login
+    redirect, from the course page's button or from a form posted while signed out), so it
+    answers with a one-click confirmation, or the next step if already enrolled, never 405."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if request.method != "POST":
+        progress = course_progress_for(course=course, user=request.user)
+        if progress.enrolment is not None:
+            return redirect(_next_step_url(course, request.user))
+        first_step = progress.steps[0].page if progress.steps else None
+        return render(
+            request,
+            "training/enrol_confirm.html",
+            {"course": course, "first_step": first_step},
+        )
     try:
         enrolment_create(user=request.user, course=course)
     except TrainingError as error:
@@ -66,10 +80,14 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
     return redirect(_next_step_url(course, request.user))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @learner_required
 def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """Mark a lesson done on POST. A GET (the sign-in's ``next`` after a session ran out while
+    the lesson was open) goes back to the lesson, whose button then works: never 405."""
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if request.method != "POST":
+        return redirect(lesson.url)
     course = lesson.get_parent().specific
     try:
         enrolment = lesson_complete(user=request.user, lesson=lesson)
@@ -83,10 +101,14 @@ def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return redirect(_next_step_url(course, request.user))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @learner_required
 def start_quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Start an attempt on POST; a GET (after signing in again) goes back to the quiz page,
+    which has the start button: never 405."""
     quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    if request.method != "POST":
+        return redirect(quiz.url)
     try:
         attempt = attempt_start(user=request.user, quiz=quiz)
     except TrainingError as error:
@@ -119,6 +141,63 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     )
 
 
+def _quoted(texts: list[str], *, ordered: bool = False) -> str:
+    """„A”, „B” en „C” (an order reads „A”, „B”, „C”: "en" would hide that it is a sequence)."""
+    quoted = [f"„{text}”" for text in texts]
+    if ordered or len(quoted) < 2:
+        return ", ".join(quoted)
+    return _("%(first)s en %(last)s") % {"first": ", ".join(quoted[:-1]), "last": quoted[-1]}
+
+
+def feedback_sentence(question: dict[str, Any], answer: Any, correct: bool) -> str:
+    """What the learner answered and, when wrong, the right answer, as one Dutch sentence.
+
+    The verdict ("Goed." / "Niet goed.") is rendered apart; it never uses "juist", because
+    the answers of a true/false question are themselves "Juist" and "Niet juist" and the old
+    "Niet juist. Uw antwoord: Niet juist" read as a contradiction."""
+    kind = question["type"]
+    if kind == "ordering":
+        texts = {item["key"]: item["text"] for item in question["items"]}
+        chosen_keys = sorted(answer or {}, key=lambda key: int(answer[key]))
+        chosen = [texts[key] for key in chosen_keys if key in texts]
+        right = [texts[key] for key in question["correct_order"] if key in texts]
+        if correct:
+            return _("U zette de stappen in de juiste volgorde: %(order)s.") % {
+                "order": _quoted(right, ordered=True)
+            }
+        if not chosen:
+            return _("U gaf geen volgorde; de juiste volgorde is %(right)s.") % {
+                "right": _quoted(right, ordered=True)
+            }
+        return _("U koos de volgorde %(chosen)s; de juiste volgorde is %(right)s.") % {
+            "chosen": _quoted(chosen, ordered=True),
+            "right": _quoted(right, ordered=True),
+        }
+    chosen_keys = answer if isinstance(answer, list) else [answer]
+    chosen = [o["text"] for o in question["options"] if o["key"] in chosen_keys]
+    right = [o["text"] for o in question["options"] if o["correct"]]
+    right_part = ngettext(
+        "het juiste antwoord is %(right)s",
+        "de juiste antwoorden zijn %(right)s",
+        len(right),
+    ) % {"right": _quoted(right)}
+    if not chosen:
+        return _("U gaf geen antwoord; %(right)s.") % {"right": right_part}
+    if kind == "multiple_choice":
+        if correct:
+            return _("U koos %(chosen)s.") % {"chosen": _quoted(chosen)}
+        return _("U koos %(chosen)s; %(right)s.") % {
+            "chosen": _quoted(chosen),
+            "right": right_part,
+        }
+    if correct:
+        return _("U antwoordde %(chosen)s.") % {"chosen": _quoted(chosen)}
+    return _("U antwoordde %(chosen)s; %(right)s.") % {
+        "chosen": _quoted(chosen),
+        "right": right_part,
+    }
+
+
 @learner_required
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     from ..services.quizzes import is_correct
@@ -129,7 +208,14 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     feedback = []
     for number, question in enumerate(current.questions, start=1):
         answer = current.answers.get(question["id"])
-        item = {"number": number, "question": question, "correct": is_correct(question, answer)}
+        correct = is_correct(question, answer)
+        item = {
+            "number": number,
+            "question": question,
+            "correct": correct,
+            "verdict": _("Goed.") if correct else _("Niet goed."),
+            "sentence": feedback_sentence(question, answer, correct),
+        }
         if question["type"] == "ordering":
             order = sorted(answer or {}, key=lambda key: int(answer[key]))
             texts = {i["key"]: i["text"] for i in question["items"]}
