@@ -31,8 +31,9 @@ messages: install
 demo: migrate
 	$(BIN)/python manage.py load_demo_content
 
+# PORT reaches the settings too: e-mail links and trusted origins follow it (portal/settings/dev.py).
 serve:
-	$(BIN)/uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+	PORT=$(PORT) $(BIN)/uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
 
 run: demo
 	@echo "Veilig Huis serves at http://127.0.0.1:$(PORT) (sign-in: see README)"

@@ -128,6 +128,25 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must hold with several people at once (make run, the suite). In
+    # SQLite's default mode a writer locks readers out, and a deferred transaction that has read
+    # cannot wait for the write lock: SQLite refuses it at once ("database is locked"), which
+    # failed live-notes keystrokes, page loads and Wagtail publishes while two people typed.
+    # WAL lets reads run beside the one writer; IMMEDIATE transactions take the write lock at
+    # BEGIN, where the busy timeout applies, so concurrent writers queue instead of failing.
+    # synchronous=NORMAL is durable in WAL except for the last commits on a power cut.
+    _SQLITE_BUSY_SECONDS = env.int("SQLITE_BUSY_TIMEOUT", default=20)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                f"PRAGMA busy_timeout={_SQLITE_BUSY_SECONDS * 1000};"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": _SQLITE_BUSY_SECONDS,
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No persistent connections under ASGI: every request runs in a thread of its own (asgiref
     # gives each request its own one-thread executor), so CONN_MAX_AGE > 0 left a connection
