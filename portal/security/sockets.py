@@ -1,8 +1,9 @@
 """Per-user channel-layer groups, so the server can close a user's live connections.
 
-Sessions are not re-checked on an open WebSocket. Every authenticated consumer joins
-``user_group(user_id)``; sign-out, sign-out everywhere, removal and deactivation send
-``session.terminate`` to that group and the consumers close.
+Every authenticated consumer joins ``user_group(user_id)``; sign-out, sign-out everywhere, a
+password or device change, removal and deactivation send ``session.terminate`` to that group and
+the consumers close at once. Should that message be lost (a channel-layer outage), each
+consumer's heartbeat re-checks its session (``portal.security.websocket.check_session``).
 """
 
 from __future__ import annotations
