@@ -78,4 +78,4 @@ proof: install
 	timeout 900 $(BIN)/python -m bench.proof.run
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
