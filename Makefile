@@ -24,8 +24,10 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 # Translations: the compiled catalogues are committed, so run/test need no GNU gettext.
+# --ignore=content/locale: with an app-level locale folder present, makemessages would file that
+# app's strings there and strip them from locale/ (which wins at run time).
 messages: install
-	$(BIN)/python manage.py makemessages -l nl_BE -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(BIN)/python manage.py makemessages -l nl_BE -l en --ignore=.venv --ignore=node_modules --ignore=content/locale --no-obsolete
 	$(BIN)/python manage.py compilemessages -l nl_BE -l en --ignore=.venv
 
 demo: migrate
