@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import re
 import threading
@@ -146,9 +147,27 @@ def url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
+def _hostile_edit(text: Any) -> None:
+    """Formats and embeds the toolbar never makes, appended to the notes ``text``."""
+    text.insert(len(str(text)), "\nLink ", {"link": "javascript:window.__xss=1"})
+    text.insert(len(str(text)), "kop", {"header": '1"><img src=x onerror=alert(3)>'})
+    text.insert(len(str(text)), "\nlijst\n", {"list": "<svg onload=alert(4)>"})
+    text.insert_embed(len(str(text)), {"image": "javascript:window.__xss=1"})
+    text.insert_embed(len(str(text)), {"video": "javascript:window.__xss=1"})
+    text.insert_embed(len(str(text)), {"formula": "<img src=x onerror=alert(5)>"})
+    text.insert(len(str(text)), " einde hostiele client\n")
+
+
 def _hostile_yjs_client(base_url: str, cookie: str, meeting_id: int) -> None:
-    """A participant's own client, not the bundle: formats and embeds the toolbar never makes."""
+    """A participant's own client, not the bundle, sends the hostile edit. The server refuses
+    the update whole (``collaboration/live_notes/validation.py``: unknown formats, values of
+    the wrong type, embeds) and closes the socket with 4422; nothing of it is stored."""
+    from collaboration.live_notes import document
+    from collaboration.live_notes.consumers import CLOSE_INVALID_UPDATE
     from tests.live_notes.netclient import NetClient
+
+    before = document.plain_text(document.stored_update(meeting_id))
+    close_codes: list[int | None] = []
 
     async def run() -> None:
         client = NetClient(
@@ -158,18 +177,13 @@ def _hostile_yjs_client(base_url: str, cookie: str, meeting_id: int) -> None:
         )
         await client.connect()
         assert await client.until(lambda: client.can_edit is not None)
-        text = client.text
+        assert client.can_edit
         with client.doc.transaction():
-            end = len(str(text))
-            text.insert(end, "\nLink ", {"link": "javascript:window.__xss=1"})
-            text.insert(len(str(text)), "kop", {"header": '1"><img src=x onerror=alert(3)>'})
-            text.insert(len(str(text)), "\nlijst\n", {"list": "<svg onload=alert(4)>"})
-            text.insert_embed(len(str(text)), {"image": "javascript:window.__xss=1"})
-            text.insert_embed(len(str(text)), {"video": "javascript:window.__xss=1"})
-            text.insert_embed(len(str(text)), {"formula": "<img src=x onerror=alert(5)>"})
-            text.insert(len(str(text)), " einde hostiele client\n")
+            _hostile_edit(client.text)
         await client.flush()
-        await asyncio.sleep(0.5)
+        with contextlib.suppress(TimeoutError):  # the close code then says what happened
+            await asyncio.wait_for(asyncio.shield(client._reader), timeout=10)
+        close_codes.append(client._ws.close_code)
         await client.close()
 
     errors: list[BaseException] = []
@@ -184,6 +198,29 @@ def _hostile_yjs_client(base_url: str, cookie: str, meeting_id: int) -> None:
     thread.start()
     thread.join(timeout=20)
     assert not errors, errors
+    assert close_codes == [CLOSE_INVALID_UPDATE], close_codes
+    after = document.plain_text(document.stored_update(meeting_id))
+    assert after == before and "einde hostiele client" not in after
+
+
+def _plant_hostile_notes(meeting_id: int, user: Any) -> None:
+    """The same edit written straight into the log, as notes stored before the check (or
+    written around it) are: the pages must still show them as text, never as markup."""
+    from pycrdt import Doc, Text
+
+    from collaboration.live_notes import document
+    from collaboration.live_notes.models import NoteUpdate
+
+    doc = Doc()
+    text = doc.get(document.TEXT_NAME, type=Text)
+    doc.apply_update(document.stored_update(meeting_id))
+    state = doc.get_state()
+    with doc.transaction():
+        _hostile_edit(text)
+    update = doc.get_update(state)
+    NoteUpdate.objects.create(
+        meeting_id=meeting_id, user=user, connection_id="planted", size=len(update), data=update
+    )
 
 
 def _wait_for_notes(meeting_id: int, text: str, timeout: float = 10.0) -> str:
@@ -382,6 +419,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
         probe.page.keyboard.insert_text(typed)
         _wait_for_notes(meeting.pk, typed)
         _hostile_yjs_client(asgi_server, session_cookie(partner), meeting.pk)
+        _plant_hostile_notes(meeting.pk, world.caw_partner)
         _wait_for_notes(meeting.pk, "einde hostiele client")
         probe.sign_in(session_cookie(partner))
         probe.page.goto(f"{asgi_server}{url('live_notes:meeting', meeting.pk)}")
@@ -522,9 +560,150 @@ def test_collaboration_forms_show_hostile_text_as_text(
 
     assert problems == [], "\n".join(problems)
     assert probe.dialogs == []
-    gaps = [g for g in feed.missing() if "training" not in g and "signup" not in g]
+    gaps = [
+        g
+        for g in feed.missing()
+        if "training" not in g and "signup" not in g and "subject_access" not in g
+    ]
     assert gaps == [], gaps
     assert len(visited) >= 25
+
+
+# --- 3a. stored through the subject-access forms (the audit area) ------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_subject_access_forms_show_hostile_text_as_text(
+    world,  # noqa: F811
+    verified_client: Callable[..., Client],
+    browser: Any,
+    asgi_server: str,
+) -> None:
+    """A privacy officer registers requests with the corpus as requester, checker and note,
+    withholds the police entry with the corpus as reason, and records the person's
+    rectification, its handling, a restriction and its lifting with the corpus as text."""
+    from collaboration.models import (
+        FamilyMember,
+        ProcessingRestriction,
+        RectificationRequest,
+        SubjectAccessRequest,
+    )
+    from collaboration.services import work
+    from portal.audit import subject_access_forms as sa
+
+    feed = Feeder()
+    case, ref = world.case, world.case.reference
+    member = FamilyMember.objects.create(
+        case=case, name="Tom Pompelmoes", birth_year=1984, family_role="father"
+    )
+    work.timeline_entry_add(
+        actor=world.police_partner,
+        case=case,
+        kind="police",
+        occurred_on=datetime.date(2026, 1, 5),
+        title="Proces-verbaal (fictief)",
+        body="Verhoor (fictief).",
+        visibility="audience",
+        sectors=["police"],
+    )
+    today = timezone.localdate().isoformat()
+    privacy = verified_client(world.privacy)
+    probe = Probe(browser, asgi_server)
+
+    def visit(path: str, label: str) -> None:
+        probe.sign_in(session_cookie(privacy))
+        probe.visit(path, label=label, expect=feed.expect(label))
+
+    try:
+        requests = []
+        for row in feed.plan(
+            sa.RegisterForm, ["requester_name", "identity_checked_by", "identity_note"]
+        ):
+            post_ok(
+                privacy,
+                url("audit:subject_access_new"),
+                {
+                    **row,
+                    "dossier": ref,
+                    "member": member.pk,
+                    "requester_relation": "self",
+                    "identity_check": "other",
+                    "received_on": today,
+                },
+            )
+            requests.append(SubjectAccessRequest.objects.latest("pk"))
+        for sar, row in zip(requests, feed.plan(sa.DecisionForm, ["reason"]), strict=False):
+            post_ok(privacy, url("audit:subject_access_assemble", sar.pk), {})
+            held = list(sar.held_items.all())  # the police's entry, part and reads
+            assert held
+            for item in held:
+                prefix = f"item-{item.pk}"
+                post_ok(
+                    privacy,
+                    url("audit:subject_access_decide", sar.pk, item.pk),
+                    {f"{prefix}-decision": "withhold", f"{prefix}-reason": row["reason"]},
+                )
+        for number, sar in enumerate(requests):
+            visit(url("audit:subject_access_detail", sar.pk), f"subject_access_detail@{number}")
+
+        # The person's rights, on the first request's page.
+        sar = requests[0]
+        rights_url = url("audit:subject_access_rights", sar.pk)
+        for row in feed.plan(sa.RectificationForm, ["request_text"]):
+            post_ok(
+                privacy,
+                rights_url,
+                {
+                    "form": "rectification",
+                    "rechtzetting-kind": "annotate",
+                    "rechtzetting-target": "",
+                    "rechtzetting-request_text": row["request_text"],
+                    "rechtzetting-received_on": today,
+                },
+            )
+        rectifications = list(RectificationRequest.objects.filter(family_member=member))
+        handled = feed.plan(sa.HandleRectificationForm, ["text"], count=len(rectifications))
+        for rectification, row in zip(rectifications, handled, strict=True):
+            prefix = f"r{rectification.pk}"
+            post_ok(
+                privacy,
+                rights_url,
+                {
+                    "form": "handle",
+                    "id": rectification.pk,
+                    f"{prefix}-outcome": "annotated",
+                    f"{prefix}-text": row["text"],
+                },
+            )
+        for row in feed.plan(sa.RestrictionForm, ["reason"]):
+            post_ok(
+                privacy,
+                rights_url,
+                {"form": "restriction", "beperking-target": "", "beperking-reason": row["reason"]},
+            )
+        restrictions = list(ProcessingRestriction.objects.filter(case=case))
+        lifted = feed.plan(sa.LiftForm, ["lift_reason"], count=len(restrictions))
+        for restriction, row in zip(restrictions, lifted, strict=True):
+            post_ok(
+                privacy,
+                rights_url,
+                {
+                    "form": "lift",
+                    "id": restriction.pk,
+                    f"l{restriction.pk}-lift_reason": row["lift_reason"],
+                },
+            )
+        visit(rights_url, "subject_access_rights")
+        problems, visited = list(probe.problems), list(probe.visited)
+    finally:
+        probe.close()
+
+    assert problems == [], "\n".join(problems)
+    assert probe.dialogs == []
+    gaps = [g for g in feed.missing() if "subject_access" in g]
+    assert gaps == [], gaps
+    assert len(visited) >= 2
 
 
 # --- 4. every form, posted with the corpus in every field ---------------------------------
@@ -573,18 +752,31 @@ PLUMBING = re.compile(r"(current_step|-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)$")
 GLOBAL_ACTIONS = ("/account/afmelden/",)
 
 
+def _fields_of(form: dict[str, Any]) -> list[str]:
+    """The names a form posts besides its CSRF token and buttons."""
+    return [
+        name
+        for kind, name, _maxlength, _value in form["fields"]
+        if name and name != "csrfmiddlewaretoken" and kind not in SKIP_KINDS
+    ]
+
+
 def hostile_data(
-    fields: list[tuple[str, str, int, str]], *, method: str = "post"
+    fields: list[tuple[str, str, int, str]],
+    *,
+    method: str = "post",
+    keep: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], list[str]]:
     """The corpus in every control (for a POST longer than its maxlength, so the form comes
     back; for a GET as much as the browser would send); and the values that must show as text
-    on the page that answers."""
+    on the page that answers. Controls named in ``keep`` (hidden ones that say which record
+    or which of a page's forms a post is about) keep their rendered value."""
     data: dict[str, Any] = {}
     shown: list[str] = []
     for kind, name, maxlength, rendered in fields:
         if not name or name == "csrfmiddlewaretoken" or kind in SKIP_KINDS or name in data:
             continue
-        if PLUMBING.search(name):
+        if PLUMBING.search(name) or (kind == "hidden" and name in keep):
             data[name] = rendered
             continue
         if method == "get":
@@ -705,6 +897,68 @@ def test_every_form_re_renders_hostile_input_as_text(
     registration = registration_create(
         session_id=session.pk, display_name="Anna", email="anna@test.example"
     )
+    # subject access: a request registered and assembled (the police's items held), a
+    # rectification and a restriction on the person's rights page; a retention proposal
+    from collaboration.models import FamilyMember, RetentionRun
+    from collaboration.services import retention
+    from collaboration.subject_access import rights as sa_rights
+    from collaboration.subject_access import services as sa_services
+
+    member = FamilyMember.objects.create(
+        case=case, name="Tom Pompelmoes", birth_year=1984, family_role="father"
+    )
+    police_entry = work.timeline_entry_add(
+        actor=world.police_partner,
+        case=case,
+        kind="police",
+        occurred_on=datetime.date(2026, 1, 5),
+        title="Proces-verbaal (fictief)",
+        body="Verhoor (fictief).",
+        visibility="audience",
+        sectors=["police"],
+    )
+    sar = sa_services.subject_access_register(
+        actor=world.privacy,
+        requester_name="Tom Pompelmoes",
+        requester_relation="self",
+        identity_checked_by="Pia Privacy, Veilig Huis",
+        identity_check="id_card_shown",
+        family_member=member,
+    )
+    sa_services.subject_access_assemble(actor=world.privacy, request_id=sar.pk)
+    assert sar.held_items.exists()
+    # a second request, decided: a second officer of the region may release it
+    second_sar = sa_services.subject_access_register(
+        actor=world.privacy,
+        requester_name="Tom Pompelmoes",
+        requester_relation="self",
+        identity_checked_by="Pia Privacy, Veilig Huis",
+        identity_check="id_card_shown",
+        family_member=member,
+    )
+    sa_services.subject_access_assemble(actor=world.privacy, request_id=second_sar.pk)
+    for item in second_sar.held_items.all():
+        sa_services.subject_access_decide(
+            actor=world.privacy,
+            request_id=second_sar.pk,
+            item_id=item.pk,
+            decision="release",
+            reason="",
+        )
+    second_privacy = make_user(email="privacy2@test.example", full_name="Piet Privacy")
+    Membership.objects.create(user=second_privacy, organisation=world.vh, role="privacy_officer")
+    sa_rights.rectification_register(
+        actor=world.privacy, family_member=member, kind="annotate", request_text="Vraag"
+    )
+    sa_rights.restriction_add(
+        actor=world.privacy, case=case, reason="Reden", timeline_entry_id=police_entry.pk
+    )
+    now = timezone.now()
+    run = RetentionRun.objects.create(
+        region=case.region,
+        case_cutoff=retention.case_cutoff(now),
+        consult_cutoff=retention.consult_cutoff(now),
+    )
     account = make_user(email="account@test.example")
     half = make_user(email="half@test.example")
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -726,6 +980,7 @@ def test_every_form_re_renders_hostile_input_as_text(
         "privacy": verified_client(world.privacy),
         "learner": verified_client(learner),
         "account": verified_client(account),
+        "second_privacy": verified_client(second_privacy),
     }
     collab = "collaboration:"
     pages: list[tuple[str, str]] = [
@@ -769,6 +1024,11 @@ def test_every_form_re_renders_hostile_input_as_text(
         ("anonymous", url("training:certificate_lookup")),
         ("anonymous", consult_page.url),
         ("anonymous", "/zoeken/"),
+        ("account", url("accounts:erase")),
+        ("privacy", url("audit:subject_access_new")),  # finding the person (GET)
+        ("privacy", f"{url('audit:subject_access_new')}?dossier={ref}"),
+        ("privacy", url("audit:subject_access_detail", sar.pk)),
+        ("privacy", url("audit:subject_access_rights", sar.pk)),
         # forms without fields last: posting them acts at once
         ("director", url(collab + "plan_version", ref)),
         ("coordinator", url(collab + "consult_close", consult.pk)),
@@ -787,7 +1047,15 @@ def test_every_form_re_renders_hostile_input_as_text(
                 Membership.objects.get(user=world.caw_colleague).pk,
             ),
         ),
+        ("privacy", url("audit:retention_detail", run.pk)),  # a checkbox: confirms at once
+        ("second_privacy", url("audit:subject_access_detail", second_sar.pk)),  # releases
     ]
+    # Hidden controls that name the record or which of the page's forms is posted: with the
+    # corpus in them the post is "not found", and the fields around them go untested.
+    keep = {
+        f"{url('audit:subject_access_new')}?dossier={ref}": frozenset({"dossier"}),
+        url("audit:subject_access_rights", sar.pk): frozenset({"form", "id"}),
+    }
 
     probe = Probe(browser, asgi_server)
     posted: list[str] = []
@@ -801,16 +1069,22 @@ def test_every_form_re_renders_hostile_input_as_text(
                 continue
             parser = _Forms()
             parser.feed(page.content.decode())
-            for form in parser.forms:
+            # a page's forms without fields last, as the pages': posting them acts at once
+            # (assembling again, say, would replace the records the other forms are about)
+            for form in sorted(parser.forms, key=lambda f: not _fields_of(f)):
                 action_url = urljoin(path, form["action"] or path)
                 if action_url.startswith(GLOBAL_ACTIONS):
                     continue
-                data, shown = hostile_data(form["fields"], method=form["method"])
+                data, shown = hostile_data(
+                    form["fields"], method=form["method"], keep=keep.get(path, frozenset())
+                )
                 if form["method"] == "get":
+                    # one look per search form: two on one page (a case, a person) are two
                     key = action_url.split("?")[0]
-                    if key in searched or not data:
+                    searched_key = f"{key} {sorted(data)}"
+                    if searched_key in searched or not data:
                         continue
-                    searched.add(key)
+                    searched.add(searched_key)
                     probe.sign_in(session_cookie(client) if who != "anonymous" else None)
                     probe.visit(
                         f"{key}?{urlencode(data)}",

@@ -23,6 +23,7 @@ PROJECT_PACKAGES = ("collaboration", "content", "portal")
 
 _C = "collaboration.forms."
 _LN = "collaboration.live_notes.views."
+_SA = "portal.audit.subject_access_forms."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
     _C + "ReferralForm.family_composition": ("referral:referrer", "referral:coordinator"),
@@ -72,6 +73,16 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "content.training.forms.SessionRegistrationForm.email": ("session_attendees",),
     "portal.accounts.signup.SignUpForm.full_name": ("certificate@*", "certificate_verify@*"),
     "portal.accounts.signup.SignUpForm.email": ("signup_check_email@*",),
+    # subject access: a privacy officer registers, decides on held items, records the
+    # person's rights (the PDF and JSON exports are files, not pages)
+    _SA + "RegisterForm.requester_name": ("subject_access_detail@*",),
+    _SA + "RegisterForm.identity_checked_by": ("subject_access_detail@*",),
+    _SA + "RegisterForm.identity_note": ("subject_access_detail@*",),
+    _SA + "DecisionForm.reason": ("subject_access_detail@*",),
+    _SA + "RectificationForm.request_text": ("subject_access_rights",),
+    _SA + "HandleRectificationForm.text": ("subject_access_rights",),
+    _SA + "RestrictionForm.reason": ("subject_access_rights",),
+    _SA + "LiftForm.lift_reason": ("subject_access_rights",),
 }
 NOT_FED: dict[str, str] = {
     _C + "CaseSearchForm.q": "a search filter (GET), never stored; the reflected test sends it",
@@ -81,6 +92,9 @@ NOT_FED: dict[str, str] = {
     "portal.security.form_guard.HumanCheckForm.website": "the honeypot of the shared base form",
     "portal.accounts.forms.ConfirmWithPasswordAndCodeForm.otp_token": "a code, never stored",
     "portal.accounts.forms.VerifyCodeForm.otp_token": "a code, never stored",
+    "portal.accounts.rights.AccountEraseForm.otp_token": "a code, never stored",
+    _SA + "FindCaseForm.dossier": "a case number that is looked up (GET), never stored",
+    _SA + "FindProfessionalForm.professional": "an address that is looked up (GET), never stored",
     "portal.audit.forms.AuditFilterForm.user": "a filter of the audit viewer (GET)",
     "portal.audit.forms.AuditFilterForm.organisation": "a filter of the audit viewer (GET)",
     "portal.audit.forms.AuditFilterForm.case": "a filter of the audit viewer (GET)",
