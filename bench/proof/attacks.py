@@ -153,10 +153,25 @@ def attack_sign_in_routes(port: int, report: Report) -> None:
     report.check(tried >= 1, f"the attacker found {tried} sign-in form(s) to try")
 
 
+def _throttle_target() -> str:
+    """An account of the attack's own (password known, second factor enrolled), so the wait it
+    ends up in does not lock out the demo people the later proofs sign in as."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.accounts.models import User
+
+    email = "doelwit-aanval@politie.example"
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        email=email, password=DEMO_PASSWORD, full_name="Doelwit Aanval (fictief)"
+    )
+    TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+    return email
+
+
 def attack_forged_addresses(port: int, report: Report) -> None:
     """Twelve wrong passwords from twelve forged addresses, then the right password: the
     per-account throttle must hold although no address repeats."""
-    email = "beheer@politie.example"
+    email = _throttle_target()
     last: Response | None = None
     for n in range(12):
         client = Client(port)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import reverse_lazy
@@ -37,10 +38,18 @@ class PasswordChangeView(VerifiedIfEnrolledMixin, auth_views.PasswordChangeView)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The reset link is built on ``PORTAL_BASE_URL``, like every other mail of ours: Django's
+    own link uses the request's Host header, whose port ALLOWED_HOSTS never checks, so a forged
+    ``Host: portal:1337`` would have mailed the account's owner a link to somewhere else."""
+
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {"portal_base_url": settings.PORTAL_BASE_URL.rstrip("/")}
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -52,7 +53,8 @@ def test_reset_by_mail_sets_the_password_but_the_second_factor_still_applies(
     client.post("/account/wachtwoord-vergeten/", {"email": "herstel@test.example"})
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    link = re.search(r"http://testserver(/account/herstel/\S+/)", message.body).group(1)
+    base = re.escape(settings.PORTAL_BASE_URL.rstrip("/"))
+    link = re.search(rf"{base}(/account/herstel/\S+/)", message.body).group(1)
     form_url = client.get(link)["Location"]
     new = "herfst-in-de-kempen-2032"
     assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
@@ -72,3 +74,18 @@ def test_reset_for_an_unknown_address_looks_the_same(client: Client) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/account/wachtwoord-vergeten/verstuurd/"
     assert len(mail.outbox) == 0
+
+
+@pytest.mark.django_db
+def test_the_reset_link_ignores_a_forged_host(make_user, client: Client, settings) -> None:
+    """ALLOWED_HOSTS checks the host name, never the port: the link must not come from the
+    request (found from outside: ``Host: localhost:1337`` was mailed as the link)."""
+    settings.PORTAL_BASE_URL = "https://portaal.veilighuis.example"
+    make_user(email="host@test.example")
+    client.post(
+        "/account/wachtwoord-vergeten/", {"email": "host@test.example"}, HTTP_HOST="localhost:1337"
+    )
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "https://portaal.veilighuis.example/account/herstel/" in body
+    assert "1337" not in body and "localhost" not in body
