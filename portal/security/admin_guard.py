@@ -19,7 +19,8 @@ from django.http import HttpRequest
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
-def _is_superuser(request: HttpRequest) -> bool:
+def is_acting_superuser(request: HttpRequest) -> bool:
+    """The one test of "may grant rights", shared by Django admin and the Wagtail admin hooks."""
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_active and user.is_superuser)
 
@@ -29,7 +30,7 @@ class PrivilegeFieldsMixin:
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
-        if not _is_superuser(request):
+        if not is_acting_superuser(request):
             fields += [name for name in PRIVILEGE_FIELDS if name not in fields]
         return fields
 
@@ -38,7 +39,7 @@ class PrivilegeFieldsMixin:
         # would take over its rights.
         return (
             obj is not None
-            and not _is_superuser(request)
+            and not is_acting_superuser(request)
             and obj.pk != request.user.pk
             and (obj.is_superuser or obj.is_staff)
         )
@@ -58,20 +59,20 @@ class SuperuserChangesOnlyMixin:
     """Staff with view permission may look; only superusers add, change or delete."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return _is_superuser(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_superuser(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_superuser(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
 class SuperuserOnlyMixin(SuperuserChangesOnlyMixin):
     """Not even visible to other staff (second-factor keys, backup codes)."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_superuser(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_superuser(request) and super().has_module_permission(request)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_module_permission(request)  # type: ignore[misc]

@@ -14,12 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from wagtail import hooks
 
-from .admin_guard import PRIVILEGE_FIELDS
-
-
-def _is_superuser(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_active and user.is_superuser)
+from .admin_guard import PRIVILEGE_FIELDS, is_acting_superuser
 
 
 def _grants_rights(request: HttpRequest) -> bool:
@@ -37,13 +32,13 @@ def _is_privileged(account: Any) -> bool:
 
 @hooks.register("before_create_user")
 def refuse_granting_rights_on_create(request: HttpRequest) -> None:
-    if not _is_superuser(request) and _grants_rights(request):
+    if not is_acting_superuser(request) and _grants_rights(request):
         raise PermissionDenied
 
 
 @hooks.register("before_edit_user")
 def refuse_escalation_on_edit(request: HttpRequest, user: Any) -> None:
-    if _is_superuser(request):
+    if is_acting_superuser(request):
         return
     if user.pk != request.user.pk and _is_privileged(user):
         raise PermissionDenied  # another administrator's account: its password, address, rights
@@ -53,7 +48,7 @@ def refuse_escalation_on_edit(request: HttpRequest, user: Any) -> None:
 
 @hooks.register("before_delete_user")
 def refuse_deleting_privileged(request: HttpRequest, user: Any) -> None:
-    if not _is_superuser(request) and _is_privileged(user):
+    if not is_acting_superuser(request) and _is_privileged(user):
         raise PermissionDenied
 
 
