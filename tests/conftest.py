@@ -33,6 +33,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Start every run with an empty cache: on Redis the sign-in throttle, the rate limits and
+    cached pages outlive a run, and a second run (CI's next one) would inherit them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
