@@ -4,16 +4,14 @@ a second, both are shown as present, nothing is blocked by the CSP, and the page
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable
 
 import pytest
 from django.conf import settings
 
 from tests.conftest import assert_no_axe_violations
 
-from .world import build_world, session_cookie, signed_in_client
+from .world import build_world, session_cookie, signed_in_client, stored_notes_when
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,29 +103,8 @@ def test_two_people_write_the_same_notes(browser, asgi_server: str) -> None:
 
     # Both left: the text is in the database for whoever comes next.
     wanted = ("Afspraak: CAW plant een huisbezoek.", "School volgt op.", "Offline getypt.")
-    text = _stored_text_once(world.meeting.pk, lambda t: all(w in t for w in wanted))
+    text = stored_notes_when(world.meeting.pk, lambda t: all(w in t for w in wanted))
     assert all(w in text for w in wanted), text
-
-
-def _stored_text_once(meeting_id: int, done: Callable[[str], bool], seconds: float = 15) -> str:
-    """The stored notes as soon as ``done`` holds. The server may still be storing what the
-    closing sockets sent; on the suite's in-memory SQLite (one shared cache) a read during
-    that write is refused at once ("table is locked") instead of waiting, so it is retried."""
-    from django.db import OperationalError
-
-    from collaboration.live_notes import document
-
-    deadline = time.monotonic() + seconds
-    text = ""
-    while True:
-        try:
-            text = document.plain_text(document.stored_update(meeting_id))
-        except OperationalError as error:
-            if "locked" not in str(error):
-                raise
-        if done(text) or time.monotonic() > deadline:
-            return text
-        time.sleep(0.05)
 
 
 def test_what_the_real_editor_produces_is_accepted(browser, asgi_server: str) -> None:
@@ -183,14 +160,7 @@ def test_what_the_real_editor_produces_is_accepted(browser, asgi_server: str) ->
         context.close()
     # Had the server refused any of it, the socket would have closed and the rest never
     # been stored. (The server thread may still be writing: SQLite says "locked" meanwhile.)
-    from django.db.utils import OperationalError
-
-    deadline = time.monotonic() + 10
-    html = ""
-    while time.monotonic() < deadline and "einde" not in html:
-        with contextlib.suppress(OperationalError):
-            html = document.to_html(document.stored_update(world.meeting.pk))
-        time.sleep(0.2)
+    html = stored_notes_when(world.meeting.pk, lambda h: "einde" in h, render=document.to_html)
     assert "<h3>Kop</h3>" in html, html
     assert "<strong>vet</strong>" in html, html
     assert "<ul>\n<li>punt</li>\n</ul>" in html, html
@@ -242,12 +212,5 @@ def test_notes_stored_before_the_format_check_stay_editable(browser, asgi_server
         assert problems == [], problems
     finally:
         context.close()
-    from django.db.utils import OperationalError
-
-    deadline = time.monotonic() + 10
-    stored = ""
-    while time.monotonic() < deadline and "Nieuw." not in stored:
-        with contextlib.suppress(OperationalError):
-            stored = document.plain_text(document.stored_update(world.meeting.pk))
-        time.sleep(0.2)
+    stored = stored_notes_when(world.meeting.pk, lambda t: "Nieuw." in t)
     assert "Oude liXXnk hier." in stored and "Nieuw." in stored, stored

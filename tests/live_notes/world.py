@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,3 +230,32 @@ class YClient:
 
     async def close(self) -> None:
         await self.comm.disconnect()
+
+
+def stored_notes_when(
+    meeting_id: int,
+    done: Callable[[str], bool],
+    *,
+    render: Callable[[bytes], str] | None = None,
+    seconds: float = 15,
+) -> str:
+    """The meeting's stored notes (plain text, or ``render``-ed) as soon as ``done`` holds, or
+    what is stored at the deadline. A server thread may still be storing what closing sockets
+    sent; on the suite's in-memory SQLite (one shared cache) a read during that write is refused
+    at once ("table is locked") instead of waiting, so such a read is retried."""
+    from django.db import OperationalError
+
+    from collaboration.live_notes import document
+
+    render = render or document.plain_text
+    deadline = time.monotonic() + seconds
+    text = ""
+    while True:
+        try:
+            text = render(document.stored_update(meeting_id))
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+        if done(text) or time.monotonic() > deadline:
+            return text
+        time.sleep(0.05)

@@ -224,16 +224,14 @@ def _plant_hostile_notes(meeting_id: int, user: Any) -> None:
 
 
 def _wait_for_notes(meeting_id: int, text: str, timeout: float = 10.0) -> str:
-    from collaboration.live_notes import document
+    from tests.live_notes.world import stored_notes_when
 
-    deadline = time.monotonic() + timeout
-    stored = ""
-    while time.monotonic() < deadline:
-        stored = document.plain_text(document.stored_update(meeting_id))
-        if normalise(text) in normalise(stored):
-            return stored
-        time.sleep(0.1)
-    raise AssertionError(f"notes not stored: {stored[:200]!r}")
+    stored = stored_notes_when(
+        meeting_id, lambda t: normalise(text) in normalise(t), seconds=timeout
+    )
+    if normalise(text) not in normalise(stored):
+        raise AssertionError(f"notes not stored: {stored[:200]!r}")
+    return stored
 
 
 # --- 3. stored through the collaboration forms ---------------------------------------------
