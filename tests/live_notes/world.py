@@ -259,3 +259,18 @@ def stored_notes_when(
         if done(text) or time.monotonic() > deadline:
             return text
         time.sleep(0.05)
+
+
+def when_unlocked(operation: Callable[[], Any], *, seconds: float = 15) -> Any:
+    """Run ``operation`` (a read or write from the test thread while a server thread may be
+    writing), retrying while the suite's in-memory SQLite refuses it with "table is locked"."""
+    from django.db import OperationalError
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return operation()
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)

@@ -165,8 +165,9 @@ def _hostile_yjs_client(base_url: str, cookie: str, meeting_id: int) -> None:
     from collaboration.live_notes import document
     from collaboration.live_notes.consumers import CLOSE_INVALID_UPDATE
     from tests.live_notes.netclient import NetClient
+    from tests.live_notes.world import when_unlocked
 
-    before = document.plain_text(document.stored_update(meeting_id))
+    before = when_unlocked(lambda: document.plain_text(document.stored_update(meeting_id)))
     close_codes: list[int | None] = []
 
     async def run() -> None:
@@ -199,7 +200,7 @@ def _hostile_yjs_client(base_url: str, cookie: str, meeting_id: int) -> None:
     thread.join(timeout=20)
     assert not errors, errors
     assert close_codes == [CLOSE_INVALID_UPDATE], close_codes
-    after = document.plain_text(document.stored_update(meeting_id))
+    after = when_unlocked(lambda: document.plain_text(document.stored_update(meeting_id)))
     assert after == before and "einde hostiele client" not in after
 
 
@@ -210,16 +211,19 @@ def _plant_hostile_notes(meeting_id: int, user: Any) -> None:
 
     from collaboration.live_notes import document
     from collaboration.live_notes.models import NoteUpdate
+    from tests.live_notes.world import when_unlocked
 
     doc = Doc()
     text = doc.get(document.TEXT_NAME, type=Text)
-    doc.apply_update(document.stored_update(meeting_id))
+    doc.apply_update(when_unlocked(lambda: document.stored_update(meeting_id)))
     state = doc.get_state()
     with doc.transaction():
         _hostile_edit(text)
     update = doc.get_update(state)
-    NoteUpdate.objects.create(
-        meeting_id=meeting_id, user=user, connection_id="planted", size=len(update), data=update
+    when_unlocked(
+        lambda: NoteUpdate.objects.create(
+            meeting_id=meeting_id, user=user, connection_id="planted", size=len(update), data=update
+        )
     )
 
 
