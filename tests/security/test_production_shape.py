@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, models, transaction
 from django.test import Client
+from wagtail.snippets.models import get_snippet_models
 
 from collaboration.models import Membership, Organisation
 from collaboration.models.cases import Case
@@ -376,6 +377,10 @@ def test_no_case_data_is_browsable_in_django_admin(verified_client, make_user) -
     assert len(case_models) > 10  # the discovery finds the case models at all
     registered = set(admin.site._registry)
     assert sorted(model._meta.label for model in case_models & registered) == []
+    # Wagtail's admin is the other back door: no snippet holds case data either.
+    snippets = set(get_snippet_models())
+    assert snippets  # the discovery sees Wagtail's registry at all
+    assert sorted(model._meta.label for model in case_models & snippets) == []
     chief = make_user(email="chef3@test.example", is_staff=True, is_superuser=True)
     client = verified_client(chief)
     index = client.get("/django-admin/").content.decode()
