@@ -230,7 +230,9 @@ class MeetingKind(models.TextChoices):
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Gepland")
     LIVE = "live", _("Bezig")
+    HELD = "held", _("Gehouden, verslag nog af te ronden")
     FINALISED = "finalised", _("Afgerond")
+    CANCELLED = "cancelled", _("Geannuleerd")
 
 
 class Meeting(models.Model):
@@ -247,6 +249,8 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
+    cancel_reason = _text(_("reden van annulering"), max_length=1000)
 
     class Meta:
         verbose_name = _("overleg")
@@ -255,6 +259,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_settled(self) -> bool:
+        """Finalised or cancelled: its time, place and notes no longer change."""
+        return self.status in (MeetingStatus.FINALISED, MeetingStatus.CANCELLED)
 
 
 class Notification(models.Model):
@@ -268,6 +277,8 @@ class Notification(models.Model):
         BREAK_GLASS = "break_glass", _("Noodtoegang tot een dossier gebruikt")
         NEW_REFERRAL = "new_referral", _("Nieuwe aanmelding")
         RETENTION_DUE = "retention_due", _("Een bewaartermijnvoorstel wacht op uw bevestiging")
+        MEETING_CHANGED = "meeting_changed", _("Een overleg is verplaatst of geannuleerd")
+        DIRECTOR_CHANGED = "director_changed", _("De casusregisseur van een dossier is gewijzigd")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
