@@ -2,11 +2,12 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.production PYTHON=python
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY portal ./portal
 COPY content ./content
 COPY collaboration ./collaboration
-RUN pip install .
+RUN pip install --no-deps .
 COPY . .
 # Writable by the unprivileged user: uploads, collected static files and the case documents
 # (collaboration/storage.py: /app/private-media); compose mounts named volumes on media and

@@ -8,15 +8,26 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo serve assets proof bench check-deploy clean messages
+.PHONY: run test lint format install migrate demo serve assets proof bench check-deploy clean messages lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# Installs exactly the versions CI saw: the hashed lock, then our own code without resolving
+# anything again. `make lock` updates the lock after a change to pyproject.toml (README).
+$(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# uv resolves for every platform and Python >= 3.11 at once (--universal); pip installs from it,
+# so a newcomer needs no uv. The production lock is constrained to the dev lock's versions.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(UV_COMPILE) --extra dev $(UV_ARGS) -o requirements-dev.lock
+	$(UV_COMPILE) -c requirements-dev.lock -o requirements.lock
 
 install: $(STAMP)
 
