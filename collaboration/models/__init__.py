@@ -12,6 +12,7 @@ from .cases import (
     Phase,
     PhaseTransition,
 )
+from .closure import ClosureRequest, ClosureStatus
 from .consults import ConsultRequest, ConsultStatus
 from .organisations import (
     Invitation,
@@ -67,6 +68,8 @@ __all__ = [
     "CaseCounter",
     "CaseDocument",
     "CaseParticipant",
+    "ClosureRequest",
+    "ClosureStatus",
     "ConsultRequest",
     "ConsultStatus",
     "CriterionAnswer",

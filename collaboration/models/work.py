@@ -55,6 +55,16 @@ class ActionPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The evaluation before completion (collaboration.services.plans.plan_evaluate).
+    evaluation = _text(_("evaluatie"), max_length=4000)
+    evaluated_on = models.DateField(_("geëvalueerd op"), null=True, blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("plan van aanpak")
@@ -85,6 +95,8 @@ class ActionStatus(models.TextChoices):
     DONE = "done", _("Gedaan")
     NOT_POSSIBLE = "not_possible", _("Niet mogelijk")
     NOT_DONE = "not_done", _("Niet gedaan")
+    # Closed because a newer plan version took it over (see Action.carried_over_to).
+    CARRIED_OVER = "carried_over", _("Overgenomen")
 
 
 class Action(models.Model):
@@ -107,6 +119,19 @@ class Action(models.Model):
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
     status_reason = _text(_("reden"), max_length=1000)
+    # A new plan version closes this action as carried over and points at its successor;
+    # ``origin`` names the first action of the chain (reminders go out once per chain).
+    carried_over_to = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_over_from",
+        verbose_name=_("overgenomen in"),
+    )
+    origin = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("actie")
@@ -117,7 +142,16 @@ class Action(models.Model):
                 condition=~models.Q(status="not_possible") | ~models.Q(status_reason=""),
                 name="collab_action_not_possible_has_reason",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="carried_over") | models.Q(carried_over_to__isnull=False),
+                name="collab_action_carried_over_has_successor",
+            ),
         ]
+
+    @property
+    def lineage_id(self) -> int:
+        """The first action of the chain this one continues (itself when not carried over)."""
+        return self.origin_id or self.pk
 
     def __str__(self) -> str:
         return self.description[:60]
@@ -279,6 +313,8 @@ class Notification(models.Model):
         RETENTION_DUE = "retention_due", _("Een bewaartermijnvoorstel wacht op uw bevestiging")
         MEETING_CHANGED = "meeting_changed", _("Een overleg is verplaatst of geannuleerd")
         DIRECTOR_CHANGED = "director_changed", _("De casusregisseur van een dossier is gewijzigd")
+        CLOSURE_PENDING = "closure_pending", _("Een afsluiting wacht op uw bevestiging")
+        CLOSURE_DECIDED = "closure_decided", _("Er is een beslissing over een afsluiting")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -202,7 +202,18 @@ RETENTION: dict[str, Rule] = {
         scrub=("strengths", "worries", "concerns", "wishes"),
     ),
     "collaboration.ActionPlan": Rule(
-        Treatment.KEEP, "versions and dates only, no free text", paths=("case",)
+        Treatment.SCRUB,
+        "versions and dates stay; the evaluation is free text",
+        paths=("case",),
+        scrub=("evaluation",),
+    ),
+    "collaboration.ClosureRequest": Rule(
+        Treatment.SCRUB,
+        "the answers to the closure criteria, who asked, who decided and when stay (codes and "
+        "accountability); the reasons, summary, card and note are free text",
+        paths=("case",),
+        scrub=("reasons", "closing_summary", "contact_card", "decision_note"),
+        kept_fields={"criteria": "'yes' or 'no' per closure criterion, for statistics"},
     ),
     "collaboration.Goal": Rule(
         Treatment.SCRUB,
