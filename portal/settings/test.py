@@ -31,3 +31,14 @@ DEMO_CONTENT_ALLOWED = True
 # failed sign-ins (same test addresses every time) from delaying the next run's.
 THROTTLE_KEY_PREFIX = f"test-throttle:{os.getpid()}:{time.time_ns()}"
 env  # re-exported for tests that read the environment  # noqa: B018
+# On SQLite the test database is a file, not Django's shared-cache in-memory database: with
+# shared cache, SQLite answers "table is locked" at once (no busy timeout applies) when the
+# live-server or ASGI-server threads write while the test thread reads, so browser and
+# live-notes tests failed by chance. A file in WAL mode uses the busy timeout like `make run`.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    import tempfile
+    from pathlib import Path
+
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"veilighuis-test-{os.getpid()}.sqlite3")
+    }
