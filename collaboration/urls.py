@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, people, referrals
+from .views import cases, handover, meetings, people, referrals
 
 app_name = "collaboration"
 
@@ -39,6 +39,18 @@ urlpatterns = [
         name="document_download",
     ),
     path(f"{CASE}overleg/nieuw/", cases.MeetingAddView.as_view(), name="meeting_add"),
+    path(f"{CASE}overleg/gehouden/", meetings.MeetingRecordView.as_view(), name="meeting_record"),
+    path(
+        f"{CASE}overleg/<int:meeting_id>/verplaatsen/",
+        meetings.MeetingRescheduleView.as_view(),
+        name="meeting_reschedule",
+    ),
+    path(
+        f"{CASE}overleg/<int:meeting_id>/annuleren/",
+        meetings.MeetingCancelView.as_view(),
+        name="meeting_cancel",
+    ),
+    path(f"{CASE}regisseur/", handover.DirectorReassignView.as_view(), name="director_reassign"),
     path("aanmeldingen/", referrals.ReferralListView.as_view(), name="referral_list"),
     path("aanmeldingen/nieuw/", referrals.ReferralCreateView.as_view(), name="referral_create"),
     path(

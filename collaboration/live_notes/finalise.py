@@ -68,6 +68,8 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
         meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting_id)
         if meeting.status == MeetingStatus.FINALISED:
             raise ValidationError(_("Dit overleg is al afgerond."))
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError(_("Dit overleg is geannuleerd en krijgt geen verslag."))
         state = document.stored_update(meeting.pk)
         finalised_at = timezone.now()
         agenda = list(AgendaItem.objects.filter(meeting=meeting))

@@ -25,7 +25,7 @@ from collaboration.access import (
     can_direct,
     case_basis,
 )
-from collaboration.models import Case, Meeting, MeetingStatus
+from collaboration.models import Case, Meeting
 from collaboration.selectors._audit import audit_read
 from portal.audit.events import AuditAction
 
@@ -43,7 +43,7 @@ class MeetingAccess:
     def can_edit(self) -> bool:
         return (
             can_contribute(self.basis)
-            and self.meeting.status != MeetingStatus.FINALISED
+            and not self.meeting.is_settled  # finalised or cancelled
             and not self.case.is_closed
         )
 

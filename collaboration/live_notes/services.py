@@ -195,7 +195,7 @@ def _append_in_python(
             .only("status", "case__phase")
             .get(pk=access.meeting.pk)
         )
-        if meeting.status == MeetingStatus.FINALISED or meeting.case.is_closed:
+        if meeting.is_settled or meeting.case.is_closed:
             raise NotesReadOnly
         batch = sum(len(update) for update in updates)
         volume, _created = NotesVolume.objects.get_or_create(meeting_id=access.meeting.pk)

@@ -33,6 +33,7 @@ from ..models import (
     TimelineEntry,
 )
 from ._common import audit_change, require_case_right, require_open
+from .handover import require_director
 from .notifications import Kind, notify
 
 # Forward moves and the one step back; closing and reopening have their own services.
@@ -84,6 +85,7 @@ def _record_transition(
 def case_phase_change(*, actor: Any, case: Case, to_phase: str, reason: str = "") -> Case:
     """Move a case one phase on (or from completion back to execution), if its guard holds."""
     profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="phase")
+    require_director(case)
     with transaction.atomic():
         case = _lock(case)
         require_open(case)
@@ -120,6 +122,7 @@ def case_close(
     """Close a case in completion: all five closure criteria answered, a summary and the
     'who to contact for what' card for the family."""
     profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="close")
+    require_director(case)
     errors: dict[str, str] = {}
     for name, _label in CLOSURE_CRITERIA:
         if criteria.get(name) not in CriterionAnswer.values:
@@ -160,6 +163,7 @@ def case_close(
 def case_reopen(*, actor: Any, case: Case, to_phase: str, incident: str) -> Case:
     """Reopen a closed case after a new incident, to exploration or execution."""
     profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="reopen")
+    require_director(case)
     incident = incident.strip()
     errors: dict[str, str] = {}
     if to_phase not in (Phase.EXPLORATION, Phase.EXECUTION):

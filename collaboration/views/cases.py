@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -43,8 +43,11 @@ from ..selectors.cases import (
     dashboard,
     document_for_download,
 )
+from ..selectors.handover import cases_without_director
 from ..services import cases as case_services
+from ..services import meetings as meeting_services
 from ..services import work as work_services
+from ..services.handover import has_director
 from .base import ActorRule, CaseFormView, ContributeFormView
 
 
@@ -62,6 +65,7 @@ class DashboardView(TemplateView):
             "dash": data,
             "phases": phases,
             "search_form": CaseSearchForm(),
+            "without_director": cases_without_director(user=self.request.user),
         }
 
 
@@ -119,6 +123,8 @@ class CaseDetailView(TemplateView):
             ],
             "criteria": criteria,
             "today": workspace.today,
+            "has_director": has_director(case),
+            "can_reassign": case.region in workspace.access.profile.coordinator_regions,
         }
 
 
@@ -419,7 +425,7 @@ class PlanPresentedView(CaseFormView):
     anchor = "plan"
 
     def get_initial(self) -> dict[str, Any]:
-        return {"presented_on": datetime.date.today()}
+        return {"presented_on": timezone.localdate()}
 
     def perform(self, form: Any) -> None:
         work_services.plan_mark_presented(
@@ -461,7 +467,7 @@ class TimelineEntryAddView(ContributeFormView):
         return {"organisations": _organisations().filter(region=self.case.region)}
 
     def get_initial(self) -> dict[str, Any]:
-        return {"occurred_on": datetime.date.today()}
+        return {"occurred_on": timezone.localdate()}
 
     def perform(self, form: Any) -> None:
         data = form.cleaned_data
@@ -513,7 +519,7 @@ class MeetingAddView(CaseFormView):
 
     def perform(self, form: Any) -> None:
         data = form.cleaned_data
-        work_services.meeting_schedule(
+        meeting_services.meeting_schedule(
             actor=self.request.user,
             case=self.case,
             kind=data["kind"],

@@ -1,0 +1,294 @@
+"""Meetings as they happen: planned ahead, moved, cancelled, or recorded after they were held.
+
+Why one module: each step has its own date rule, and every one of them must hold at any hour
+of the day in Europe/Brussels (the portal's time zone), not in the server's UTC. Moments are
+compared as moments (``timezone.now()``); calendar days as Brussels days
+(``timezone.localdate``). Finalising lives in ``collaboration.live_notes.finalise``.
+
+Each service checks the right (the case director or a coordinator of the region), validates,
+saves with its audit record in one transaction, and only after commit tells people: the
+invitees get a notification (no content), and connected live-notes clients of a cancelled
+meeting turn read-only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from portal.audit.events import AuditAction
+
+from ..access import NotFoundOrNotAllowed, can_direct
+from ..models import Case, CaseParticipant, Meeting, MeetingKind, MeetingStatus
+from ._common import audit_change, require_case_right, require_open
+from .handover import require_director
+from .notifications import Kind, notify
+
+logger = logging.getLogger(__name__)
+
+
+def _case_people_ids(case: Case) -> set[int]:
+    return set(
+        CaseParticipant.objects.filter(case=case, is_active=True).values_list("user_id", flat=True)
+    ) | {case.case_director_id}
+
+
+def _check_common(*, case: Case, kind: str, place: str, invitee_ids: list[int]) -> list[int]:
+    errors: dict[str, str] = {}
+    if kind not in MeetingKind.values:
+        errors["kind"] = _("Kies een soort overleg uit de lijst.")
+    if not place.strip():
+        errors["place"] = _("Vul de plaats van het overleg in.")
+    invitee_ids = [int(i) for i in invitee_ids]
+    if set(invitee_ids) - _case_people_ids(case):
+        errors["invitees"] = _("Nodig alleen mensen uit die bij het dossier betrokken zijn.")
+    if errors:
+        raise ValidationError(errors)
+    return invitee_ids
+
+
+def _check_ahead(starts_at: datetime.datetime) -> None:
+    """A planned meeting has not started yet (compared as moments: right at any hour)."""
+    if starts_at < timezone.now():
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Dit tijdstip ligt in het verleden. Vond het overleg al plaats, leg het dan "
+                    "vast als gehouden overleg."
+                )
+            }
+        )
+
+
+def _check_held(case: Case, starts_at: datetime.datetime) -> None:
+    """A held meeting has started, and not before the case was opened (a Brussels day)."""
+    if starts_at > timezone.now():
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Dit tijdstip ligt in de toekomst. Een overleg dat nog moet plaatsvinden, "
+                    "plant u."
+                )
+            }
+        )
+    opened_on = timezone.localdate(case.opened_at)
+    if timezone.localdate(starts_at) < opened_on:
+        raise ValidationError(
+            {
+                "starts_at": _("Het dossier werd pas op %(day)s geopend.")
+                % {"day": formats.date_format(opened_on, "j F Y")}
+            }
+        )
+
+
+def _meeting_of(case: Case, meeting_id: int, *, lock: bool = False) -> Meeting:
+    """The case's meeting ``meeting_id``; another case's meeting is not found here."""
+    qs = Meeting.objects.filter(case=case, pk=meeting_id)
+    meeting = (qs.select_for_update() if lock else qs).first()
+    if meeting is None:
+        raise NotFoundOrNotAllowed
+    return meeting
+
+
+def _notify_invitees(meeting: Meeting, *, kind: str, actor: Any, user_ids: Any = None) -> None:
+    from portal.accounts.models import User
+
+    ids = user_ids if user_ids is not None else meeting.invitees.values_list("pk", flat=True)
+    case = meeting.case
+    for user in User.objects.filter(pk__in=list(ids), is_active=True).exclude(pk=actor.pk):
+        notify(
+            user=user,
+            kind=kind,
+            link=f"{reverse('collaboration:case_detail', args=[case.reference])}#overleg",
+            case_reference=case.reference,
+        )
+
+
+def meeting_schedule(
+    *,
+    actor: Any,
+    case: Case,
+    kind: str,
+    starts_at: datetime.datetime,
+    place: str,
+    invitee_ids: list[int],
+) -> Meeting:
+    """Plan a meeting ahead and invite people assigned to the case (they are notified)."""
+    profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="meeting")
+    require_open(case)
+    require_director(case)
+    invitee_ids = _check_common(case=case, kind=kind, place=place, invitee_ids=invitee_ids)
+    _check_ahead(starts_at)
+    meeting = Meeting(
+        case=case, kind=kind, starts_at=starts_at, place=place.strip(), created_by=actor
+    )
+    meeting.full_clean()
+    with transaction.atomic():
+        meeting.save()
+        meeting.invitees.set(invitee_ids)
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="meeting",
+            object_id=meeting.pk,
+            extra={"change": "meeting_scheduled", "invitees": len(invitee_ids)},
+        )
+        _notify_invitees(meeting, kind=Kind.MEETING_INVITATION, actor=actor, user_ids=invitee_ids)
+    return meeting
+
+
+def meeting_record(
+    *,
+    actor: Any,
+    case: Case,
+    kind: str,
+    starts_at: datetime.datetime,
+    place: str,
+    invitee_ids: list[int],
+) -> Meeting:
+    """Record a meeting that already took place (yesterday, or an hour ago): it is 'held' and
+    waits for its minutes; nobody is invited to something that is over."""
+    profile, basis = require_case_right(
+        actor=actor, case=case, check=can_direct, what="meeting_record"
+    )
+    require_open(case)
+    require_director(case)
+    invitee_ids = _check_common(case=case, kind=kind, place=place, invitee_ids=invitee_ids)
+    _check_held(case, starts_at)
+    meeting = Meeting(
+        case=case,
+        kind=kind,
+        starts_at=starts_at,
+        place=place.strip(),
+        created_by=actor,
+        status=MeetingStatus.HELD,
+    )
+    meeting.full_clean()
+    with transaction.atomic():
+        meeting.save()
+        meeting.invitees.set(invitee_ids)
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="meeting",
+            object_id=meeting.pk,
+            extra={"change": "meeting_recorded", "attendees": len(invitee_ids)},
+        )
+    return meeting
+
+
+def meeting_reschedule(
+    *,
+    actor: Any,
+    case: Case,
+    meeting_id: int,
+    starts_at: datetime.datetime,
+    place: str,
+) -> Meeting:
+    """Move a planned meeting (another time or place; the invitees are told), or correct the
+    time of a held one. A meeting under way, finalised or cancelled is not moved."""
+    profile, basis = require_case_right(
+        actor=actor, case=case, check=can_direct, what="meeting_reschedule"
+    )
+    require_open(case)
+    if not place.strip():
+        raise ValidationError({"place": _("Vul de plaats van het overleg in.")})
+    with transaction.atomic():
+        meeting = _meeting_of(case, meeting_id, lock=True)
+        if meeting.status == MeetingStatus.PLANNED:
+            _check_ahead(starts_at)
+        elif meeting.status == MeetingStatus.HELD:
+            _check_held(case, starts_at)
+        else:
+            raise ValidationError(
+                _("Een overleg dat bezig, afgerond of geannuleerd is, kan niet verplaatst worden.")
+            )
+        moved = meeting.starts_at != starts_at or meeting.place != place.strip()
+        if not moved:
+            return meeting
+        before = meeting.starts_at
+        meeting.starts_at = starts_at
+        meeting.place = place.strip()
+        meeting.full_clean()
+        meeting.save(update_fields=["starts_at", "place"])
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="meeting",
+            object_id=meeting.pk,
+            extra={
+                "change": "meeting_rescheduled",
+                "from": before.isoformat(),
+                "to": starts_at.isoformat(),
+            },
+        )
+        if meeting.status == MeetingStatus.PLANNED:
+            _notify_invitees(meeting, kind=Kind.MEETING_CHANGED, actor=actor)
+    return meeting
+
+
+def meeting_cancel(*, actor: Any, case: Case, meeting_id: int, reason: str) -> Meeting:
+    """Cancel a planned meeting with a reason: the invitees are told, its notes turn read-only.
+    A meeting that has started (or was held) is finalised instead, never cancelled."""
+    profile, basis = require_case_right(
+        actor=actor, case=case, check=can_direct, what="meeting_cancel"
+    )
+    require_open(case)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Geef aan waarom het overleg niet doorgaat.")})
+    with transaction.atomic():
+        meeting = _meeting_of(case, meeting_id, lock=True)
+        if meeting.status != MeetingStatus.PLANNED:
+            raise ValidationError(
+                _("Alleen een gepland overleg dat nog niet begonnen is, kan geannuleerd worden.")
+            )
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancelled_at = timezone.now()
+        meeting.cancel_reason = reason
+        meeting.full_clean()
+        meeting.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="meeting",
+            object_id=meeting.pk,
+            extra={"change": "meeting_cancelled"},
+        )
+        _notify_invitees(meeting, kind=Kind.MEETING_CHANGED, actor=actor)
+        meeting_pk = meeting.pk
+        transaction.on_commit(lambda: _make_clients_read_only(meeting_pk))
+    return meeting
+
+
+def _make_clients_read_only(meeting_id: int) -> None:
+    from collaboration.live_notes.selectors import meeting_group
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(meeting_group(meeting_id), {"type": "notes.read_only"})
+    except Exception:  # the selector refuses edits of a cancelled meeting anyway
+        logger.exception("Could not tell live clients that meeting %s was cancelled", meeting_id)
