@@ -160,6 +160,7 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
             actor=actor,
             organisation=access.profile.label[:200],
             role=str(access.basis),
+            access_rule=str(access.basis),
             object_type="meeting",
             object_id=meeting.pk,
             case_reference=meeting.case.reference,

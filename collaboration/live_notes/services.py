@@ -59,6 +59,7 @@ def _audit_values(access: MeetingAccess, *, extra: dict[str, Any]) -> dict[str, 
         "actor": access.profile.user,
         "organisation": access.profile.label[:200],
         "role": str(access.basis),
+        "access_rule": str(access.basis),
         "object_type": "meeting",
         "object_id": access.meeting.pk,
         "case_reference": access.case.reference,
@@ -106,7 +107,8 @@ def notes_updates_append(
 _APPEND_SQL = (
     "SELECT o_ids, o_full FROM live_notes_append(%s::bigint, %s::bigint, %s, %s, %s, "
     "%s::bytea[], %s, %s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-    "%s::inet, %s, %s, %s::boolean, %s::bigint)"
+    "%s::inet, %s, %s, %s::integer, %s, %s, %s, %s, %s, %s, %s::boolean, %s::boolean, "
+    "%s::bigint)"
 )
 
 
@@ -236,6 +238,7 @@ def notes_update_refused(
         outcome=Outcome.DENIED,
         organisation=access.profile.label[:200],
         role=str(access.basis),
+        access_rule=str(access.basis),
         object_type="meeting",
         object_id=access.meeting.pk,
         case_reference=access.case.reference,
@@ -254,6 +257,7 @@ def confidentiality_acknowledge(*, actor: Any, meeting_id: int) -> Acknowledgeme
                 actor=actor,
                 organisation=access.profile.label[:200],
                 role=str(access.basis),
+                access_rule=str(access.basis),
                 object_type="meeting",
                 object_id=access.meeting.pk,
                 case_reference=access.case.reference,
@@ -434,6 +438,7 @@ def meeting_prepare(
             actor=actor,
             organisation=access.profile.label[:200],
             role=str(access.basis),
+            access_rule=str(access.basis),
             object_type="meeting",
             object_id=meeting.pk,
             case_reference=access.case.reference,

@@ -28,6 +28,7 @@ def audit_read(
         outcome=Outcome.ALLOWED if allowed else Outcome.DENIED,
         organisation=profile.label[:200],
         role=basis,
+        access_rule=basis,
         object_type=object_type,
         object_id=object_id,
         case_reference=case_reference,

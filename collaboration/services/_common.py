@@ -60,6 +60,7 @@ def audit_change(
         actor=actor,
         organisation=profile.label[:200],
         role=basis,
+        access_rule=basis,
         object_type=object_type,
         object_id=object_id if object_id != "" else case.pk,
         case_reference=case.reference,

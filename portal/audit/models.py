@@ -1,5 +1,8 @@
 """The append-only audit trail (NEN 7513 fields; LED art. 25 for police and justice reads).
 
+``docs/audit.md`` lists every field, how it is filled and how it maps onto the NEN 7513
+extension of the Logius "Logboek dataverwerkingen" standard.
+
 Each row carries the SHA-256 of its canonical content and the previous row's hash, so any
 later change breaks the chain (``manage.py audit_verify``). Rows are never updated or deleted;
 on PostgreSQL a trigger refuses it. Users are anonymised, never deleted, hence ``PROTECT``.
@@ -11,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .classification import AccessRule, Lifecycle, Sensitivity
 from .events import AuditAction, Outcome
 
 
@@ -39,6 +43,21 @@ class AuditEvent(models.Model):
     session_ref = models.CharField(_("sessie"), max_length=64, blank=True)
     correlation_id = models.CharField(_("correlatie-id"), max_length=64, blank=True, db_index=True)
     extra = models.JSONField(_("details"), default=dict, blank=True)
+    # NEN 7513 (format 2, migration 0011): rows before it keep format 1 and hash as they did.
+    format_version = models.PositiveSmallIntegerField(_("formaatversie"), default=1)
+    source_system = models.CharField(_("bronsysteem"), max_length=100, blank=True)
+    site = models.CharField(_("locatie"), max_length=100, blank=True)
+    access_rule = models.CharField(
+        _("toegangsregel"), max_length=30, blank=True, choices=AccessRule.choices
+    )
+    legal_basis = models.CharField(_("rechtsgrond van het delen"), max_length=100, blank=True)
+    lifecycle = models.CharField(
+        _("levenscyclus van de gegevens"), max_length=10, blank=True, choices=Lifecycle.choices
+    )
+    sensitivity = models.CharField(
+        _("vertrouwelijkheid"), max_length=2, blank=True, choices=Sensitivity.choices
+    )
+    emergency = models.BooleanField(_("noodtoegang"), default=False)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
 

@@ -14,16 +14,18 @@ import json
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .classification import Sensitivity, access_rule_for, action_class, is_emergency
 from .context import current_context
 from .events import AuditAction, Outcome
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
 
-HASHED_FIELDS = (
+HASHED_FIELDS_V1 = (
     "occurred_at",
     "action",
     "outcome",
@@ -43,10 +45,32 @@ HASHED_FIELDS = (
     "extra",
 )
 
+# Format 2 adds the NEN 7513 fields and the version itself; rows of format 1 (before migration
+# 0011) keep hashing over the fields they were written with, so the old chain still verifies.
+HASHED_FIELDS_V2 = (
+    *HASHED_FIELDS_V1,
+    "format_version",
+    "source_system",
+    "site",
+    "access_rule",
+    "legal_basis",
+    "lifecycle",
+    "sensitivity",
+    "emergency",
+)
+FORMAT_VERSION = 2
+HASHED_FIELDS_BY_VERSION = {1: HASHED_FIELDS_V1, 2: HASHED_FIELDS_V2}
+HASHED_FIELDS = HASHED_FIELDS_BY_VERSION[FORMAT_VERSION]
+
+
+def hashed_fields(event: AuditEvent) -> tuple[str, ...]:
+    """The fields ``event``'s format hashes; KeyError for a format this code does not know."""
+    return HASHED_FIELDS_BY_VERSION[event.format_version]
+
 
 def canonical_content(event: AuditEvent) -> bytes:
     values: dict[str, Any] = {}
-    for name in HASHED_FIELDS:
+    for name in hashed_fields(event):
         value = getattr(event, name)
         if name == "occurred_at":
             value = value.astimezone(UTC).isoformat(timespec="microseconds")
@@ -67,7 +91,7 @@ def content_around_time(event: AuditEvent) -> tuple[str, str]:
     under the chain lock and hash the whole. The top-level ``occurred_at`` key sorts after
     ``extra`` (the only nested value) and every later value is an escaped string, so the
     token's last occurrence is the top-level one."""
-    values: dict[str, Any] = {name: getattr(event, name) for name in HASHED_FIELDS}
+    values: dict[str, Any] = {name: getattr(event, name) for name in hashed_fields(event)}
     values["occurred_at"] = _TIME_SLOT
     content = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
     before, token, after = content.rpartition(_TIME_TOKEN)
@@ -83,7 +107,8 @@ _EXTRA_TOKEN = f'"extra":"{_EXTRA_SLOT}"'
 def content_around_extra_and_time(event: AuditEvent) -> tuple[str, str, str]:
     """Like ``content_around_time``, also split where ``extra`` goes, for a database function
     that builds ``extra`` itself (the live notes list the update ids it inserts). Every key
-    before ``extra`` holds a number or an escaped string, so the token occurs once."""
+    before ``extra`` holds a number, a boolean or an escaped string, so the token occurs
+    once."""
     extra, event.extra = event.extra, _EXTRA_SLOT
     try:
         before, after = content_around_time(event)
@@ -113,13 +138,21 @@ def column_arguments(event: AuditEvent) -> list[Any]:
         event.ip_address,
         event.session_ref,
         event.correlation_id,
+        event.format_version,
+        event.source_system,
+        event.site,
+        event.access_rule,
+        event.legal_basis,
+        event.lifecycle,
+        event.sensitivity,
+        event.emergency,
     ]
 
 
 _APPEND_SQL = (
     "SELECT o_id, o_occurred_at, o_prev_hash, o_hash FROM audit_append("
     "%s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::inet, "
-    "%s, %s, %s::jsonb)"
+    "%s, %s, %s::integer, %s, %s, %s, %s, %s, %s, %s::boolean, %s::jsonb)"
 )
 
 
@@ -162,10 +195,27 @@ def build_event(
     purpose: str = "",
     extra: dict[str, Any] | None = None,
     actor_label: str | None = None,
+    access_rule: str | None = None,
+    legal_basis: str | None = None,
+    sensitivity: str | None = None,
 ) -> AuditEvent:
-    """An unsaved event with the current audit context (address, session, correlation id)."""
+    """An unsaved event with the current audit context (address, session, correlation id).
+
+    The NEN 7513 fields (``portal.audit.classification``): ``access_rule`` is the rule that
+    granted the act (the case basis from ``collaboration.access``; a refusal records
+    ``none``); the life-cycle step, the sensitivity and a sharing act's legal basis follow from
+    the action unless given; the emergency flag marks break the glass; source system and site
+    come from the settings ``AUDIT_SOURCE_SYSTEM`` and ``AUDIT_SITE``."""
     ctx = current_context()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    klass = action_class(action)
+    rule = access_rule_for(action=action, outcome=str(outcome), access_rule=access_rule, role=role)
+    emergency = is_emergency(action=action, access_rule=rule)
+    if legal_basis is None:
+        shared = str(outcome) == Outcome.ALLOWED and klass.legal_basis is not None
+        legal_basis = str(klass.legal_basis) if shared else ""
+    if sensitivity is None:
+        sensitivity = Sensitivity.VERY_RESTRICTED if emergency else klass.sensitivity
     event = AuditEvent(
         action=int(action),
         outcome=str(outcome),
@@ -185,6 +235,14 @@ def build_event(
         session_ref=ctx.session_ref,
         correlation_id=ctx.correlation_id,
         extra=extra or {},
+        format_version=FORMAT_VERSION,
+        source_system=str(getattr(settings, "AUDIT_SOURCE_SYSTEM", "")),
+        site=str(getattr(settings, "AUDIT_SITE", "")),
+        access_rule=rule,
+        legal_basis=legal_basis,
+        lifecycle=str(klass.lifecycle),
+        sensitivity=str(sensitivity),
+        emergency=emergency,
     )
     _canonicalise(event)
     return event

@@ -437,6 +437,10 @@ CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", default=5)
 AUDIT_RETENTION_YEARS = max(5, env.int("AUDIT_RETENTION_YEARS", default=5))
 CONSULT_RETENTION_YEARS = env.int("CONSULT_RETENTION_YEARS", default=2)
 # A stored document file no row refers to is removed after this many hours (an upload whose
+# NEN 7513 source of every audit event (docs/audit.md): which system wrote it (AuditSourceID)
+# and at which installation (AuditEnterpriseSiteID). Hashed into each row.
+AUDIT_SOURCE_SYSTEM = env.str("AUDIT_SOURCE_SYSTEM", default="veilig-huis-portal")
+AUDIT_SITE = env.str("AUDIT_SITE", default="veilig-huis")
 # transaction is still open must not lose its file).
 CASE_DOCUMENT_ORPHAN_GRACE_HOURS = env.int("CASE_DOCUMENT_ORPHAN_GRACE_HOURS", default=6)
 

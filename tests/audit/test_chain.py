@@ -153,3 +153,70 @@ def test_audit_row_rolls_back_with_the_change_it_records(make_user) -> None:
 def test_scheduler_enqueues_the_chain_check(capsys) -> None:
     call_command("run_scheduler", "--once")
     assert "portal.audit.tasks.verify_audit_chain" in capsys.readouterr().out
+
+
+def _format_one_row(user) -> AuditEvent:
+    """A row as the writer stored it before migration 0011: format 1, no NEN 7513 fields,
+    hashed over the format-1 fields only."""
+    from portal.audit.writer import build_event
+
+    event = build_event(
+        action=AuditAction.CASE_VIEWED, actor=user, case_reference="VH-OVL-2026-0001"
+    )
+    event.format_version = 1
+    event.source_system = event.site = event.access_rule = ""
+    event.legal_basis = event.lifecycle = event.sensitivity = ""
+    event.emergency = False
+    from django.utils import timezone
+
+    event.occurred_at = timezone.now()
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    event.prev_hash = last or GENESIS_HASH
+    event.hash = compute_hash(event, event.prev_hash)
+    event.save(force_insert=True)
+    return event
+
+
+@pytest.mark.django_db
+def test_format_one_rows_still_verify_before_format_two_rows(make_user) -> None:
+    """The chain written before the NEN 7513 fields keeps verifying, and new rows chain on."""
+    user = make_user()
+    old = [_format_one_row(user), _format_one_row(user)]
+    new = _three_events(user)
+    assert [e.format_version for e in old] == [1, 1]
+    assert {e.format_version for e in new} == {2}
+    assert new[0].prev_hash == old[-1].hash
+    assert verify_chain().ok
+    assert verify_chain().checked == 5
+
+
+@pytest.mark.django_db
+def test_a_format_one_row_after_format_two_breaks_the_chain(make_user) -> None:
+    """Appending (or turning a row back into) the old format would drop the new fields from
+    the hash: a lower format after a higher one counts as broken."""
+    user = make_user()
+    _three_events(user)
+    late = _format_one_row(user)
+    report = verify_chain()
+    assert report.first_broken_id == late.pk and "format version" in report.reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("access_rule", "'case_director'"),
+        ("emergency", "true"),
+        ("legal_basis", "'gdpr_art15'"),
+        ("lifecycle", "'delete'"),
+        ("sensitivity", "'N'"),
+        ("site", "'elders'"),
+        ("source_system", "'ander-systeem'"),
+        ("format_version", "1"),
+        ("format_version", "7"),
+    ],
+)
+def test_the_nen7513_fields_are_in_the_hash(make_user, column, value) -> None:
+    _first, second, _third = _three_events(make_user())
+    _tamper(second.pk, f"UPDATE audit_auditevent SET {column} = {value} WHERE id = %s", [])  # noqa: S608
+    assert verify_chain().first_broken_id == second.pk

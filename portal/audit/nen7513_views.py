@@ -1,0 +1,39 @@
+"""``/audit/nen7513.json``: a privacy officer downloads the part of the trail they may read, as
+NEN 7513 JSON (``portal.audit.nen7513``), with the same filters as the viewer.
+
+Same gate as the viewer and its CSV (second factor, ``require_audit_reader``); the download is
+recorded before it streams, as *Gegevens geëxporteerd* with the format and the filters.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, StreamingHttpResponse
+
+from .access import require_audit_reader
+from .events import AuditAction
+from .forms import AuditFilterForm
+from .nen7513 import EXPORT_FORMAT, export_json
+from .selectors import filtered_events
+from .writer import record_event
+
+
+def audit_export_nen7513(request: HttpRequest) -> StreamingHttpResponse:
+    scope = require_audit_reader(request.user, action=AuditAction.EXPORTED)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    described = {k: str(v) for k, v in filters.items() if v not in (None, "")}
+    regions = "*" if scope.everything else ",".join(sorted(scope.regions))
+    record_event(
+        action=AuditAction.EXPORTED,
+        actor=request.user,
+        object_type="audit",
+        purpose="nen7513_export",
+        extra={"format": EXPORT_FORMAT, "filters": described, "regions": regions},
+    )
+    events = filtered_events(filters, scope).order_by("id").iterator(chunk_size=2000)
+    response = StreamingHttpResponse(
+        export_json(events, meta={"filters": described, "regions": regions}),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="auditlogboek-nen7513.json"'
+    return response
