@@ -274,3 +274,38 @@ def test_the_pages_record_move_and_cancel_with_errors_on_their_fields(
         assert client.get(cancel).status_code == 404
         case_page = client.get(reverse("collaboration:case_detail", args=[ref])).content.decode()
         assert "Dubbel gepland" in case_page and "Geannuleerd" in case_page
+
+
+def test_another_cases_meeting_looks_like_a_missing_one_and_refusals_change_nothing(
+    world: Any, verified_client: Any
+) -> None:
+    from collaboration.models import Case
+
+    other = Case.objects.create(
+        reference="VH-OVL-2026-9001", region=world.case.region, case_director=world.director
+    )
+    foreign = Meeting.objects.create(
+        case=other,
+        kind="network",
+        starts_at=timezone.now() + 24 * HOUR,
+        place="Elders",
+        created_by=world.director,
+    )
+    own = _plan(world, timezone.now() + 24 * HOUR)
+    director = verified_client(world.director)
+    ref = world.case.reference
+    missing = director.get(reverse("collaboration:meeting_cancel", args=[ref, 999_999])).content
+    for name in ("meeting_reschedule", "meeting_cancel"):
+        url = reverse(f"collaboration:{name}", args=[ref, foreign.pk])
+        response = director.get(url)
+        assert response.status_code == 404 and response.content == missing
+        assert director.post(url, {"reason": "x"}).status_code == 404
+    partner = verified_client(world.caw_partner)
+    for name in ("meeting_reschedule", "meeting_cancel"):
+        url = reverse(f"collaboration:{name}", args=[ref, own.pk])
+        post = partner.post(url, {"reason": "x", "starts_at": "2030-01-01T10:00", "place": "x"})
+        assert post.status_code == 404
+    for meeting in (foreign, own):
+        before = meeting.starts_at
+        meeting.refresh_from_db()
+        assert (meeting.status, meeting.starts_at) == (MeetingStatus.PLANNED, before)
