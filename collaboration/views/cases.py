@@ -36,8 +36,8 @@ from ..models import (
     Organisation,
     Phase,
 )
+from ..selectors.case_audit import case_audit_overview
 from ..selectors.cases import (
-    case_audit_trail,
     case_search,
     case_workspace,
     dashboard,
@@ -133,8 +133,13 @@ class CaseAuditView(TemplateView):
     template_name = "collaboration/case_audit.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        case, events = case_audit_trail(user=self.request.user, reference=kwargs["reference"])
-        return {**super().get_context_data(**kwargs), "case": case, "events": events}
+        overview = case_audit_overview(user=self.request.user, reference=kwargs["reference"])
+        return {
+            **super().get_context_data(**kwargs),
+            "case": overview.case,
+            "people": overview.people,
+            "rows": overview.rows,
+        }
 
 
 class DocumentDownloadView(View):

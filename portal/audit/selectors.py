@@ -9,20 +9,90 @@ not, so a withdrawn member's history stays visible) of one of its organisations 
 in such a person's name included), unless such an event concerns another region's case. An officer of Oost-Vlaanderen thus never reads a Limburg
 break-the-glass justification, and still sees their own people probing for references that do
 not exist.
+
+A page shows repeated reads as one row: the same person reading the same thing the same way
+(action, object, outcome, grond, purpose) within one minute is one ``EventGroup`` with a count.
+Grouping happens per page of raw events, so keyset paging stays exact; a run that straddles a
+page boundary shows as one row on each page. Changes are never grouped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .access import AuditScope
+from .events import AuditAction
 from .models import AuditEvent
 
 PAGE_SIZE = 50
+GROUP_WINDOW = dt.timedelta(minutes=1)
+# Reads (2xx) are grouped; a change, a sign-in or a denial of a change always stands alone.
+GROUPED_ACTIONS = frozenset(int(a) for a in AuditAction if 200 <= int(a) < 300)
+
+
+@dataclass
+class EventGroup:
+    """One event, or a run of the same read; ``events`` newest first."""
+
+    events: list[AuditEvent] = field(default_factory=list)
+
+    @property
+    def event(self) -> AuditEvent:
+        return self.events[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.events)
+
+    @property
+    def last_at(self) -> dt.datetime:
+        return self.events[0].occurred_at
+
+    @property
+    def first_at(self) -> dt.datetime:
+        return self.events[-1].occurred_at
+
+
+def _read_key(event: AuditEvent) -> tuple[Any, ...] | None:
+    if event.action not in GROUPED_ACTIONS:
+        return None
+    return (
+        event.actor_id,
+        event.actor_label,
+        event.action,
+        event.outcome,
+        event.object_type,
+        event.object_id,
+        event.case_reference,
+        event.role,
+        event.purpose,
+    )
+
+
+def group_repeated_reads(events: Iterable[AuditEvent]) -> list[EventGroup]:
+    """``events`` (newest first) with repeated reads folded into one group each: a read joins
+    the open group of its key when it lies within ``GROUP_WINDOW`` of that group's newest
+    event. Other people's events in between do not break a run."""
+    groups: list[EventGroup] = []
+    open_groups: dict[tuple[Any, ...], EventGroup] = {}
+    for event in events:
+        key = _read_key(event)
+        group = open_groups.get(key) if key is not None else None
+        if group is not None and group.last_at - event.occurred_at <= GROUP_WINDOW:
+            group.events.append(event)
+            continue
+        group = EventGroup([event])
+        groups.append(group)
+        if key is not None:
+            open_groups[key] = group
+    return groups
 
 
 def scoped_events(scope: AuditScope) -> QuerySet[AuditEvent]:
@@ -84,11 +154,54 @@ def filtered_events(filters: dict[str, Any], scope: AuditScope) -> QuerySet[Audi
 
 def page_of_events(
     filters: dict[str, Any], scope: AuditScope, *, before: int | None
-) -> tuple[list[AuditEvent], int | None]:
-    """One page, newest first, and the id to continue from (None on the last page)."""
+) -> tuple[list[EventGroup], int | None]:
+    """One page of ``PAGE_SIZE`` events, newest first, repeated reads grouped, and the id to
+    continue from (None on the last page)."""
     events = filtered_events(filters, scope)
     if before is not None:
         events = events.filter(id__lt=before)
     rows = list(events[: PAGE_SIZE + 1])
     next_before = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], next_before
+    return group_repeated_reads(rows[:PAGE_SIZE]), next_before
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    """Who accessed a case: one person in one organisation, how often, first and last time."""
+
+    actor_id: int | None
+    name: str
+    organisation: str
+    count: int
+    denied: int
+    first_at: dt.datetime
+    last_at: dt.datetime
+
+
+def access_by_person(case_reference: str) -> list[PersonAccess]:
+    """Every event on a case, counted per person and organisation (the organisation they acted
+    for at the time), most recent first. One query. Callers check access first."""
+    rows = (
+        AuditEvent.objects.filter(case_reference=case_reference)
+        .values("actor_id", "actor__full_name", "actor_label", "organisation")
+        .annotate(
+            total=Count("id"),
+            denied=Count("id", filter=~Q(outcome="allowed")),
+            first=Min("occurred_at"),
+            last=Max("occurred_at"),
+        )
+        .order_by("-last")
+    )
+    return [
+        PersonAccess(
+            actor_id=row["actor_id"],
+            name=(row["actor__full_name"] or "").strip()
+            or (_("onbekend account") if row["actor_label"] else _("het portaal zelf")),
+            organisation=row["organisation"],
+            count=row["total"],
+            denied=row["denied"],
+            first_at=row["first"],
+            last_at=row["last"],
+        )
+        for row in rows
+    ]

@@ -3,8 +3,10 @@ their own regions.
 
 The second-factor gate guards /audit/ like every protected area; ``require_audit_reader``
 adds the role check and the scope. Each view and export is recorded as an audit event itself.
-The export goes through the portal's one CSV writer (``portal.csv_export``), which neutralises
-formulas: a sign-in name such as ``=HYPERLINK(…)`` is typed by anyone.
+Rows are shown in words (``presentation``), repeated reads grouped (``selectors``). The export
+has Dutch headers and values and goes through the portal's one CSV writer
+(``portal.csv_export``), which neutralises formulas: a sign-in name such as ``=HYPERLINK(…)``
+is typed by anyone.
 """
 
 from __future__ import annotations
@@ -15,32 +17,39 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from portal.csv_export import csv_response
 
+from . import labels
 from .access import AuditScope, require_audit_reader
 from .events import AuditAction
 from .forms import AuditFilterForm
+from .models import AuditEvent
+from .presentation import describe, describe_events
 from .selectors import filtered_events, page_of_events
 from .writer import record_event
 
 CSV_COLUMNS = [
-    "id",
-    "occurred_at_utc",
-    "action",
-    "outcome",
-    "user",
-    "organisation",
-    "role",
-    "object_type",
-    "object_id",
-    "case_reference",
-    "purpose",
-    "ip_address",
-    "session_ref",
-    "correlation_id",
-    "hash",
+    _("Nummer"),
+    _("Tijdstip (UTC)"),
+    _("Handeling"),
+    _("Resultaat"),
+    _("Naam"),
+    _("Organisatie"),
+    _("Aanmeldnaam"),
+    _("Grond of rol"),
+    _("Object"),
+    _("Soort object"),
+    _("Object-id"),
+    _("Dossier"),
+    _("Doel of verantwoording"),
+    _("Adres"),
+    _("Sessie"),
+    _("Correlatie-id"),
+    _("Hash"),
 ]
+CSV_BATCH = 1000
 
 
 def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
@@ -64,7 +73,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         before = int(request.GET["voor"]) if request.GET.get("voor") else None
     except ValueError:
         before = None
-    events, next_before = page_of_events(filters, scope, before=before)
+    groups, next_before = page_of_events(filters, scope, before=before)
     record_event(
         action=AuditAction.AUDIT_VIEWED,
         actor=request.user,
@@ -72,7 +81,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         extra={
             "filters": _describe(filters),
             "regions": _describe_scope(scope),
-            "shown": [e.pk for e in events],
+            "shown": [e.pk for group in groups for e in group.events],
         },
     )
     query = request.GET.copy()
@@ -82,7 +91,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "audit/log.html",
         {
             "form": form,
-            "events": events,
+            "rows": describe(groups),
             "next_before": next_before,
             "query": query.urlencode(),
             "is_first_page": before is None,
@@ -90,25 +99,44 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _csv_batches(events: Any) -> Iterator[list[AuditEvent]]:
+    batch: list[AuditEvent] = []
+    for event in events.select_related("actor").iterator(chunk_size=2000):
+        batch.append(event)
+        if len(batch) == CSV_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _csv_rows(events: Any) -> Iterator[list[Any]]:
-    for event in events.iterator(chunk_size=2000):
-        yield [
-            event.pk,
-            event.occurred_at.astimezone(dt.UTC).isoformat(),
-            event.get_action_display(),
-            event.outcome,
-            event.actor_label,
-            event.organisation,
-            event.role,
-            event.object_type,
-            event.object_id,
-            event.case_reference,
-            event.purpose,
-            event.ip_address or "",
-            event.session_ref,
-            event.correlation_id,
-            event.hash,
-        ]
+    """Every event in words, one line each (no grouping: the export is the full record).
+    Labels are resolved per batch, so a long export runs a bounded number of queries per
+    thousand rows."""
+    for batch in _csv_batches(events):
+        for row in describe_events(batch):
+            event = row.event
+            kind = labels.object_type_label(event.object_type)
+            yield [
+                event.pk,
+                event.occurred_at.astimezone(dt.UTC).isoformat(),
+                row.action,
+                row.outcome,
+                row.who_name,
+                row.who_organisation,
+                event.actor_label,
+                labels.words_for_role(event.role),
+                row.object,
+                str(kind) if kind is not None else event.object_type,
+                event.object_id,
+                event.case_reference,
+                labels.words_for_purpose(event.purpose),
+                event.ip_address or "",
+                event.session_ref,
+                event.correlation_id,
+                event.hash,
+            ]
 
 
 def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:

@@ -71,8 +71,8 @@ def test_pages_follow_each_other_without_gaps(privacy_officer, verified_client, 
     url, params = "/audit/", {"action": int(AuditAction.CASE_VIEWED)}
     while True:
         response = client.get(url, params)
-        rows = response.context["events"]
-        seen += [e.case_reference for e in rows]
+        rows = response.context["rows"]
+        seen += [row.event.case_reference for row in rows]
         if response.context["next_before"] is None:
             break
         params = {**params, "voor": response.context["next_before"]}
@@ -102,7 +102,7 @@ def test_csv_export_is_audited_and_complete(privacy_officer, verified_client, ma
     body = b"".join(response.streaming_content).decode()
     assert response["Content-Disposition"].startswith("attachment")
     lines = body.strip().splitlines()
-    assert lines[0].lstrip("\ufeff").startswith("id,occurred_at_utc,action")
+    assert lines[0].lstrip("\ufeff").startswith("Nummer,Tijdstip (UTC),Handeling,Resultaat")
     assert len(lines) == 2 and "VH-OVL-2026-0042" in lines[1]
     assert AuditEvent.objects.filter(action=AuditAction.EXPORTED, actor=privacy_officer).exists()
 
@@ -156,7 +156,7 @@ def test_period_filter_is_exact_at_day_boundaries(
     response = client.get(
         "/audit/", {"date_from": "2026-04-01", "date_to": "2026-04-30", "action": 200}
     )
-    shown = {event.case_reference for event in response.context["events"]}
+    shown = {row.event.case_reference for row in response.context["rows"]}
     assert shown == {"VH-B", "VH-C"}
     none = client.get("/audit/", {"date_from": "2030-01-01"})
-    assert list(none.context["events"]) == []
+    assert list(none.context["rows"]) == []

@@ -60,12 +60,12 @@ def test_an_officer_reads_only_the_events_of_their_regions(
     page = officer.get(reverse("audit:log"))
     assert page.status_code == 200
     html = page.content.decode()
-    shown = {event.case_reference for event in page.context["events"]}
+    shown = {row.event.case_reference for row in page.context["rows"]}
     assert ovl_reference in shown and "VH-OVL-1999-0001" in shown
     assert limburg["case"].reference not in shown and JUSTIFICATION not in html
     # asking for the other region by name does not help
     other = officer.get(reverse("audit:log"), {"case": limburg["case"].reference})
-    assert list(other.context["events"]) == []
+    assert list(other.context["rows"]) == []
     exported = _export(officer)
     assert ovl_reference in exported
     assert JUSTIFICATION not in exported and limburg["case"].reference not in exported
@@ -88,7 +88,7 @@ def test_failed_sign_ins_in_a_region_persons_name_reach_that_region(
     page = verified_client(world.privacy).get(
         reverse("audit:log"), {"action": int(AuditAction.SIGN_IN_FAILED)}
     )
-    labels = {event.actor_label for event in page.context["events"]}
+    labels = {row.event.actor_label for row in page.context["rows"]}
     assert labels == {world.caw_partner.email.upper()}
 
 
