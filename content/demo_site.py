@@ -19,14 +19,17 @@ from .demo_texts import (
     ABOUT,
     ACCESSIBILITY,
     BROWSE_SAFELY,
+    BROWSE_SAFELY_EN,
     CASE_DIRECTION,
     CASE_STORY,
     CENTRES,
     CHAIN_APPROACH,
     CONSULT,
+    CONSULT_EN,
     EVENTS,
     FORMS,
     HELP,
+    HELP_EN,
     HOME,
     HOME_EN,
     IFG,
@@ -118,17 +121,16 @@ def ensure_demo_site() -> HomePage:
 
     centres = _child(home, CentreIndexPage, "centra", **CENTRES["index"], **menu)
     for slug, data in CENTRES["pages"]:
+        if slug == "oost-vlaanderen":
+            # The (fictional) coordinators of the one centre the source gives contacts for.
+            cards = [("contact_card", {"contact": person.pk}) for person in people[:2]]
+            data = {**data, "body": [*data["body"], *cards]}
         _child(centres, CentrePage, slug, **data)
 
     help_page = _child(home, HelpPage, "hulp-nodig", **HELP, **menu)
     browse_safely = _child(help_page, StandardPage, "veilig-surfen", **BROWSE_SAFELY)
 
-    consult_body = [
-        *CONSULT["body"],
-        ("contact_card", {"contact": people[0].pk}),
-        ("contact_card", {"contact": people[1].pk}),
-    ]
-    consult = _child(home, ConsultPage, "consultvraag", **{**CONSULT, "body": consult_body}, **menu)
+    consult = _child(home, ConsultPage, "consultvraag", **CONSULT, **menu)
     if not home.body:
         body = [
             (kind, {**value, "page": consult.pk} if kind == "call_to_action" else value)
@@ -157,19 +159,31 @@ def ensure_demo_site() -> HomePage:
         contact_settings.browse_safely_page = browse_safely
         contact_settings.save()
 
-    _ensure_english(home, ifg)
+    _ensure_english(
+        [
+            (home, HOME_EN),
+            (ifg, IFG_EN),
+            (help_page, HELP_EN),
+            (browse_safely, BROWSE_SAFELY_EN),
+            (consult, CONSULT_EN),
+        ]
+    )
     return home
 
 
-def _ensure_english(home: HomePage, ifg: Page) -> None:
-    """English translations of the home page and the IFG page (Wagtail's own localisation)."""
+def _ensure_english(pages: list[tuple[Page, dict[str, Any]]]) -> None:
+    """English translations (Wagtail's own localisation), parents before their children.
+
+    Pages translated already are left alone, so editors' changes survive a second load.
+    """
     english, _ = Locale.objects.get_or_create(language_code="en")
-    for page, data in ((home, HOME_EN), (ifg, IFG_EN)):
+    for page, data in pages:
         if page.get_translation_or_none(english) is not None:
             continue
         translation = page.copy_for_translation(english)
-        translation.title = data["title"]
-        translation.intro = data["intro"]
+        for field in ("title", "intro", "thank_you_text"):
+            if field in data:
+                setattr(translation, field, data[field])
         translation.body = _body(data["body"])
         translation.show_in_menus = page.show_in_menus
         translation.save_revision().publish()

@@ -492,7 +492,7 @@ CENTRES: dict[str, Any] = {
                 "address": "p/a VAC Gent, 11de verdieping" if slug == "oost-vlaanderen" else "",
                 "body": [
                     p(
-                        f'Veilig Huis {region} heeft zijn vestiging in {city}. Professionals uit de regio kunnen er terecht met een consultvraag of een aanmelding. Contactgegevens van alle centra vindt u op <a href="https://www.veilighuis.be">www.veilighuis.be</a>.'
+                        f"Veilig Huis {region} heeft zijn vestiging in {city}. Professionals uit de regio kunnen er terecht met een consultvraag of een aanmelding. Gezinnen kunnen zich nog niet zelf aanmelden: een hulpverlener, de politie of het parket doet dat."
                     )
                 ],
             },
@@ -506,14 +506,7 @@ HELP: dict[str, Any] = {
     "intro": "Bent u zelf slachtoffer, of maakt u zich zorgen over iemand? U staat er niet alleen voor.",
     "body": [
         p(
-            "Veilig Huis werkt op aanmelding door professionals; u kunt zich op dit moment niet zelf aanmelden. "
-            "Maar er is wel hulp, vandaag nog.",
-        ),
-        ul(
-            "<b>In acuut gevaar</b>: bel 112, of de politie op 101.",
-            "<b>Wilt u praten, anoniem</b>: bel 1712, de hulplijn voor geweld, misbruik en kindermishandeling. Gratis en anoniem; 1712 is geen plek om aangifte te doen.",
-            "<b>Hulp dichtbij</b>: het CAW in uw buurt helpt bij relatieproblemen en geweld, ook als u nog niet weet wat u wilt.",
-            "<b>Een hulpverlener, huisarts of leerkracht</b> die u vertrouwt, kan samen met u hulp zoeken en zo nodig Veilig Huis inschakelen.",
+            "Een hulpverlener, huisarts of leerkracht die u vertrouwt, kan samen met u hulp zoeken en zo nodig Veilig Huis inschakelen."
         ),
         callout(
             "Veilig surfen",
@@ -554,7 +547,7 @@ CONSULT: dict[str, Any] = {
     "thank_you_text": "Bedankt. Een coördinator van Veilig Huis neemt binnen twee werkdagen contact met u op. U krijgt een ontvangstbevestiging per e-mail, zonder de inhoud van uw vraag. Is er acuut gevaar? Bel 112 of de politie op 101.",
     "body": [
         p(
-            f'U kunt uw vraag ook mailen naar <a href="mailto:{MAILBOX}">{MAILBOX}</a>, of de coördinatoren vragen om u te bellen.'
+            "Kies hieronder de regio van het gezin of van uw dienst: u ziet dan hoe u dat centrum bereikt. U kunt de coördinatoren ook vragen om u te bellen."
         ),
         callout(
             "Geen namen van gezinsleden",
@@ -664,12 +657,68 @@ ACCESSIBILITY: dict[str, Any] = {
     ],
 }
 
+HELP_EN: dict[str, Any] = {
+    "title": "Need help?",
+    "intro": "Are you experiencing violence yourself, or are you worried about someone? You are not alone.",
+    "body": [
+        p(
+            "A social worker, doctor or teacher you trust can look for help with you and, where needed, involve Veilig Huis. The pages about the centres are in Dutch."
+        ),
+        callout(
+            "Browse safely",
+            "Do you share a computer or phone? Read how to visit this website without leaving traces, and use the 'Quick exit' button at the top of every page.",
+            "info",
+        ),
+    ],
+}
+
+BROWSE_SAFELY_EN: dict[str, Any] = {
+    "title": "Browse safely",
+    "intro": "How to visit this website without anyone else seeing it.",
+    "body": [
+        h("Quick exit"),
+        p(
+            "At the top of every page there is a 'Quick exit' button. Press it, or press the Shift key three times in a row, and a neutral website opens at once. Your browser history still contains this website."
+        ),
+        h("Use a private window"),
+        p(
+            "In a private (incognito) window your browser keeps no history and no cookies. Open one with Ctrl+Shift+N (Chrome, Edge) or Ctrl+Shift+P (Firefox); on a Mac use Cmd instead of Ctrl. On a smartphone you find it in the browser's menu."
+        ),
+        h("Clear your history"),
+        p(
+            "Did you not use a private window? Then remove this website from your history through your browser's menu (usually under 'History' or Ctrl+H). Remove only the pages of this website: a completely empty history can also be noticed."
+        ),
+        h("Shared devices"),
+        ul(
+            "If you can, use a device the other person cannot reach, for example at work, at a friend's or in the library.",
+            "Sign out and close the browser when you are done.",
+            "Watch out for synchronised accounts: what you look at on one phone or computer may be visible on another device.",
+        ),
+    ],
+}
+
+CONSULT_EN: dict[str, Any] = {
+    "title": "Consultation for professionals",
+    "intro": "Do you come across intrafamilial violence in your work and would you like to agree on how to deal with it? Or are you thinking of referring a family to Veilig Huis? Ask a coordinator.",
+    "thank_you_text": "Thank you. A coordinator of Veilig Huis will contact you within two working days. You will receive an acknowledgement by e-mail, without the content of your question. Is there immediate danger? Call 112 or the police on 101.",
+    "body": [
+        p(
+            "Choose the region of the family or of your service below to see how to reach that centre. You can also ask the coordinators to call you."
+        ),
+        callout(
+            "No names of family members",
+            "Describe the situation without names, addresses or dates of birth. They are not needed for a first piece of advice.",
+            "warning",
+        ),
+    ],
+}
+
 HOME_EN: dict[str, Any] = {
     "title": "Veilig Huis",
     "intro": "Violence within a family rarely stops by itself. Veilig Huis (Safe House) brings together social services, police and justice to stop the violence and make families stronger.",
     "body": [
         p(
-            "Most of this website is in Dutch. In English you can read what intrafamilial violence is. In danger? Call 112, or the police on 101. To talk, anonymously and free of charge, call 1712."
+            "Part of this website is in English: what intrafamilial violence is, where to find help, how to browse safely, and how professionals can ask Veilig Huis for advice. In danger? Call 112, or the police on 101. To talk, anonymously and free of charge, call 1712."
         ),
         (
             "key_figures",

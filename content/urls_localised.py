@@ -8,5 +8,6 @@ from content import views
 
 urlpatterns = [
     path("zoeken/", views.search, name="content_search"),
+    path("plattegrond/", views.sitemap_page, name="content_sitemap_page"),
     path("", include(wagtail_urls)),
 ]

@@ -1,4 +1,4 @@
-"""Views outside the page tree: search, robots.txt and the sitemap."""
+"""Views outside the page tree: search, robots.txt and the sitemaps (XML and HTML)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from content.models.pages import MAIN_NAV_TEMPLATE
 from content.search import search_pages
+from content.site_map import SitemapEntry, sitemap_entries
 
 MAX_QUERY_LENGTH = 200
 
@@ -34,6 +35,19 @@ def search(request: HttpRequest) -> HttpResponse:
             request, query, request.GET.get("pagina"), site.root_page
         )
     return TemplateResponse(request, "content/search.html", context)
+
+
+@require_safe
+def sitemap_page(request: HttpRequest) -> HttpResponse:
+    """The HTML sitemap ("Sitemap" in the footer): every public page of this language."""
+    site = Site.find_for_request(request)
+    entries: list[SitemapEntry] = []
+    if site is not None:
+        root = site.root_page
+        root = root.get_translation_or_none(Locale.get_active()) or root
+        entries = sitemap_entries(request, root)
+    context = {"entries": entries, "main_nav_template": MAIN_NAV_TEMPLATE}
+    return TemplateResponse(request, "content/sitemap_page.html", context)
 
 
 @require_safe

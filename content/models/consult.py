@@ -26,6 +26,7 @@ from .pages import BasePage
 RATE_LIMIT_SUBMISSIONS = 5
 RATE_LIMIT_WINDOW_SECONDS = 60 * 60
 SENT_PARAMETER = "verzonden"
+REGION_PARAMETER = "regio"
 
 
 def _rate_limited(request: HttpRequest) -> bool:
@@ -35,6 +36,14 @@ def _rate_limited(request: HttpRequest) -> bool:
         limit=RATE_LIMIT_SUBMISSIONS,
         window_seconds=RATE_LIMIT_WINDOW_SECONDS,
     )
+
+
+def _chosen_region(request: HttpRequest) -> str:
+    """The region a visitor chose (``?regio=kempen``), or '' for none or an unknown one."""
+    from collaboration.models import Region
+
+    value = request.GET.get(REGION_PARAMETER, "")
+    return value if value in Region.values else ""
 
 
 class ConsultPage(BasePage):
@@ -58,6 +67,22 @@ class ConsultPage(BasePage):
     class Meta:
         verbose_name = _("consultpagina")
         verbose_name_plural = _("consultpagina's")
+
+    def region_contact(self, request: HttpRequest, form: ConsultRequestForm) -> dict[str, Any]:
+        """The chosen region's centre: from the region chooser, or the region in a sent form."""
+        from collaboration.models import Region
+        from content import help_routes
+
+        region = _chosen_region(request)
+        if not region and form.is_bound:
+            posted = form.data.get("region", "")
+            region = posted if posted in Region.values else ""
+        return {
+            "region_choices": Region.choices,
+            "region_parameter": REGION_PARAMETER,
+            "chosen_region": region,
+            "region_centre": help_routes.centre_for_region(region, self.locale) if region else None,
+        }
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "POST":
@@ -92,8 +117,9 @@ class ConsultPage(BasePage):
                     else:
                         return HttpResponseRedirect(f"{self.get_url(request)}?{SENT_PARAMETER}=1")
         else:
-            form = ConsultRequestForm()
+            form = ConsultRequestForm(initial={"region": _chosen_region(request)})
         context = self.get_context(request, *args, **kwargs)
         context["form"] = form
+        context.update(self.region_contact(request, form))
         context["sent"] = request.method == "GET" and request.GET.get(SENT_PARAMETER) == "1"
         return TemplateResponse(request, self.get_template(request), context)

@@ -130,3 +130,14 @@ class HelpPage(BasePage):
     class Meta:
         verbose_name = _("pagina 'hulp nodig'")
         verbose_name_plural = _("pagina's 'hulp nodig'")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from content import help_routes
+
+        # The numbers, chats and hours come from the site settings (templates/content/
+        # components/help_routes.html); the places to go from the page tree.
+        context = super().get_context(request, *args, **kwargs)
+        context["centres"] = help_routes.centres(self.locale)
+        context["caw_page"] = help_routes.partner_page("CAW", self.locale)
+        context["consult_page"] = help_routes.consult_page(self.locale)
+        return context

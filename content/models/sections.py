@@ -161,6 +161,11 @@ class CentrePage(BasePage):
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
     address = models.CharField(_("adres"), max_length=200, blank=True)
+    website = models.URLField(
+        _("website"),
+        blank=True,
+        help_text=_("De eigen website van het centrum, niet die van dit portaal."),
+    )
 
     # Only inside the overview of centres, so the overview is complete.
     parent_page_types = ["content.CentreIndexPage"]
@@ -170,7 +175,17 @@ class CentrePage(BasePage):
         *Page.content_panels,
         FieldRowPanel([FieldPanel("region"), FieldPanel("city")]),
         MultiFieldPanel(
-            [FieldPanel("email"), FieldPanel("phone"), FieldPanel("address")], heading=_("Contact")
+            [
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("address"),
+                FieldPanel("website"),
+            ],
+            heading=_("Contact"),
+            help_text=_(
+                "Leeg gelaten zegt de pagina hoe men het centrum via 1712 of het algemene "
+                "e-mailadres bereikt."
+            ),
         ),
         FieldPanel("intro"),
         FieldPanel("body"),
@@ -184,6 +199,20 @@ class CentrePage(BasePage):
     class Meta:
         verbose_name = _("centrum")
         verbose_name_plural = _("centra")
+
+    @property
+    def has_contact(self) -> bool:
+        """True when visitors can reach the centre directly from its page."""
+        return bool(self.phone or self.email or self.website)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from content import help_routes
+
+        context = super().get_context(request, *args, **kwargs)
+        if not self.has_contact:
+            # Without its own contact, the page routes through the consult page and 1712.
+            context["consult_page"] = help_routes.consult_page(self.locale)
+        return context
 
 
 # --- News --------------------------------------------------------------------------------

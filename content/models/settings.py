@@ -1,4 +1,8 @@
-"""Site-wide settings editors change without a release: help lines, mailbox, quick-exit target."""
+"""Site-wide settings editors change without a release: help lines, mailbox, quick-exit target.
+
+Opening hours and chat addresses are never written in code: they change, and only the help
+lines publish them. Empty fields are left out of the pages.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,35 @@ class SiteContactSettings(BaseSiteSetting):
         max_length=10,
         default="1712",
         help_text=_("Hulplijn voor geweld, misbruik en kindermishandeling."),
+    )
+    helpline_chat_url = models.URLField(
+        _("chat van de hulplijn"),
+        blank=True,
+        help_text=_("Het adres van de chat van 1712. Leeg: de hulppagina noemt geen chat."),
+    )
+    helpline_phone_hours = models.CharField(
+        _("openingsuren telefoon hulplijn"),
+        max_length=200,
+        blank=True,
+        help_text=_("Zoals de hulplijn ze zelf publiceert. Houd ze actueel; leeg: niet getoond."),
+    )
+    helpline_chat_hours = models.CharField(
+        _("openingsuren chat hulplijn"), max_length=200, blank=True
+    )
+    youth_helpline_number = models.CharField(
+        _("hulplijn voor kinderen en jongeren"),
+        max_length=10,
+        default="102",
+        help_text=_("Awel: luistert naar kinderen en jongeren, over alles."),
+    )
+    youth_helpline_chat_url = models.URLField(_("chat voor kinderen en jongeren"), blank=True)
+    youth_helpline_hours = models.CharField(
+        _("openingsuren hulplijn kinderen en jongeren"), max_length=200, blank=True
+    )
+    caw_website = models.URLField(
+        _("website van het CAW"),
+        blank=True,
+        help_text=_("Waar bezoekers het CAW in hun buurt vinden. Leeg: niet getoond."),
     )
     general_email = models.EmailField(
         _("algemeen e-mailadres"), default="veilighuis.oostvlaanderen@vlaanderen.be"
@@ -62,6 +95,23 @@ class SiteContactSettings(BaseSiteSetting):
             ],
             heading=_("Hulpnummers"),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("helpline_chat_url"),
+                FieldPanel("helpline_phone_hours"),
+                FieldPanel("helpline_chat_hours"),
+            ],
+            heading=_("Hulplijn 1712: chat en openingsuren"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("youth_helpline_number"),
+                FieldPanel("youth_helpline_chat_url"),
+                FieldPanel("youth_helpline_hours"),
+            ],
+            heading=_("Awel: kinderen en jongeren"),
+        ),
+        MultiFieldPanel([FieldPanel("caw_website")], heading=_("CAW")),
         MultiFieldPanel([FieldPanel("general_email"), FieldPanel("website")], heading=_("Contact")),
         MultiFieldPanel(
             [FieldPanel("quick_exit_url"), FieldPanel("browse_safely_page")], heading=_("Snel weg")

@@ -83,12 +83,13 @@ def language_switch(context: dict) -> dict[str, Any]:
                 {"code": code, "name": names.get(code, code), "url": other.get_url(request)}
             )
     elif request is not None:
-        for code, name in settings.LANGUAGES:
+        for code, _name in settings.LANGUAGES:
             if code != current:
                 links.append(
                     {
+                        # In its own language ("English", never the Dutch "Engels").
                         "code": code,
-                        "name": name,
+                        "name": names[code],
                         "url": translate_url(request.get_full_path(), code),
                     }
                 )

@@ -387,9 +387,15 @@ WAGTAIL_SITE_NAME = "Veilig Huis"
 # The portal's public address: links in e-mails (invitations, notifications) are absolute.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=PORTAL_BASE_URL)
-# Dutch stemming on PostgreSQL; the configuration is ignored by the SQLite backend.
+# Wagtail's database backend, language-aware (content/search_backend): each page indexed and
+# searched in its locale's language, with PostgreSQL's configuration there (SEARCH_CONFIG for
+# objects without a locale) and the same Snowball stemmers on SQLite.
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "dutch"}
+    "default": {
+        "BACKEND": "content.search_backend",
+        "SEARCH_CONFIG": "dutch",
+        "LANGUAGES": {"nl": ("dutch", "dutch_porter"), "en": ("english", "english")},
+    }
 }
 WAGTAILADMIN_LOGIN_URL = "two_factor:login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
