@@ -35,6 +35,9 @@ from .notifications import Kind, notify
 
 logger = logging.getLogger(__name__)
 
+# How far back a held meeting may still be recorded, in Brussels calendar days.
+HELD_AT_MOST_DAYS_AGO = 365
+
 
 def _case_people_ids(case: Case) -> set[int]:
     return set(
@@ -69,8 +72,10 @@ def _check_ahead(starts_at: datetime.datetime) -> None:
         )
 
 
-def _check_held(case: Case, starts_at: datetime.datetime) -> None:
-    """A held meeting has started, and not before the case was opened (a Brussels day)."""
+def _check_held(starts_at: datetime.datetime) -> None:
+    """A held meeting has started (moments), and at most a year ago (Brussels days: a year
+    typed wrong, 2025 for 2026, is caught; a meeting before the case opened is not, since
+    the first meetings often precede the referral's acceptance)."""
     if starts_at > timezone.now():
         raise ValidationError(
             {
@@ -80,12 +85,15 @@ def _check_held(case: Case, starts_at: datetime.datetime) -> None:
                 )
             }
         )
-    opened_on = timezone.localdate(case.opened_at)
-    if timezone.localdate(starts_at) < opened_on:
+    earliest = timezone.localdate() - datetime.timedelta(days=HELD_AT_MOST_DAYS_AGO)
+    if timezone.localdate(starts_at) < earliest:
         raise ValidationError(
             {
-                "starts_at": _("Het dossier werd pas op %(day)s geopend.")
-                % {"day": formats.date_format(opened_on, "j F Y")}
+                "starts_at": _(
+                    "Een overleg van vóór %(day)s kan niet meer vastgelegd worden: kijk het "
+                    "jaartal na."
+                )
+                % {"day": formats.date_format(earliest, "j F Y")}
             }
         )
 
@@ -166,7 +174,7 @@ def meeting_record(
     require_open(case)
     require_director(case)
     invitee_ids = _check_common(case=case, kind=kind, place=place, invitee_ids=invitee_ids)
-    _check_held(case, starts_at)
+    _check_held(starts_at)
     meeting = Meeting(
         case=case,
         kind=kind,
@@ -213,7 +221,7 @@ def meeting_reschedule(
         if meeting.status == MeetingStatus.PLANNED:
             _check_ahead(starts_at)
         elif meeting.status == MeetingStatus.HELD:
-            _check_held(case, starts_at)
+            _check_held(starts_at)
         else:
             raise ValidationError(
                 _("Een overleg dat bezig, afgerond of geannuleerd is, kan niet verplaatst worden.")

@@ -5,7 +5,7 @@ on it); each rule must follow the Brussels day, or compare moments.
 
 The rules (grep "toekomst", "verleden", localdate in collaboration/ and portal/):
 timeline date, plan presented in team, birth year, planned meeting ahead, held meeting not
-ahead and not before the case was opened, moving a meeting, finalising a held meeting, the
+ahead and at most a year ago, moving a meeting, finalising a held meeting, the
 phase entry, the handover entry, the due-soon reminder horizon, the dashboard's "over tijd",
 the form's default dates, and the subject-access and rectification dates of receipt.
 Finalising a planned meeting is covered in tests/live_notes/test_finalise_dates.py.
@@ -145,15 +145,14 @@ def test_a_planned_meeting_is_ahead(world: Any, now: datetime.datetime) -> None:
     _refused_on("starts_at", lambda: _meeting(world, meetings.meeting_schedule, now - MINUTE))
 
 
-def test_a_held_meeting_is_not_ahead_and_not_before_the_case_was_opened(
+def test_a_held_meeting_is_not_ahead_and_at_most_a_year_ago(
     world: Any, now: datetime.datetime
 ) -> None:
     assert _meeting(world, meetings.meeting_record, now - MINUTE).status == "held"
     _refused_on("starts_at", lambda: _meeting(world, meetings.meeting_record, now + MINUTE))
-    # opened at this very moment: the start of this Brussels day counts, the day before not
-    Case.objects.filter(pk=world.case.pk).update(opened_at=now)
-    world.case.refresh_from_db()
-    midnight = datetime.datetime.combine(_brussels_today(now), datetime.time(0, 0), BRUSSELS)
+    # the earliest Brussels day counts from its first minute, the day before not
+    earliest = _brussels_today(now) - datetime.timedelta(days=meetings.HELD_AT_MOST_DAYS_AGO)
+    midnight = datetime.datetime.combine(earliest, datetime.time(0, 0), BRUSSELS)
     assert _meeting(world, meetings.meeting_record, midnight).status == "held"
     _refused_on("starts_at", lambda: _meeting(world, meetings.meeting_record, midnight - MINUTE))
 
