@@ -19,6 +19,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
+from tests.postgres_only import pytest_terminal_summary, skip_unless_postgresql
+
+__all__ = ["pytest_terminal_summary"]  # a hook: pytest finds it in this module
 
 PASSWORD = "een-lang-test-wachtwoord-42"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -145,6 +148,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     async test after it would fail with "Runner.run() cannot be called from a running event
     loop"."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    skip_unless_postgresql(items)
 
 
 def _free_port() -> int:

@@ -67,7 +67,7 @@ class NotesVolume(models.Model):
     """How many bytes of updates a meeting's notes have stored in all.
 
     Every accepted update counts and keeps counting: the log keeps its metadata and the
-    snapshot its bytes. The append (``live_notes_append`` on PostgreSQL, the Python path
+    snapshot its bytes. The append (``live_notes_store`` on PostgreSQL, the Python path
     elsewhere) adds to it in the transaction that stores the updates, under the meeting's row
     lock, and refuses a batch that would pass ``LIVE_NOTES_MAX_STORED_BYTES``: one O(1) row
     instead of summing the log on every keystroke.

@@ -3,16 +3,16 @@
 Django's database calls are synchronous: from a consumer each one hops to a worker thread and
 back, which cost more than the write itself (2.4 ms against 0.8 ms, measured under the live
 notes benchmark). The live-notes writers of one server process share this connection instead,
-one statement at a time (``live_notes_append`` is a single statement in autocommit), and it is
-closed when the last writer of the loop stops. Nothing else uses it: every other read and write
-goes through Django as usual.
+one statement at a time (the append, ``services._APPEND_SQL``, is one statement in
+autocommit), and it is closed when the last writer of the loop stops. Nothing else uses it:
+every other read and write goes through Django as usual.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -43,7 +43,9 @@ class SharedConnection:
             self._connection = await psycopg.AsyncConnection.connect(**_parameters())
         return self._connection
 
-    async def fetch_one(self, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    async def fetch_one(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any]
+    ) -> tuple[Any, ...] | None:
         async with self._lock:
             connection = await self._ensure()
             try:

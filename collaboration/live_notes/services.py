@@ -18,14 +18,10 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from collaboration.models import Meeting, MeetingStatus
+from collaboration.models import Meeting, MeetingStatus, Phase
+from portal.audit.chain import append_parameters_around_extra, append_sql_with_extra_from
 from portal.audit.events import AuditAction, Outcome
-from portal.audit.writer import (
-    build_event,
-    column_arguments,
-    content_around_extra_and_time,
-    record_event,
-)
+from portal.audit.writer import build_event, record_event
 
 from . import document, pgasync
 from .models import Acknowledgement, LiveConnection, NoteSnapshot, NotesVolume, NoteUpdate
@@ -88,7 +84,8 @@ def notes_updates_append(
     longer be edited, ``NotesFull`` (storing nothing) if the batch would take the meeting past
     its cap (``NotesVolume``).
 
-    On PostgreSQL all of it is one statement (``live_notes_append``, migration 0002): every
+    On PostgreSQL all of it is one statement (``_APPEND_SQL``: ``live_notes_store`` and the
+    audit chain's INSERT): every
     live keystroke waits for this commit before it is relayed, so round trips are latency.
     """
     if connection.vendor == "postgresql":
@@ -104,12 +101,24 @@ def notes_updates_append(
     return ids
 
 
+# One statement: ``live_notes_store`` (migration 0007) locks the meeting, checks, counts and
+# stores the updates and writes the audit record's ``extra``; the audit row is appended by the
+# statement ``portal.audit.chain`` builds, embedded here as a data-modifying CTE (PostgreSQL runs
+# it whether or not the outer SELECT reads it, after ``notes``, which it reads).
 _APPEND_SQL = (
-    "SELECT o_ids, o_full FROM live_notes_append(%s::bigint, %s::bigint, %s, %s, %s, "
-    "%s::bytea[], %s, %s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-    "%s::inet, %s, %s, %s::integer, %s, %s, %s, %s, %s, %s, %s::boolean, %s::boolean, "
-    "%s::bigint)"
+    "WITH notes AS MATERIALIZED (SELECT * FROM live_notes_store("  # noqa: S608 - constants only
+    "%(meeting_id)s::bigint, %(user_id)s::bigint, %(device)s, %(connection)s, "
+    "%(connection_json)s, %(updates)s::bytea[], %(durable)s::boolean, %(max_bytes)s::bigint, "
+    "%(read_only_statuses)s::text[], %(closed_phase)s)), "
+    "audit AS ("
+    + append_sql_with_extra_from(
+        source="notes", extra="notes.o_extra", where="notes.o_extra IS NOT NULL"
+    )
+    + ") SELECT notes.o_ids, notes.o_full FROM notes"
 )
+
+# The statuses in which the notes no longer change, from the model's own rule.
+READ_ONLY_STATUSES = [str(status) for status in MeetingStatus if Meeting(status=status).is_settled]
 
 
 def _append_arguments(
@@ -119,27 +128,25 @@ def _append_arguments(
     connection_id: str,
     updates: Sequence[bytes],
     durable: bool | None = None,
-) -> list[Any]:
-    """``live_notes_append``'s arguments; the audit record's context (address, session,
+) -> dict[str, Any]:
+    """``_APPEND_SQL``'s parameters; the audit record's context (address, session,
     correlation id) comes from the caller's ``audit_context``."""
     if durable is None:
         durable = getattr(settings, "LIVE_NOTES_DURABLE_COMMIT", False)
     event = build_event(**_audit_values(access, extra={}))
-    before_extra, between, after = content_around_extra_and_time(event)
-    return [
-        access.meeting.pk,
-        access.profile.user.pk,
-        device[:100],
-        connection_id,
-        json.dumps(connection_id),
-        [bytes(update) for update in updates],
-        before_extra,
-        between,
-        after,
-        *column_arguments(event),
-        durable,
-        max_stored_bytes(),
-    ]
+    return {
+        "meeting_id": access.meeting.pk,
+        "user_id": access.profile.user.pk,
+        "device": device[:100],
+        "connection": connection_id,
+        "connection_json": json.dumps(connection_id),
+        "updates": [bytes(update) for update in updates],
+        "durable": durable,
+        "max_bytes": max_stored_bytes(),
+        "read_only_statuses": READ_ONLY_STATUSES,
+        "closed_phase": str(Phase.CLOSED),
+        **append_parameters_around_extra(event),
+    }
 
 
 def _ids_or_raise(row: Any) -> list[int]:

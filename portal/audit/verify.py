@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .chain import GENESIS_HASH, HASHED_FIELDS_BY_VERSION, compute_hash
 from .models import AuditEvent
-from .writer import GENESIS_HASH, HASHED_FIELDS_BY_VERSION, compute_hash
 
 
 @dataclass(frozen=True)

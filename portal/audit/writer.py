@@ -1,6 +1,7 @@
 """The one audit writer. Every side of the portal records events through ``record_event``.
 
-Rows are chained: the hash covers the canonical content plus the previous row's hash. Writers
+The format of a row (which fields its hash covers, the canonical content, the one SQL statement
+that appends it on PostgreSQL) is ``portal.audit.chain``'s. Rows are chained: the hash covers the canonical content plus the previous row's hash. Writers
 are serialised for the chain with a transaction-scoped advisory lock on PostgreSQL (and by
 SQLite's single writer elsewhere), inside the caller's transaction: if the caller's change rolls
 back, its audit row does too, and vice versa.
@@ -8,162 +9,50 @@ back, its audit row does too, and vice versa.
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
-import json
-from datetime import UTC
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .chain import (
+    FORMAT_VERSION,
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    HASHED_FIELDS_BY_VERSION,
+    append_parameters,
+    append_sql,
+    canonical_content,
+    compute_hash,
+)
 from .classification import Sensitivity, access_rule_for, action_class, is_emergency
 from .context import current_context
 from .events import AuditAction, Outcome
 from .models import AuditEvent
 
-GENESIS_HASH = "0" * 64
+# The format (hashed fields, canonical content, the SQL statement) lives in ``chain``; these
+# names stay importable from here for the callers that have always used them.
+__all__ = [
+    "FORMAT_VERSION",
+    "GENESIS_HASH",
+    "HASHED_FIELDS",
+    "HASHED_FIELDS_BY_VERSION",
+    "build_event",
+    "canonical_content",
+    "compute_hash",
+    "record_event",
+]
 
-HASHED_FIELDS_V1 = (
-    "occurred_at",
-    "action",
-    "outcome",
-    "actor_id",
-    "actor_label",
-    "organisation",
-    "role",
-    "on_behalf_of",
-    "object_type",
-    "object_id",
-    "case_reference",
-    "subject",
-    "purpose",
-    "ip_address",
-    "session_ref",
-    "correlation_id",
-    "extra",
-)
-
-# Format 2 adds the NEN 7513 fields and the version itself; rows of format 1 (before migration
-# 0011) keep hashing over the fields they were written with, so the old chain still verifies.
-HASHED_FIELDS_V2 = (
-    *HASHED_FIELDS_V1,
-    "format_version",
-    "source_system",
-    "site",
-    "access_rule",
-    "legal_basis",
-    "lifecycle",
-    "sensitivity",
-    "emergency",
-)
-FORMAT_VERSION = 2
-HASHED_FIELDS_BY_VERSION = {1: HASHED_FIELDS_V1, 2: HASHED_FIELDS_V2}
-HASHED_FIELDS = HASHED_FIELDS_BY_VERSION[FORMAT_VERSION]
-
-
-def hashed_fields(event: AuditEvent) -> tuple[str, ...]:
-    """The fields ``event``'s format hashes; KeyError for a format this code does not know."""
-    return HASHED_FIELDS_BY_VERSION[event.format_version]
-
-
-def canonical_content(event: AuditEvent) -> bytes:
-    values: dict[str, Any] = {}
-    for name in hashed_fields(event):
-        value = getattr(event, name)
-        if name == "occurred_at":
-            value = value.astimezone(UTC).isoformat(timespec="microseconds")
-        values[name] = value
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
-
-
-def compute_hash(event: AuditEvent, prev_hash: str) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_content(event)).hexdigest()
-
-
-_TIME_SLOT = "occurred-at-slot"
-_TIME_TOKEN = f'"occurred_at":"{_TIME_SLOT}"'
-
-
-def content_around_time(event: AuditEvent) -> tuple[str, str]:
-    """The canonical content split where the time goes, for the database to stamp the time
-    under the chain lock and hash the whole. The top-level ``occurred_at`` key sorts after
-    ``extra`` (the only nested value) and every later value is an escaped string, so the
-    token's last occurrence is the top-level one."""
-    values: dict[str, Any] = {name: getattr(event, name) for name in hashed_fields(event)}
-    values["occurred_at"] = _TIME_SLOT
-    content = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
-    before, token, after = content.rpartition(_TIME_TOKEN)
-    if not token:  # pragma: no cover - the dict above always holds the key
-        raise RuntimeError("canonical content lost its time slot")
-    return before + '"occurred_at":"', '"' + after
-
-
-_EXTRA_SLOT = "extra-slot"
-_EXTRA_TOKEN = f'"extra":"{_EXTRA_SLOT}"'
-
-
-def content_around_extra_and_time(event: AuditEvent) -> tuple[str, str, str]:
-    """Like ``content_around_time``, also split where ``extra`` goes, for a database function
-    that builds ``extra`` itself (the live notes list the update ids it inserts). Every key
-    before ``extra`` holds a number, a boolean or an escaped string, so the token occurs
-    once."""
-    extra, event.extra = event.extra, _EXTRA_SLOT
-    try:
-        before, after = content_around_time(event)
-    finally:
-        event.extra = extra
-    head, token, between = before.partition(_EXTRA_TOKEN)
-    if not token:  # pragma: no cover - the dict always holds the key
-        raise RuntimeError("canonical content lost its extra slot")
-    return head + '"extra":', between, after
-
-
-def column_arguments(event: AuditEvent) -> list[Any]:
-    """The stored columns in ``audit_append``'s parameter order, ``extra`` excepted."""
-    return [
-        event.action,
-        event.outcome,
-        event.actor_id,
-        event.actor_label,
-        event.organisation,
-        event.role,
-        event.on_behalf_of,
-        event.object_type,
-        event.object_id,
-        event.case_reference,
-        event.subject,
-        event.purpose,
-        event.ip_address,
-        event.session_ref,
-        event.correlation_id,
-        event.format_version,
-        event.source_system,
-        event.site,
-        event.access_rule,
-        event.legal_basis,
-        event.lifecycle,
-        event.sensitivity,
-        event.emergency,
-    ]
-
-
-_APPEND_SQL = (
-    "SELECT o_id, o_occurred_at, o_prev_hash, o_hash FROM audit_append("
-    "%s, %s, %s::integer, %s, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::inet, "
-    "%s, %s, %s::integer, %s, %s, %s, %s, %s, %s, %s::boolean, %s::jsonb)"
-)
+_APPEND_SQL = append_sql()
 
 
 def _append_postgresql(event: AuditEvent) -> None:
-    """One round trip: lock, stamp, link, hash and insert in ``audit_append`` (migration
-    0006). The hash is the one ``compute_hash`` gives, so verification is the same."""
-    before, after = content_around_time(event)
+    """One round trip: the statement of ``chain.append_sql`` locks, stamps, links, hashes and
+    inserts. The hash is the one ``compute_hash`` gives, so verification is the same."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            _APPEND_SQL, [before, after, *column_arguments(event), json.dumps(event.extra)]
-        )
+        cursor.execute(_APPEND_SQL, append_parameters(event))
         event.pk, event.occurred_at, event.prev_hash, event.hash = cursor.fetchone()
     event._state.adding = False
     event._state.db = connection.alias
@@ -251,7 +140,9 @@ def build_event(
 def _canonicalise(event: AuditEvent) -> None:
     """Store exactly what is hashed. The database would otherwise normalise an address
     (``2001:DB8::1`` becomes ``2001:db8::1``; a bad one fails the insert) or cut trailing spaces
-    off an over-long value, and the stored row would no longer match its hash."""
+    off an over-long value, and the stored row would no longer match its hash. ``extra`` is
+    stored as jsonb, which writes a number such as ``1e+21`` out in full and refuses NaN."""
+    event.extra = _as_jsonb_reads_back(event.extra)
     if event.ip_address:
         try:
             event.ip_address = str(ipaddress.ip_address(str(event.ip_address).strip()))
@@ -263,6 +154,22 @@ def _canonicalise(event: AuditEvent) -> None:
         value = getattr(event, name)
         if limit and isinstance(value, str) and len(value) > limit:
             setattr(event, name, value[:limit])
+
+
+def _as_jsonb_reads_back(value: Any) -> Any:
+    """``value`` as it comes back from a jsonb column: a float Python would print with an
+    exponent of 16 or more is a whole number, read back as an int; NaN and infinities, which
+    JSON has not, become text."""
+    if isinstance(value, dict):
+        return {str(key): _as_jsonb_reads_back(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_jsonb_reads_back(item) for item in value]
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if "e+" in repr(value):
+            return int(Decimal(repr(value)))  # jsonb keeps the decimal digits Python printed
+    return value
 
 
 def record_event(**values: Any) -> AuditEvent:

@@ -1,6 +1,6 @@
 """Appending live-notes updates: stored in order with one audit record that lists them, the
 chain intact, and nothing stored once the notes are read only. On PostgreSQL this exercises the
-one-statement path (``live_notes_append``), elsewhere the Python one; both must agree."""
+one-statement path (``services._APPEND_SQL``), elsewhere the Python one; both must agree."""
 
 from __future__ import annotations
 

@@ -408,7 +408,7 @@ async def test_a_meetings_notes_stop_at_their_cap(world, settings) -> None:
 
 @pytest.mark.django_db
 def test_the_append_refuses_a_batch_past_the_cap_and_stores_nothing(settings) -> None:
-    """Both paths: ``live_notes_append`` on PostgreSQL, the Python one elsewhere."""
+    """Both paths: the one statement on PostgreSQL, the Python one elsewhere."""
     settings.LIVE_NOTES_MAX_STORED_BYTES = 100
     world = build_world()
     access = meeting_access(user=world.director, meeting_id=world.meeting.pk)
