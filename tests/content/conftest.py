@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from content.demo_site import ensure_demo_site
 from content.models import HomePage
@@ -18,6 +20,14 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def dutch_after_each_test() -> Iterator[None]:
+    """Back to the default language: a request to /en/ leaves English active in the thread,
+    and the next test's ``reverse()`` would give /en/ addresses."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
+from wagtail.models import Locale
 
 from collaboration.models import ConsultRequest
 from content.forms import form_token
@@ -23,7 +24,7 @@ QUESTION = "Een moeder vertelt over geweld thuis. Hoe pak ik het gesprek met de 
 
 @pytest.fixture
 def consult_url(demo_site: HomePage) -> str:
-    return ConsultPage.objects.get().url
+    return ConsultPage.objects.get(locale=Locale.get_default()).url
 
 
 def _data(**overrides: Any) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from content.demo_site import ensure_demo_site
 from content.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -63,11 +62,3 @@ def test_html_sitemap_lists_public_pages_and_footer_links_it(
     english = client.get("/en/plattegrond/").content.decode()
     assert 'href="/en/hulp-nodig/"' in english
     assert 'href="/en/plattegrond/">Sitemap<' in english
-
-
-def test_demo_loader_stays_idempotent(demo_site: HomePage) -> None:
-    from wagtail.models import Page
-
-    before = Page.objects.count()
-    ensure_demo_site()
-    assert Page.objects.count() == before
