@@ -185,3 +185,28 @@ def restricted_item_q(profile: ActorProfile, *, author_field: str = "author") ->
 
 def sees_everything_in(basis: Basis | None) -> bool:
     return basis in (Basis.CASE_DIRECTOR, Basis.BREAK_THE_GLASS)
+
+
+def action_organisation_ids(profile: ActorProfile, case: Case) -> frozenset[int]:
+    """The services ``profile`` acts for in ``case``: the organisations of its active
+    participations there that it is still an active member of."""
+    if not profile.is_member:
+        return frozenset()
+    return frozenset(
+        CaseParticipant.objects.filter(
+            case=case,
+            user=profile.user,
+            is_active=True,
+            organisation_id__in=profile.organisation_ids,
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def can_change_action(profile: ActorProfile, basis: Basis | None, action: Any) -> bool:
+    """An action is changed by the case director, a coordinator of the region, or a participant
+    acting for the organisation that owns it; nobody else (not even another participant)."""
+    if can_direct(basis):
+        return True
+    if basis != Basis.PARTICIPANT:
+        return False
+    return action.organisation_id in action_organisation_ids(profile, action.case)

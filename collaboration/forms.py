@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.security.once import OneTimeTokenField
 
 from .models import (
-    CLOSURE_CRITERIA,
     ActionStatus,
-    CriterionAnswer,
     EntryKind,
     FamilyRole,
     LifeDomain,
@@ -143,28 +141,6 @@ class PhaseChangeForm(forms.Form):
         self.fields["to_phase"].choices = choices
 
 
-class CloseForm(forms.Form):
-    closing_summary = forms.CharField(
-        label=_("Samenvatting bij de afsluiting"), widget=TEXTAREA, max_length=5000
-    )
-    contact_card = forms.CharField(
-        label=_("Wie contacteren voor wat (voor het gezin)"),
-        help_text=_("Bijvoorbeeld: 'Vragen over de kinderen: SDJ, mevrouw X, 09 000 00 00'."),
-        widget=TEXTAREA,
-        max_length=3000,
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, label in CLOSURE_CRITERIA:
-            self.fields[name] = forms.ChoiceField(
-                label=label, choices=CriterionAnswer.choices, widget=forms.RadioSelect
-            )
-        # the criteria first, in the source's order
-        order = [name for name, _label in CLOSURE_CRITERIA] + ["closing_summary", "contact_card"]
-        self.order_fields(order)
-
-
 class ReopenForm(forms.Form):
     to_phase = forms.ChoiceField(
         label=_("Heropenen in"),
@@ -236,7 +212,11 @@ class ActionForm(forms.Form):
 
 
 class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    # "carried over" is set by a new plan version, never by hand
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in ActionStatus.choices if c[0] != ActionStatus.CARRIED_OVER],
+    )
     reason = forms.CharField(
         label=_("Reden"),
         required=False,

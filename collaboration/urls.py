@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, handover, meetings, people, referrals
+from .views import actions, cases, closure, handover, meetings, people, referrals
 
 app_name = "collaboration"
 
@@ -11,7 +11,12 @@ urlpatterns = [
     path("dossiers/", cases.CaseListView.as_view(), name="case_list"),
     path(CASE, cases.CaseDetailView.as_view(), name="case_detail"),
     path(f"{CASE}fase/", cases.PhaseChangeView.as_view(), name="case_phase"),
-    path(f"{CASE}afsluiten/", cases.CaseCloseView.as_view(), name="case_close"),
+    path(f"{CASE}afsluiten/", closure.CaseCloseView.as_view(), name="case_close"),
+    path(
+        f"{CASE}afsluiten/bevestigen/",
+        closure.ClosureDecisionView.as_view(),
+        name="case_closure_decide",
+    ),
     path(f"{CASE}heropenen/", cases.CaseReopenView.as_view(), name="case_reopen"),
     path(f"{CASE}audit/", cases.CaseAuditView.as_view(), name="case_audit"),
     path(f"{CASE}betrokkenen/nieuw/", cases.ParticipantAddView.as_view(), name="participant_add"),
@@ -26,9 +31,10 @@ urlpatterns = [
     path(f"{CASE}plan/actie/", cases.ActionAddView.as_view(), name="action_add"),
     path(
         f"{CASE}plan/actie/<int:action_id>/status/",
-        cases.ActionStatusView.as_view(),
+        actions.ActionStatusView.as_view(),
         name="action_status",
     ),
+    path(f"{CASE}plan/evaluatie/", closure.PlanEvaluateView.as_view(), name="plan_evaluate"),
     path(f"{CASE}plan/voorgelegd/", cases.PlanPresentedView.as_view(), name="plan_presented"),
     path(f"{CASE}plan/nieuwe-versie/", cases.PlanNewVersionView.as_view(), name="plan_version"),
     path(f"{CASE}tijdlijn/nieuw/", cases.TimelineEntryAddView.as_view(), name="timeline_add"),

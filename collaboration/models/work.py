@@ -143,18 +143,19 @@ class Action(models.Model):
                 name="collab_action_not_possible_has_reason",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="carried_over") | models.Q(carried_over_to__isnull=False),
+                condition=~models.Q(status="carried_over")
+                | models.Q(carried_over_to__isnull=False),
                 name="collab_action_carried_over_has_successor",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
 
     @property
     def lineage_id(self) -> int:
         """The first action of the chain this one continues (itself when not carried over)."""
         return self.origin_id or self.pk
-
-    def __str__(self) -> str:
-        return self.description[:60]
 
 
 class Visibility(models.TextChoices):

@@ -93,6 +93,13 @@ def case_phase_change(*, actor: Any, case: Case, to_phase: str, reason: str = ""
             raise ValidationError({"to_phase": _("Deze faseovergang is niet mogelijk.")})
         if to_phase == Phase.EXECUTION:
             _check_plan_presented(case)
+        if to_phase == Phase.COMPLETION:
+            from .plans import require_ready_for_completion
+
+            require_ready_for_completion(case)
+        from .closure import require_no_pending_closure
+
+        require_no_pending_closure(case, field="to_phase")
         from_phase = case.phase
         case.phase = to_phase
         case.phase_changed_at = timezone.now()
@@ -118,27 +125,44 @@ def case_close(
     criteria: dict[str, str],
     closing_summary: str,
     contact_card: str,
+    reasons: dict[str, str] | None = None,
 ) -> Case:
     """Close a case in completion: all five closure criteria answered, a summary and the
-    'who to contact for what' card for the family."""
+    'who to contact for what' card for the family. A "Nee" needs a written reason in
+    ``reasons`` and does not close: it asks a coordinator to confirm (services/closure.py),
+    and the case stays in completion until then."""
     profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="close")
     require_director(case)
     errors: dict[str, str] = {}
     for name, _label in CLOSURE_CRITERIA:
         if criteria.get(name) not in CriterionAnswer.values:
             errors[name] = _("Beantwoord dit afrondingscriterium.")
+    from . import closure
+
+    errors.update(closure.missing_reasons(criteria, reasons or {}))
     if not closing_summary.strip():
         errors["closing_summary"] = _("Schrijf een samenvatting bij de afsluiting.")
     if not contact_card.strip():
         errors["contact_card"] = _("Vul in bij wie het gezin voor wat terecht kan.")
     if errors:
         raise ValidationError(errors)
+    if CriterionAnswer.NO in criteria.values():
+        closure.closure_request(
+            actor=actor,
+            case=case,
+            criteria=criteria,
+            reasons=reasons or {},
+            closing_summary=closing_summary,
+            contact_card=contact_card,
+        )
+        return Case.objects.get(pk=case.pk)
     with transaction.atomic():
         case = _lock(case)
         if case.phase != Phase.COMPLETION:
             raise ValidationError(
                 _("Alleen een dossier in de afrondingsfase kan afgesloten worden.")
             )
+        closure.require_no_pending_closure(case)
         for name, _label in CLOSURE_CRITERIA:
             setattr(case, name, criteria[name])
         case.closing_summary = closing_summary.strip()

@@ -57,7 +57,8 @@ def notifications_mark_read(*, user: Any) -> int:
 
 def actions_due_notify(*, days_ahead: int = 3) -> int:
     """Tell responsible people about open actions due within ``days_ahead`` days (or overdue),
-    once per action; closed cases and inactive assignments are skipped. Returns the count."""
+    once per action (an action carried over into a new plan version included); closed cases
+    and inactive assignments are skipped. Returns the count."""
     import datetime
 
     from django.urls import reverse
@@ -80,7 +81,9 @@ def actions_due_notify(*, days_ahead: int = 3) -> int:
     with transaction.atomic():
         for action in due:
             link = f"{reverse('collaboration:case_detail', args=[action.case.reference])}#plan"
-            marker = f"{link}-actie-{action.pk}"
+            # one marker per chain of carried-over actions: a new plan version's copy of an
+            # action that was already reminded is the same action (services/plans.py)
+            marker = f"{link}-actie-{action.lineage_id}"
             if Notification.objects.filter(
                 user=action.responsible, kind=Kind.ACTION_DUE, link=marker
             ).exists():

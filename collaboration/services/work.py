@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit.events import AuditAction
 
-from ..access import Basis, can_contribute, can_direct
+from ..access import NotFoundOrNotAllowed, can_change_action, can_contribute, can_direct
 from ..models import (
     Action,
     ActionPlan,
@@ -40,6 +40,7 @@ from ._common import audit_change, require_case_right, require_open
 from .cases import current_plan
 from .handover import require_director
 from .notifications import Kind, notify
+from .plans import carry_over_open_actions
 
 
 def assessment_save(
@@ -90,8 +91,9 @@ def _plan_for_edit(actor: Any, case: Case) -> ActionPlan:
 
 
 def plan_new_version(*, actor: Any, case: Case) -> ActionPlan:
-    """Start a new version of the plan: goals and open actions are carried over; the new
-    version still has to be presented in the team."""
+    """Start a new version of the plan: goals and open actions are carried over (the old
+    actions close as "overgenomen in versie N"); the new version still has to be presented
+    in the team."""
     profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="plan")
     require_open(case)
     require_director(case)
@@ -101,16 +103,14 @@ def plan_new_version(*, actor: Any, case: Case) -> ActionPlan:
         plan = ActionPlan.objects.create(
             case=case, version=(previous.version + 1) if previous else 1, created_by=actor
         )
+        carried = 0
         if previous is not None:
             for goal in previous.goals.prefetch_related("actions"):
                 new_goal = Goal.objects.create(
                     plan=plan, domain=goal.domain, description=goal.description
                 )
-                for action in goal.actions.all():
-                    if action.status == ActionStatus.OPEN:
-                        action.pk = None
-                        action.goal = new_goal
-                        action.save()
+                # the open actions move: the old ones close as carried over (plans.py)
+                carried += len(carry_over_open_actions(previous_goal=goal, new_goal=new_goal))
         audit_change(
             action=AuditAction.CASE_CHANGED,
             actor=actor,
@@ -119,7 +119,7 @@ def plan_new_version(*, actor: Any, case: Case) -> ActionPlan:
             basis=basis,
             object_type="plan",
             object_id=plan.pk,
-            extra={"change": "plan_version", "version": plan.version},
+            extra={"change": "plan_version", "version": plan.version, "carried_over": carried},
         )
     return plan
 
@@ -176,11 +176,21 @@ def action_add(
         raise ValidationError(
             {"organisation": _("Kies een dienst die bij het dossier betrokken is.")}
         )
+    # the responsible person acts for the owning service (only its people change the action)
     if responsible is not None and not (
         responsible.pk == case.case_director_id
-        or CaseParticipant.objects.filter(case=case, user=responsible, is_active=True).exists()
+        or CaseParticipant.objects.filter(
+            case=case, user=responsible, organisation_id=organisation_id, is_active=True
+        ).exists()
     ):
-        raise ValidationError({"responsible": _("Kies iemand die bij het dossier betrokken is.")})
+        raise ValidationError(
+            {
+                "responsible": _(
+                    "Kies de casusregisseur of iemand die voor deze dienst bij het dossier "
+                    "betrokken is."
+                )
+            }
+        )
     action = Action(
         goal=goal,
         case=case,
@@ -215,27 +225,23 @@ def action_add(
 def action_status_set(
     *, actor: Any, case: Case, action_id: int, status: str, reason: str = ""
 ) -> Action:
-    """Update an action's status: its responsible person, a participant of the owning
-    organisation, the case director or a coordinator. 'Not possible' needs a reason."""
+    """Update an action's status: a participant acting for the owning organisation, the case
+    director or a coordinator (anyone else: not found, recorded as denied). 'Not possible'
+    needs a reason; a carried-over action is closed and changes in its successor."""
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_contribute, what="action_status"
     )
     require_open(case)
-    action = Action.objects.filter(case=case, pk=action_id).first()
-    if action is None:
-        from ..access import NotFoundOrNotAllowed
-
+    action = Action.objects.filter(case=case, pk=action_id).select_related("case").first()
+    if action is None or not can_change_action(profile, basis, action):
+        # recorded as denied, and refused exactly like a missing action
+        require_case_right(actor=actor, case=case, check=lambda _basis: False, what="action")
         raise NotFoundOrNotAllowed
-    may = (
-        can_direct(basis)
-        or action.responsible_id == actor.pk
-        or (basis == Basis.PARTICIPANT and action.organisation_id in profile.organisation_ids)
-    )
-    if not may:
+    if action.status == ActionStatus.CARRIED_OVER:
         raise ValidationError(
-            _("Alleen de verantwoordelijke of de casusregisseur kan deze actie bijwerken.")
+            {"status": _("Deze actie is overgenomen in een nieuwe versie; werk die bij.")}
         )
-    if status not in ActionStatus.values:
+    if status not in ActionStatus.values or status == ActionStatus.CARRIED_OVER:
         raise ValidationError({"status": _("Kies een status uit de lijst.")})
     if status == ActionStatus.NOT_POSSIBLE and not reason.strip():
         raise ValidationError({"reason": _("Geef aan waarom de actie niet mogelijk is.")})

@@ -32,6 +32,10 @@ class ActorRule:
     CASE_READ = "case_read"  # case director, participant, coordinator of the region
     CASE_CONTRIBUTE = "case_contribute"
     CASE_DIRECT = "case_direct"  # case director, coordinator
+    # one action: case director, coordinator, a participant acting for the owning service
+    ACTION_CHANGE = "action_change"
+    # a closure waiting for confirmation: a coordinator of the region, not the case director
+    CLOSURE_DECIDE = "closure_decide"
     CASE_AUDIT = "case_audit"  # privacy officer of the region, case director
     REFERRAL_READ = "referral_read"  # coordinator of the region, referrer
     COORDINATOR = "coordinator"
@@ -94,7 +98,11 @@ class CaseFormView(ServiceFormView):
         )
         if not type(self).right(self.access.basis):
             raise NotFoundOrNotAllowed
+        self.authorise()
         return super().dispatch(request, *args, **kwargs)
+
+    def authorise(self) -> None:
+        """A view's further check on the object in its URL (raise ``NotFoundOrNotAllowed``)."""
 
     @property
     def case(self) -> Any:

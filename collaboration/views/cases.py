@@ -13,10 +13,8 @@ from django.views.generic import TemplateView
 from ..access import Basis, can_direct
 from ..forms import (
     ActionForm,
-    ActionStatusForm,
     AssessmentForm,
     CaseSearchForm,
-    CloseForm,
     DocumentForm,
     FamilyMemberForm,
     GoalForm,
@@ -29,7 +27,6 @@ from ..forms import (
 )
 from ..models import (
     CLOSURE_CRITERIA,
-    Action,
     CaseParticipant,
     LifeDomain,
     Membership,
@@ -49,6 +46,7 @@ from ..services import meetings as meeting_services
 from ..services import work as work_services
 from ..services.handover import has_director
 from .base import ActorRule, CaseFormView, ContributeFormView
+from .closure import plan_and_closure_context
 
 
 class DashboardView(TemplateView):
@@ -122,6 +120,7 @@ class CaseDetailView(TemplateView):
                 (value, label, assessments.get(value)) for value, label in LifeDomain.choices
             ],
             "criteria": criteria,
+            **plan_and_closure_context(workspace.access),
             "today": workspace.today,
             "has_director": has_director(case),
             "can_reassign": case.region in workspace.access.profile.coordinator_regions,
@@ -181,28 +180,6 @@ class PhaseChangeView(CaseFormView):
             case=self.case,
             to_phase=form.cleaned_data["to_phase"],
             reason=form.cleaned_data["reason"],
-        )
-
-
-class CaseCloseView(CaseFormView):
-    form_class = CloseForm
-    title = _("Dossier afsluiten")
-    intro = _(
-        "Beantwoord de vijf afrondingscriteria, schrijf een samenvatting en maak voor het gezin "
-        "een overzicht van wie ze voor wat kunnen contacteren. Een afgesloten dossier kan "
-        "niet meer gewijzigd worden, wel heropend bij een nieuw incident."
-    )
-    submit_label = _("Dossier afsluiten")
-    success_message = _("Het dossier is afgesloten.")
-
-    def perform(self, form: Any) -> None:
-        data = form.cleaned_data
-        case_services.case_close(
-            actor=self.request.user,
-            case=self.case,
-            criteria={name: data[name] for name, _label in CLOSURE_CRITERIA},
-            closing_summary=data["closing_summary"],
-            contact_card=data["contact_card"],
         )
 
 
@@ -398,30 +375,6 @@ class ActionAddView(CaseFormView):
         )
 
 
-class ActionStatusView(ContributeFormView):
-    form_class = ActionStatusForm
-    title = _("Status van een actie")
-    submit_label = _("Bewaren")
-    success_message = _("De status is bewaard.")
-    anchor = "plan"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        action = Action.objects.filter(case=self.case, pk=self.kwargs["action_id"]).first()
-        if action is None:
-            from ..access import NotFoundOrNotAllowed
-
-            raise NotFoundOrNotAllowed
-        return {**super().get_context_data(**kwargs), "subject": action.description}
-
-    def perform(self, form: Any) -> None:
-        work_services.action_status_set(
-            actor=self.request.user,
-            case=self.case,
-            action_id=self.kwargs["action_id"],
-            **form.cleaned_data,
-        )
-
-
 class PlanPresentedView(CaseFormView):
     form_class = PresentedForm
     title = _("Plan van aanpak voorgelegd in team regie")
@@ -444,7 +397,8 @@ class PlanNewVersionView(CaseFormView):
     form_class = _forms.Form
     title = _("Nieuwe versie van het plan van aanpak")
     intro = _(
-        "Doelen en open acties gaan mee naar de nieuwe versie. Leg ze opnieuw voor in het team."
+        "Doelen en open acties gaan mee naar de nieuwe versie; in de oude versie staan die "
+        "acties dan als 'overgenomen'. Leg de nieuwe versie opnieuw voor in het team."
     )
     submit_label = _("Nieuwe versie maken")
     success_message = _("Er is een nieuwe versie van het plan.")

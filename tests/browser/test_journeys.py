@@ -19,6 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.journeys import Journey, build_agencies
+from tests.browser.plan_steps import finish_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -222,6 +223,8 @@ def _journey(journey: Journey, people: Any) -> None:
     director.get_by_label("Voorgelegd in team regie op").fill(timezone.localdate().isoformat())
     director.get_by_role("button", name="Bewaren").click()
     for phase in ("Uitvoeringsfase", "Afronding"):
+        if phase == "Afronding":  # the completion guard (issue 15, item 5)
+            finish_plan(director, evaluated_on=timezone.localdate().isoformat(), axe=journey.axe)
         director.get_by_role("link", name=re.compile("Naar de volgende fase")).click()
         journey.axe(director)
         director.get_by_label("Naar fase").select_option(label=phase)

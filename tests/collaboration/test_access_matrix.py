@@ -12,7 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
-from collaboration.models import ConsultRequest, FamilyMember, Membership, Region
+from collaboration.models import (
+    ClosureRequest,
+    ConsultRequest,
+    FamilyMember,
+    Meeting,
+    Membership,
+    Region,
+)
 from collaboration.services import work
 from collaboration.services.referrals import referral_submit
 from collaboration.views.base import ActorRule
@@ -53,6 +60,11 @@ EXPECTED: dict[str, set[str]] = {
     ActorRule.CASE_READ: {"participant", "case_director", "coordinator"},
     ActorRule.CASE_CONTRIBUTE: {"participant", "case_director", "coordinator"},
     ActorRule.CASE_DIRECT: {"case_director", "coordinator"},
+    # the fixture's action is owned by the CAW, the participant's service (for the other
+    # actors of an action see test_action_rights_matrix.py)
+    ActorRule.ACTION_CHANGE: {"participant", "case_director", "coordinator"},
+    # the fixture's case has a closure waiting for a coordinator who is not its director
+    ActorRule.CLOSURE_DECIDE: {"coordinator"},
     ActorRule.CASE_AUDIT: {"case_director", "privacy_officer"},
     ActorRule.REFERRAL_READ: {"coordinator"},
     ActorRule.COORDINATOR: {"coordinator"},
@@ -95,6 +107,21 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         ),
     )
     pending = referral_submit(actor=world.referrer, **referral_data(world.clb))
+    ClosureRequest.objects.create(
+        case=case,
+        criteria={"criterion_no_new_violence": "no"},
+        reasons={"criterion_no_new_violence": "Fictieve reden"},
+        closing_summary="Samenvatting",
+        contact_card="CAW",
+        requested_by=world.director,
+    )
+    meeting = Meeting.objects.create(
+        case=case,
+        kind="network",
+        starts_at=datetime.datetime(2030, 1, 1, 10, tzinfo=datetime.UTC),
+        place="Gent",
+        created_by=world.director,
+    )
     consult = ConsultRequest.objects.create(
         name="Fictieve Leerkracht",
         organisation="School",
@@ -119,6 +146,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         "participant_id": case.participants.get(user=world.caw_partner).pk,
         "domain": "housing",
         "action_id": action.pk,
+        "meeting_id": meeting.pk,
         "document_id": document.pk,
         "referral_id": pending.pk,
         "consult_id": consult.pk,

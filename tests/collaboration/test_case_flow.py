@@ -21,7 +21,7 @@ from collaboration.models import (
     TimelineEntry,
 )
 from collaboration.services import cases as case_services
-from collaboration.services import work
+from collaboration.services import plans, work
 from collaboration.services.referrals import referral_accept, referral_decline, referral_submit
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
@@ -148,9 +148,14 @@ def test_execution_needs_presented_plan(world) -> None:
 
 def _to_completion(world):
     case = world.case
-    _plan_with_action(world, case)
+    action = _plan_with_action(world, case)
     work.plan_mark_presented(actor=world.director, case=case, presented_on=datetime.date.today())
     case_services.case_phase_change(actor=world.director, case=case, to_phase=Phase.EXECUTION)
+    # the completion guard: every action finished and the plan evaluated
+    work.action_status_set(actor=world.caw_partner, case=case, action_id=action.pk, status="done")
+    plans.plan_evaluate(
+        actor=world.director, case=case, evaluation="Doel bereikt.", evaluated_on=datetime.date.today()
+    )
     return case_services.case_phase_change(
         actor=world.coordinator, case=case, to_phase=Phase.COMPLETION
     )
@@ -250,7 +255,7 @@ def test_action_status_rules(world) -> None:
         work.action_status_set(
             actor=world.caw_partner, case=world.case, action_id=action.pk, status="not_possible"
         )
-    with pytest.raises(ValidationError):  # police do not own this action
+    with pytest.raises(NotFoundOrNotAllowed):  # police do not own this action
         work.action_status_set(
             actor=world.police_partner, case=world.case, action_id=action.pk, status="done"
         )

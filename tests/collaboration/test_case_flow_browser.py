@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser.plan_steps import finish_plan
 from tests.conftest import assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,8 +76,10 @@ def test_referral_to_closure_and_reopening(browser, live_server, world, verified
     director.get_by_role("link", name="Voorgelegd in team regie").click()
     director.get_by_role("button", name="Bewaren").click()
 
-    # 4. Execution, then completion.
+    # 4. Execution, then completion (after the action is done and the plan evaluated).
     for phase in ("Uitvoeringsfase", "Afronding"):
+        if phase == "Afronding":
+            finish_plan(director, evaluated_on="2026-01-05", axe=assert_no_axe_violations)
         director.get_by_role("link", name="Naar de volgende fase").click()
         director.get_by_label("Naar fase").select_option(label=phase)
         director.get_by_role("button", name="Fase wijzigen").click()

@@ -34,7 +34,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration import forms as cf
+from collaboration import forms_closure as fc
 from collaboration.live_notes import views as live_views
+from collaboration.models import CLOSURE_CRITERIA
+from collaboration.services.closure import reason_field
 from portal.security.once import new_token
 from tests.collaboration.conftest import referral_data, world  # noqa: F401 - fixture
 
@@ -476,13 +479,58 @@ def test_collaboration_forms_show_hostile_text_as_text(
         post_ok(director, url("collaboration:plan_presented", ref), {"presented_on": "2026-01-20"})
         reasons = feed.plan(cf.PhaseChangeForm, ["reason"])
         for to_phase in ("execution", "completion"):
+            if to_phase == "completion":
+                # completion needs every action finished and the plan evaluated
+                for pk in Action.objects.filter(case=case, status="open").values_list(
+                    "pk", flat=True
+                ):
+                    post_ok(
+                        director,
+                        url("collaboration:action_status", ref, pk),
+                        {"status": "done", "reason": ""},
+                    )
+                evaluations = feed.plan(fc.PlanEvaluationForm, ["evaluation"])
+                for number, row in enumerate(evaluations):
+                    post_ok(
+                        director,
+                        url("collaboration:plan_evaluate", ref),
+                        {**row, "evaluated_on": "2026-01-20"},
+                    )
+                    visit(
+                        url("collaboration:case_detail", ref), f"plan_evaluated@{number}", director
+                    )
             for row in reasons:
                 post_ok(
                     director, url("collaboration:case_phase", ref), {**row, "to_phase": to_phase}
                 )
-        criteria = {name: "yes" for name, _label in cf.CLOSURE_CRITERIA}
-        for row in feed.plan(cf.CloseForm, ["closing_summary", "contact_card"]):
+        # Closing with "Nee" everywhere (a reason each): a coordinator reads and confirms.
+        criteria = {name: "no" for name, _label in CLOSURE_CRITERIA}
+        closures = feed.plan(
+            fc.ClosureForm,
+            [
+                "closing_summary",
+                "contact_card",
+                *(reason_field(name) for name, _label in CLOSURE_CRITERIA),
+            ],
+        )
+        notes = feed.plan(fc.ClosureDecisionForm, ["note"], count=len(closures))
+        for number, (row, note) in enumerate(zip(closures, notes, strict=False)):
+            if number:  # closed by the previous row: reopened and back in completion
+                post_ok(
+                    director,
+                    url("collaboration:case_reopen", ref),
+                    {"incident": "Opnieuw", "to_phase": "execution"},
+                )
+                post_ok(
+                    director,
+                    url("collaboration:case_phase", ref),
+                    {"reason": "", "to_phase": "completion"},
+                )
             post_ok(director, url("collaboration:case_close", ref), {**row, **criteria})
+            decide = url("collaboration:case_closure_decide", ref)
+            visit(decide, f"closure_decide@{number}", coordinator)
+            post_ok(coordinator, decide, {**note, "decision": "confirm"})
+            visit(url("collaboration:case_detail", ref), f"closure_closed@{number}", director)
         visit(url("collaboration:case_detail", ref), "case:closed", director)
         for row in feed.plan(cf.ReopenForm, ["incident"]):
             post_ok(
@@ -840,6 +888,23 @@ def test_every_form_re_renders_hostile_input_as_text(
     monkeypatch.setattr(forms.BaseForm, "__init__", recording)
 
     case, ref = world.case, world.case.reference
+    # a second case whose closure waits for the coordinator (the decision form)
+    from collaboration.models import Case, ClosureRequest
+
+    waiting = Case.objects.create(
+        reference="VH-OVL-2026-9001",
+        region=case.region,
+        phase="completion",
+        case_director=world.director,
+    )
+    ClosureRequest.objects.create(
+        case=waiting,
+        criteria={name: "no" for name, _label in CLOSURE_CRITERIA},
+        reasons={name: "Fictief" for name, _label in CLOSURE_CRITERIA},
+        closing_summary="Samenvatting",
+        contact_card="CAW",
+        requested_by=world.director,
+    )
     goal = work.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
     action = Action.objects.get(
         pk=work.action_add(
@@ -996,6 +1061,8 @@ def test_every_form_re_renders_hostile_input_as_text(
         ("director", url(collab + "plan_presented", ref)),
         ("director", url(collab + "case_phase", ref)),
         ("director", url(collab + "case_close", ref)),
+        ("director", url(collab + "plan_evaluate", ref)),
+        ("coordinator", url(collab + "case_closure_decide", waiting.reference)),
         ("director", url(collab + "case_reopen", ref)),
         ("partner", url(collab + "timeline_add", ref)),
         ("partner", url(collab + "document_upload", ref)),

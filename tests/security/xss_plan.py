@@ -22,6 +22,7 @@ from .xss import CORPUS, EMAIL_CORPUS, pack
 PROJECT_PACKAGES = ("collaboration", "content", "portal")
 
 _C = "collaboration.forms."
+_CL = "collaboration.forms_closure."
 _LN = "collaboration.live_notes.views."
 _SA = "portal.audit.subject_access_forms."
 SHOWN: dict[str, tuple[str, ...]] = {
@@ -52,8 +53,19 @@ SHOWN: dict[str, tuple[str, ...]] = {
     _C + "DocumentForm.title": ("case",),
     _C + "MeetingForm.place": ("case", "meeting@*"),
     _C + "PhaseChangeForm.reason": ("case",),
-    _C + "CloseForm.closing_summary": ("case:closed",),
-    _C + "CloseForm.contact_card": ("case:closed",),
+    # closing with a "Nee": the coordinator reads it before deciding, the closed case shows it
+    _CL + "ClosureForm.closing_summary": ("closure_decide@*", "closure_closed@*"),
+    _CL + "ClosureForm.contact_card": ("closure_decide@*", "closure_closed@*"),
+    _CL + "ClosureForm.criterion_no_new_violence_reason": ("closure_decide@*", "closure_closed@*"),
+    _CL + "ClosureForm.criterion_progress_reason": ("closure_decide@*", "closure_closed@*"),
+    _CL + "ClosureForm.criterion_help_running_reason": ("closure_decide@*", "closure_closed@*"),
+    _CL + "ClosureForm.criterion_everyone_knows_reason": ("closure_decide@*", "closure_closed@*"),
+    _CL + "ClosureForm.criterion_clients_know_whom_reason": (
+        "closure_decide@*",
+        "closure_closed@*",
+    ),
+    _CL + "ClosureDecisionForm.note": ("closure_closed@*",),
+    _CL + "PlanEvaluationForm.evaluation": ("plan_evaluated@*",),
     _C + "ReopenForm.incident": ("case",),
     # Stored for the audit trail (break-the-glass access); no page shows it.
     _C + "BreakGlassForm.justification": (),

@@ -1,0 +1,136 @@
+"""Closing a case (a "Nee" waits for a coordinator), the coordinator's decision, and the plan's
+evaluation before completion."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..access import NotFoundOrNotAllowed, can_contribute
+from ..forms_closure import ClosureDecisionForm, ClosureForm, PlanEvaluationForm
+from ..models import CLOSURE_CRITERIA, Phase
+from ..services import cases as case_services
+from ..services import closure as closure_services
+from ..services import plans as plan_services
+from .base import ActorRule, CaseFormView
+
+
+class CaseCloseView(CaseFormView):
+    form_class = ClosureForm
+    template_name = "collaboration/case_close.html"
+    title = _("Dossier afsluiten")
+    intro = _(
+        "Beantwoord de vijf afrondingscriteria, schrijf een samenvatting en maak voor het gezin "
+        "een overzicht van wie ze voor wat kunnen contacteren. Een afgesloten dossier kan "
+        "niet meer gewijzigd worden, wel heropend bij een nieuw incident."
+    )
+    submit_label = _("Dossier afsluiten")
+    success_message = _("Het dossier is afgesloten.")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "pending": closure_services.pending_closure(self.case),
+        }
+
+    def perform(self, form: Any) -> None:
+        data = form.cleaned_data
+        case = case_services.case_close(
+            actor=self.request.user,
+            case=self.case,
+            criteria={name: data[name] for name, _label in CLOSURE_CRITERIA},
+            reasons=form.reasons(),
+            closing_summary=data["closing_summary"],
+            contact_card=data["contact_card"],
+        )
+        if case.phase != Phase.CLOSED:
+            self.success_message = _(
+                "De afsluiting wacht op de bevestiging van een coördinator. Het dossier blijft "
+                "tot dan in de afrondingsfase."
+            )
+
+
+class ClosureDecisionView(CaseFormView):
+    """A coordinator of the region, not the case director, confirms or refuses."""
+
+    actor_rule = ActorRule.CLOSURE_DECIDE
+    right = staticmethod(can_contribute)  # narrowed by ``authorise``
+    form_class = ClosureDecisionForm
+    template_name = "collaboration/closure_decide.html"
+    title = _("Afsluiting bevestigen of weigeren")
+    intro = _(
+        "De casusregisseur wil dit dossier afsluiten terwijl niet alle afrondingscriteria "
+        "vervuld zijn. Lees de antwoorden en de toelichting. Bevestigt u, dan wordt het dossier "
+        "afgesloten; weigert u, dan blijft het in de afrondingsfase en leest de casusregisseur "
+        "uw toelichting."
+    )
+    submit_label = _("Beslissing bewaren")
+
+    def authorise(self) -> None:
+        self.pending = closure_services.pending_closure(self.case)
+        if self.pending is None or not closure_services.may_decide(self.access.profile, self.case):
+            raise NotFoundOrNotAllowed
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "request_": self.pending}
+
+    def perform(self, form: Any) -> None:
+        request = closure_services.closure_decide(
+            actor=self.request.user,
+            case=self.case,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
+        self.success_message = (
+            _("De afsluiting is bevestigd; het dossier is afgesloten.")
+            if request.status == "confirmed"
+            else _("De afsluiting is geweigerd; de casusregisseur is verwittigd.")
+        )
+
+
+class PlanEvaluateView(CaseFormView):
+    form_class = PlanEvaluationForm
+    title = _("Plan van aanpak evalueren")
+    intro = _(
+        "De afrondingsfase kan pas starten als het plan geëvalueerd is en elke actie gedaan, "
+        "niet mogelijk (met reden) of overgenomen is."
+    )
+    submit_label = _("Evaluatie bewaren")
+    success_message = _("De evaluatie van het plan is bewaard.")
+    anchor = "plan"
+
+    def get_initial(self) -> dict[str, Any]:
+        plan = case_services.current_plan(self.case)
+        initial: dict[str, Any] = {"evaluated_on": timezone.localdate()}
+        if plan is not None and plan.evaluation:
+            initial.update(evaluation=plan.evaluation, evaluated_on=plan.evaluated_on)
+        return initial
+
+    def perform(self, form: Any) -> None:
+        evaluated_on: datetime.date = form.cleaned_data["evaluated_on"]
+        plan_services.plan_evaluate(
+            actor=self.request.user,
+            case=self.case,
+            evaluation=form.cleaned_data["evaluation"],
+            evaluated_on=evaluated_on,
+        )
+
+
+def plan_and_closure_context(access: Any) -> dict[str, Any]:
+    """What the case page needs for the plan history, action rights and the closure."""
+    from ..access import action_organisation_ids
+    from ..selectors.plans import earlier_plan_versions, latest_closure_request
+
+    closure = latest_closure_request(access)
+    pending = closure if closure and closure.status == "pending" else None
+    return {
+        "action_org_ids": action_organisation_ids(access.profile, access.case),
+        "earlier_plans": earlier_plan_versions(access),
+        "closure": closure,
+        "closure_pending": pending,
+        "can_decide_closure": pending is not None
+        and closure_services.may_decide(access.profile, access.case),
+    }
