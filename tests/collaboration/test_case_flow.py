@@ -154,7 +154,10 @@ def _to_completion(world):
     # the completion guard: every action finished and the plan evaluated
     work.action_status_set(actor=world.caw_partner, case=case, action_id=action.pk, status="done")
     plans.plan_evaluate(
-        actor=world.director, case=case, evaluation="Doel bereikt.", evaluated_on=datetime.date.today()
+        actor=world.director,
+        case=case,
+        evaluation="Doel bereikt.",
+        evaluated_on=datetime.date.today(),
     )
     return case_services.case_phase_change(
         actor=world.coordinator, case=case, to_phase=Phase.COMPLETION
