@@ -68,6 +68,7 @@ format: install
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$RANDOM$$RANDOM-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ALLOWED_HOSTS=veilighuis.example \
+		OPEN_BADGES_SIGNING_KEY=$$(head -c 32 /dev/urandom | base64) \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # The live-notes bundle (Yjs, y-websocket, Quill 2, y-quill) from frontend/, pinned by its lock

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import os
 import secrets
@@ -77,6 +78,7 @@ def server_env(workdir: Path, port: int, workers: int, database_url: str | None)
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "OPEN_BADGES_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             "ALLOWED_HOSTS": HOST,
             "SECURE_SSL_REDIRECT": "false",  # loopback only; production sits behind TLS
             "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",

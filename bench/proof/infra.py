@@ -7,6 +7,7 @@ these private instances only.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import os
@@ -201,6 +202,7 @@ class Stack:
         self.redis = Redis(self.workdir.path)
         self.static_root = self.workdir.path / "static"
         self.secret = "proof-" + secrets.token_urlsafe(48)
+        self.badges_key = base64.b64encode(secrets.token_bytes(32)).decode()
         self.servers: list[Server] = []
         self.workers: list[subprocess.Popen] = []
 
@@ -210,6 +212,7 @@ class Stack:
             DJANGO_SETTINGS_MODULE="portal.settings.production",
             DEBUG="false",
             SECRET_KEY=self.secret,
+            OPEN_BADGES_SIGNING_KEY=self.badges_key,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             CSRF_TRUSTED_ORIGINS="https://127.0.0.1,http://127.0.0.1",
             DATABASE_URL=self.postgres.url(),

@@ -25,6 +25,7 @@ def setup(stack: Stack) -> None:
         "DJANGO_SETTINGS_MODULE",
         "DEBUG",
         "SECRET_KEY",
+        "OPEN_BADGES_SIGNING_KEY",
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
         "DATABASE_URL",

@@ -14,3 +14,6 @@ class TrainingConfig(AppConfig):
     label = "training"
     verbose_name = _("Vorming")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the Open Badges key check)

@@ -4,7 +4,7 @@ are reserved under it (see ``models.pages.RESERVED_COURSE_SLUGS``)."""
 
 from django.urls import path
 
-from .views import certificates, learning, reports, sessions
+from .views import certificates, learning, open_badges, reports, sessions
 
 app_name = "training"
 
@@ -32,6 +32,11 @@ urlpatterns = [
         certificates.certificate_download,
         name="certificate_download",
     ),
+    path(
+        "vorming/certificaten/<str:code>/open-badge.json",
+        open_badges.open_badge_download,
+        name="open_badge_download",
+    ),
     path("vorming/sessies/", sessions.session_list, name="session_list"),
     path("vorming/sessies/<int:session_id>/", sessions.session_view, name="session_detail"),
     path(
@@ -51,6 +56,12 @@ urlpatterns = [
     ),
     path("vorming/rapport/", reports.report, name="report"),
     path("vorming/rapport/export.csv", reports.report_csv, name="report_csv"),
+    path(".well-known/did.json", open_badges.did_json, name="did_document"),
+    path(
+        "certificaat/statuslijst/<int:number>.json",
+        open_badges.status_list,
+        name="open_badge_status_list",
+    ),
     path("certificaat/", certificates.certificate_lookup, name="certificate_lookup"),
     path("certificaat/<str:code>/", certificates.certificate_verify, name="certificate_verify"),
 ]

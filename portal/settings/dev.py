@@ -19,6 +19,12 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=PORTAL_BASE_URL
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Open Badges signing key: OPEN_BADGES_SIGNING_KEY if set, else one generated on first use and
+# kept in this gitignored file, so badges issued locally verify across restarts.
+OPEN_BADGES_SIGNING_KEY = env.str("OPEN_BADGES_SIGNING_KEY", default="")
+OPEN_BADGES_DEV_KEY_FILE = BASE_DIR / ".open-badges-dev-key"
+OPEN_BADGES_RETIRED_PUBLIC_KEYS = env.list("OPEN_BADGES_RETIRED_PUBLIC_KEYS", default=[])
+
 # manage.py load_demo_content creates accounts with a published password: only while DEBUG is on.
 DEMO_CONTENT_ALLOWED = DEBUG
 

@@ -10,6 +10,9 @@ DEBUG = env.bool("DEBUG", default=False)
 # Never from the environment: demo accounts have a published password and authenticator key.
 DEMO_CONTENT_ALLOWED = False
 SECRET_KEY = env.str("SECRET_KEY")
+# Signs every Open Badge and status list (docs/open-badges.md): required, like SECRET_KEY.
+OPEN_BADGES_SIGNING_KEY = env.str("OPEN_BADGES_SIGNING_KEY")
+OPEN_BADGES_RETIRED_PUBLIC_KEYS = env.list("OPEN_BADGES_RETIRED_PUBLIC_KEYS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -25,6 +25,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if "pool" in DATABASES["default"].get("OPTIONS", {}) and not env.bool("DB_POOL", default=False):
     del DATABASES["default"]["OPTIONS"]["pool"]
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A fixed Open Badges key for the suite only (base64 of a published 32-byte seed).
+OPEN_BADGES_SIGNING_KEY = "dGVzdC1vbmx5LW9wZW4tYmFkZ2VzLWtleS0wMDAwMDA="
 # The suite loads the demo content (DEBUG is off here to test as production runs).
 DEMO_CONTENT_ALLOWED = True
 # The sign-in throttle's counts outlive a run on Redis; a key prefix per run keeps one run's

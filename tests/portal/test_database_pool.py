@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "portal.settings.production",
     "SECRET_KEY": "Vq3-production-like-secret-for-a-test-run-8d2Kf0Zp1yQ7wX5mB9nR4tL6",
+    "OPEN_BADGES_SIGNING_KEY": "z3u2YnkexxeM4TC8zQ67pdVze7GBKyfU9p1Z4ygtfgrvQFDz",
     "ALLOWED_HOSTS": "veilighuis.example",
     "DATABASE_URL": "postgres://veilighuis:secret@db:5432/veilighuis",
 }

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "portal.settings.production",
     "SECRET_KEY": "Vq3-production-like-secret-for-a-test-run-8d2Kf0Zp1yQ7wX5mB9nR4tL6",
+    "OPEN_BADGES_SIGNING_KEY": "z3u2YnkexxeM4TC8zQ67pdVze7GBKyfU9p1Z4ygtfgrvQFDz",
     "ALLOWED_HOSTS": "veilighuis.example",
 }
 
@@ -25,7 +26,13 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "OPEN_BADGES_SIGNING_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
@@ -58,6 +65,19 @@ def test_production_refuses_to_start_without_secret_key() -> None:
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_open_badges_key() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "OPEN_BADGES_SIGNING_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "OPEN_BADGES_SIGNING_KEY" in result.stderr
+
+
+def test_a_malformed_open_badges_key_fails_the_check() -> None:
+    result = run_manage("check", env={**PRODUCTION_ENV, "OPEN_BADGES_SIGNING_KEY": "not-a-key"})
+    assert result.returncode != 0
+    assert "training.E001" in result.stdout + result.stderr
 
 
 def test_check_deploy_prints_no_warnings() -> None:

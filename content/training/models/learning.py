@@ -134,6 +134,11 @@ class Certificate(models.Model):
     expires_at = models.DateTimeField(_("geldig tot"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
     revocation_reason = models.CharField(_("reden van intrekking"), max_length=200, blank=True)
+    # The certificate's bit in the Open Badges revocation lists (list = index // list size).
+    # Drawn at random, so a position says nothing about when or in which order it was issued.
+    status_list_index = models.PositiveIntegerField(
+        _("plaats in de statuslijst"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Status(models.TextChoices):
         VALID = "valid", _("Geldig")

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Certificate, Enrolment
+from ..openbadges.credentials import ensure_status_list_index
 
 # Crockford's base32 without I, L, O, U: nothing to misread when a code is typed over.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -35,7 +36,7 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Certificate.objects.create(
+                certificate = Certificate.objects.create(
                     code=new_certificate_code(),
                     enrolment=enrolment,
                     user=enrolment.user,
@@ -47,6 +48,9 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
                 )
         except IntegrityError:  # a code collision: draw again
             continue
+        # Its place in the Open Badges revocation list, drawn now so downloads only read.
+        ensure_status_list_index(certificate)
+        return certificate
     raise RuntimeError("Could not draw a unique certificate code")
 
 
