@@ -18,6 +18,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.journey_meetings import (
+    pinned_clock,
+    reassign_director,
+    record_and_finalise_yesterday,
+    reschedule_meeting,
+    second_director,
+    the_case_reference,
+)
 from tests.browser.journeys import Journey, build_agencies
 from tests.browser.plan_steps import finish_plan
 
@@ -73,14 +81,22 @@ def _audit_rows(page: Any) -> list[list[str]]:
         page.wait_for_load_state()
 
 
+# Also at 23:30 Brussels: the evening the meeting planned two hours ahead falls on tomorrow.
+@pytest.mark.parametrize("clock", [None, "23:30"], ids=["now", "at-23:30"])
 def test_referral_to_live_network_meeting_closure_reopening_and_audit(
-    browser, asgi_server: str, make_user, make_device, settings, tmp_path
+    browser, asgi_server: str, make_user, make_device, settings, tmp_path, clock
 ) -> None:
     settings.CASE_DOCUMENTS_ROOT = str(tmp_path / "private")
     people = build_agencies(make_user, make_device)
     journey = Journey(browser, asgi_server)
     try:
-        _journey(journey, people)
+        with pinned_clock(clock):
+            _journey(journey, people)
+            # 9. The coordinator hands the case to another director (issue 15, item 2).
+            coordinator = journey.sign_in(people.coordinator, "/samenwerking/")
+            new = second_director(make_user, make_device, people.veilig_huis)
+            reference = the_case_reference()
+            reassign_director(journey, coordinator, reference, people.director, new)
     finally:
         journey.close()
     assert journey.problems == [], journey.problems
@@ -157,6 +173,7 @@ def _journey(journey: Journey, people: Any) -> None:
     director.get_by_role("button", name="Plannen").click()
     director.wait_for_url(re.compile(case_path))
     expect(director.locator("#overleg")).to_contain_text("Netwerkoverleg")
+    reschedule_meeting(journey, director, case_path)
 
     # 4. Both partners sign in through the real pages and join the meeting's live notes.
     carla = journey.sign_in(people.caw_partner, "/samenwerking/")
@@ -216,6 +233,7 @@ def _journey(journey: Journey, people: Any) -> None:
         expect(action_row).to_contain_text("31 maart 2030")
     expect(director.locator("#tijdlijn")).to_contain_text("Verslag: Netwerkoverleg")
     journey.axe(director, again=True)  # the case page with the plan, meeting and timeline
+    record_and_finalise_yesterday(journey, director, case_path, people.caw_partner)
 
     # 6. The plan goes to team regie; execution, completion, closure with the checklist.
     director.get_by_role("link", name="Voorgelegd in team regie").click()
