@@ -106,7 +106,10 @@ def _details(event: AuditEvent, group: EventGroup) -> list[tuple[str, str]]:
     add(_("Doel of verantwoording"), labels.words_for_purpose(event.purpose))
     add(_("Dossier"), event.case_reference)
     add(_("Namens"), event.on_behalf_of)
-    add(_("Aanmeldnaam"), event.actor_label)
+    if event.actor_id is None:
+        # No account behind it (a failed sign-in): the typed name is the only trace. People
+        # with an account are known by name and organisation, not by their e-mail address.
+        add(_("Ingegeven aanmeldnaam"), event.actor_label)
     for name in OPTIONAL_DETAIL_FIELDS:
         if hasattr(event, name):
             field_ = AuditEvent._meta.get_field(name)
