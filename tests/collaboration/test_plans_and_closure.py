@@ -448,3 +448,34 @@ def test_the_responsible_person_acts_for_the_owning_service(world) -> None:
             due_date=None,
         )
     assert "responsible" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2026-01-14T23:30:00+01:00",  # 22:30 UTC: still the 14th in Brussels
+        "2026-01-15T00:30:00+01:00",  # 23:30 UTC on the 14th: already the 15th in Brussels
+        "2026-03-29T03:30:00+02:00",  # the spring change day, just after 02:00 -> 03:00
+        "2026-10-25T02:30:00+01:00",  # the autumn change day, the second 02:30
+    ],
+)
+def test_the_evaluation_date_is_compared_with_the_day_in_brussels(world, moment: str) -> None:
+    _action(world, due=datetime.date(2030, 1, 1))
+    at = datetime.datetime.fromisoformat(moment)
+    brussels_today = at.date()  # the offsets above are Brussels time
+    with time_machine.travel(at, tick=False):
+        with pytest.raises(ValidationError) as error:
+            plans.plan_evaluate(
+                actor=world.director,
+                case=world.case,
+                evaluation="Geëvalueerd",
+                evaluated_on=brussels_today + datetime.timedelta(days=1),
+            )
+        assert set(error.value.message_dict) == {"evaluated_on"}
+        plan = plans.plan_evaluate(
+            actor=world.director,
+            case=world.case,
+            evaluation="Geëvalueerd",
+            evaluated_on=brussels_today,
+        )
+    assert plan.evaluated_on == brussels_today
