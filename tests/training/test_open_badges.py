@@ -247,3 +247,46 @@ def test_did_web_follows_the_base_url() -> None:
     assert did_web("http://127.0.0.1:8000/") == "did:web:127.0.0.1%3A8000"
     with override_settings(OPEN_BADGES_RETIRED_PUBLIC_KEYS=["zNotAKey"]), pytest.raises(ValueError):
         did_document()
+
+
+def test_the_w3c_eddsa_rdfc_2022_test_vector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """W3C VC DI EdDSA 1.0, appendix B.1: the spec's key, credential and date must give the
+    spec's proofValue, so our proofs interoperate with other implementations. The examples
+    context is only for this test (its one @vocab line is what the matching value proves)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from content.training.openbadges import loader
+    from content.training.openbadges.keys import SigningKey, _seed_from_text
+
+    examples = "https://www.w3.org/ns/credentials/examples/v2"
+
+    def with_examples(url: str, options: dict | None = None) -> dict:
+        if url == examples:
+            vocab = {"@vocab": "https://www.w3.org/ns/credentials/examples#"}
+            return {"contextUrl": None, "documentUrl": url, "document": {"@context": vocab}}
+        return loader.document_loader(url, options)
+
+    monkeypatch.setattr(proof, "document_loader", with_examples)
+    private = Ed25519PrivateKey.from_private_bytes(
+        _seed_from_text("z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq")
+    )
+    public = multibase.public_key_multibase(
+        private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    )
+    assert public == "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", examples],
+        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "name": "Alumni Credential",
+        "description": "A minimum viable example of an Alumni Credential.",
+        "issuer": "https://vc.example/issuers/5678",
+        "validFrom": "2023-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:abcdefgh", "alumniOf": "The School of Examples"},
+    }
+    key = SigningKey(private, public, "did:key:" + public)
+    signed = proof.sign(credential, key=key, created="2023-02-24T23:36:38Z")
+    assert signed["proof"]["proofValue"] == (
+        "z2YwC8z3ap7yx1nZYCg4L3j3ApHsF8kgPdSb5xoS1VR7vPG3F561B52hYnQF9iseabecm3ijx4K1FBTQsCZahKZme"
+    )
