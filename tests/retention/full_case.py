@@ -47,6 +47,7 @@ from collaboration.models import (
     BreakGlassAccess,
     Case,
     CaseParticipant,
+    ClosureRequest,
     DomainAssessment,
     FamilyMember,
     Goal,
@@ -139,8 +140,27 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         wishes=f"{CHILD} wil blijven",
         updated_by=director,
     ).save()
-    plan = ActionPlan(case=case, version=1, created_by=director)
+    plan = ActionPlan(
+        case=case,
+        version=1,
+        created_by=director,
+        evaluation=f"{CHILD} woont nu veilig",
+        evaluated_on=dt.date(2019, 6, 1),
+        evaluated_by=director,
+    )
     plan.save()
+    ClosureRequest(
+        case=case,
+        status="confirmed",
+        criteria={"criterion_no_new_violence": "no"},
+        reasons={"criterion_no_new_violence": f"Incident bij {CHILD}"},
+        closing_summary=f"{CHILD} is veilig",
+        contact_card=f"CAW {STREET}",
+        requested_by=director,
+        decided_by=coordinator,
+        decided_at=timezone.now(),
+        decision_note=f"Bevestigd na gesprek met {CHILD}",
+    ).save()
     goal = Goal(plan=plan, domain="housing", description=f"{CHILD} woont veilig")
     goal.save()
     Action(
