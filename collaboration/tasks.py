@@ -42,3 +42,13 @@ def sweep_orphaned_documents() -> dict[str, int]:
 
     with audit_context(correlation_id=""):
         return {"removed": len(sweep_orphaned_files())}
+
+
+@task()
+def escalate_unanswered_consults() -> dict[str, int]:
+    """Periodic: consult questions unanswered two working days after they came in are told to
+    the region's coordinators again and to the central mailbox (services/consults.py)."""
+    from .services.consults import consults_escalate
+
+    with audit_context(correlation_id=""):
+        return {"escalated": len(consults_escalate())}

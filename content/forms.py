@@ -69,6 +69,21 @@ class ConsultRequestForm(HumanCheckForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["once"] = new_token()
+        # Only regions whose coordinators can receive the question: nothing lands where nobody
+        # looks. A POST for another region gets a Dutch field error; the rest stays filled in.
+        from collaboration.services.consults import (
+            NO_COORDINATOR_MESSAGE,
+            regions_with_coordinators,
+        )
+
+        reachable = regions_with_coordinators()
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [
+            ("", _("Kies een regio")),
+            *((value, label) for value, label in Region.choices if value in reachable),
+        ]
+        region.error_messages["invalid_choice"] = NO_COORDINATOR_MESSAGE
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()

@@ -43,6 +43,8 @@ class ConsultRequest(models.Model):
         verbose_name=_("beantwoord door"),
     )
     answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    # set when the question, unanswered after two working days, was escalated (services/consults)
+    escalated_at = models.DateTimeField(_("geëscaleerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 

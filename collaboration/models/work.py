@@ -316,6 +316,8 @@ class Notification(models.Model):
         DIRECTOR_CHANGED = "director_changed", _("De casusregisseur van een dossier is gewijzigd")
         CLOSURE_PENDING = "closure_pending", _("Een afsluiting wacht op uw bevestiging")
         CLOSURE_DECIDED = "closure_decided", _("Er is een beslissing over een afsluiting")
+        NEW_CONSULT = "new_consult", _("Nieuwe consultvraag")
+        CONSULT_OVERDUE = "consult_overdue", _("Een consultvraag wacht al twee werkdagen")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

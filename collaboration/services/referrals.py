@@ -58,7 +58,10 @@ def referral_submit(
     urgency: str = Urgency.NORMAL,
     consult: ConsultRequest | None = None,
 ) -> Referral:
-    """A professional refers a family for their organisation (the region follows from it)."""
+    """A professional refers a family for their organisation (the region follows from it).
+
+    A coordinator converting a consult question refers on the asker's behalf: when the asker has
+    a portal account, they are the referrer (with their service) and hear of the decision."""
     profile = actor_profile(actor)
     if organisation.pk not in profile.organisation_ids:
         raise NotFoundOrNotAllowed
@@ -67,10 +70,17 @@ def referral_submit(
         or consult.status in (ConsultStatus.CONVERTED, ConsultStatus.CLOSED)
     ):
         raise NotFoundOrNotAllowed
+    referrer, referring_organisation = actor, organisation
+    if consult is not None:
+        from .consults import consult_asker
+
+        asker = consult_asker(consult)
+        if asker is not None:
+            referrer, referring_organisation = asker
     referral = Referral(
-        region=organisation.region,
-        referrer=actor,
-        referring_organisation=organisation,
+        region=consult.region if consult is not None else organisation.region,
+        referrer=referrer,
+        referring_organisation=referring_organisation,
         family_composition=family_composition.strip(),
         violence_forms=_check_choices(
             violence_forms, ViolenceForm.values, "violence_forms", required=True

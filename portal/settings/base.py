@@ -214,6 +214,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 PERIODIC_TASKS = {
     "portal.audit.tasks.verify_audit_chain": env.int("AUDIT_VERIFY_INTERVAL", default=3600),
     "collaboration.tasks.notify_due_actions": env.int("DUE_ACTIONS_INTERVAL", default=86400),
+    # Consult questions unanswered after two working days (collaboration/services/consults.py).
+    "collaboration.tasks.escalate_unanswered_consults": 3600,
     # Retention (docs/privacy.md): a daily proposal a privacy officer confirms; orphaned files.
     "collaboration.tasks.propose_retention_runs": env.int("RETENTION_INTERVAL", default=86400),
     "collaboration.tasks.sweep_orphaned_documents": 3600,
@@ -442,6 +444,11 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", default=5)
 AUDIT_RETENTION_YEARS = max(5, env.int("AUDIT_RETENTION_YEARS", default=5))
 CONSULT_RETENTION_YEARS = env.int("CONSULT_RETENTION_YEARS", default=2)
+# Consult questions (docs/consults.md): unanswered after two working days, the region's
+# coordinators are told again and this central mailbox gets a mail without content; left empty,
+# every coordinator of every region is notified instead. The answer link lives this long.
+CONSULT_ESCALATION_EMAIL = env.str("CONSULT_ESCALATION_EMAIL", default="")
+CONSULT_ANSWER_LINK_MAX_AGE = env.int("CONSULT_ANSWER_LINK_MAX_AGE", default=30 * 24 * 3600)
 # A stored document file no row refers to is removed after this many hours (an upload whose
 # NEN 7513 source of every audit event (docs/audit.md): which system wrote it (AuditSourceID)
 # and at which installation (AuditEnterpriseSiteID). Hashed into each row.

@@ -18,8 +18,10 @@ def test_consult_form_sent_twice_creates_one_question(client: Client) -> None:
 
     from content.demo_site import ensure_demo_site
     from content.models import ConsultPage
+    from tests.consult_coordinators import make_region_coordinator
 
     ensure_demo_site()
+    make_region_coordinator("oost-vlaanderen")  # only a region with coordinators is offered
     # The rate limit of this address lives in the cache, which outlives a run on Redis.
     cache.delete("content:consult-rate:127.0.0.1")
     url = ConsultPage.objects.live().first().url
