@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from content.quick_exit import leave as quick_exit
 from portal.accounts.urls import two_factor_urlpatterns
 from portal.accounts.views import FrontEndSignInRedirectView
 
@@ -22,6 +23,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # "Snel weg": ends the session, Clear-Site-Data, then the neutral site (content/quick_exit.py).
+    path("snel-weg/", quick_exit, name="quick_exit"),
     path("account/", include((two_factor_urlpatterns, "two_factor"))),
     path("account/", include("portal.accounts.urls")),
     path("samenwerking/", include("collaboration.urls")),

@@ -44,7 +44,7 @@ CMS_NOT_SHOWN: dict[str, str] = {
     "slug": "a slug: letters, digits and hyphens; anything else is refused",
     "content.PartnerPage.website": "a URL: only in an href (checked for script URLs)",
     "content.SiteContactSettings.website": "a URL: only in an href",
-    "content.SiteContactSettings.quick_exit_url": "a URL: only in the quick-exit href",
+    "content.SiteContactSettings.quick_exit_url": "a URL: only in the /snel-weg/ redirect",
     "content.SiteContactSettings.general_email": "not shown on the public pages",
     "content.ConsultPage.thank_you_text": "shown after sending; checked on ?verzonden=1",
     "training.TrainingSession.online_link": "a URL: sent to registrants only",

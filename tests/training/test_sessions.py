@@ -174,10 +174,11 @@ def test_peer_support_keeps_minimum_data_and_neutral_mail(make_session) -> None:
     assert "SUMMARY:Afspraak Veilig Huis" in ics and "geweld" not in ics
 
 
-def test_professional_session_page_has_no_quick_exit(make_session) -> None:
+def test_professional_session_page_has_the_quick_exit_too(make_session) -> None:
+    """Every page a visitor can reach has "Snel weg" (issue 16), not only peer-support pages."""
     session = make_session()
     page = Client().get(reverse("training:session_detail", args=[session.pk])).content.decode()
-    assert "Snel weg" not in page
+    assert page.count("data-quick-exit-link") == 1
 
 
 def test_attendee_list_is_for_coordinators_only(make_session, make_user, verified_client) -> None:
