@@ -15,9 +15,9 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
 from .demo import ensure_home_page
+from .demo_accessibility import ACCESSIBILITY
 from .demo_texts import (
     ABOUT,
-    ACCESSIBILITY,
     BROWSE_SAFELY,
     BROWSE_SAFELY_EN,
     CASE_DIRECTION,

@@ -633,29 +633,7 @@ EVENTS: dict[str, Any] = {
     ],
 }
 
-ACCESSIBILITY: dict[str, Any] = {
-    "title": "Toegankelijkheidsverklaring",
-    "intro": "Veilig Huis wil dat iedereen deze website kan gebruiken, ook met een beperking.",
-    "body": [
-        p(
-            "Deze website streeft naar conformiteit met de Web Content Accessibility Guidelines (WCAG) 2.2, niveau AA, zoals de Europese norm EN 301 549 vraagt."
-        ),
-        h("Wat we doen"),
-        ul(
-            "Elke paginasoort wordt automatisch getest met axe in een browser, op een breed scherm en op 320 pixels breed.",
-            "Menu's, formulieren en de knop 'Snel weg' werken met alleen een toetsenbord.",
-            "Afbeeldingen hebben een verplichte tekstuele beschrijving; video's een uitgeschreven tekst.",
-        ),
-        h("Bekende beperkingen"),
-        p(
-            "Geautomatiseerde tests vinden niet alle problemen. Een volledige evaluatie door ervaringsdeskundigen is gepland."
-        ),
-        h("Contact"),
-        p(
-            f'Loopt u tegen een probleem aan? Mail naar <a href="mailto:{MAILBOX}">{MAILBOX}</a>. We antwoorden binnen vijf werkdagen.'
-        ),
-    ],
-}
+# The accessibility statement: content/demo_accessibility.py.
 
 HELP_EN: dict[str, Any] = {
     "title": "Need help?",
