@@ -522,7 +522,7 @@ BROWSE_SAFELY: dict[str, Any] = {
     "body": [
         h("Snel weg"),
         p(
-            "Bovenaan elke pagina staat de knop 'Snel weg'. Drukt u erop, of drukt u drie keer kort na elkaar op de Shift-toets, dan opent meteen een neutrale website. Met de knop 'Terug' komt u niet op deze pagina terug. Uw browsergeschiedenis bevat deze website dan nog wel."
+            "Bovenaan elke pagina staat de knop 'Snel weg'. Tikt of klikt u erop, of drukt u drie keer kort na elkaar op Shift of twee keer op Escape, dan meldt deze website u af, wist ze wat ze in uw browser bewaarde en opent meteen een neutrale website. Met de knop 'Terug' komt u niet op deze pagina terug. Zet op deze pagina 'Houd dit bezoek uit de geschiedenis' aan, dan brengt 'Terug' u ook niet op een andere pagina van deze website. Uw browsergeschiedenis kan deze website nog wel bevatten."
         ),
         h("Een privévenster gebruiken"),
         p(
