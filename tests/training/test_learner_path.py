@@ -69,6 +69,7 @@ def test_every_training_route_answers_a_signed_in_get_without_405(
         "code": certificate.code,
         "session_id": session.pk,
         "token": registration_link_token(registration),
+        "number": 1,  # the Open Badges status list
     }
     answers: dict[str, int] = {}
     for pattern in training_urls.urlpatterns:
