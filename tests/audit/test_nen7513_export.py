@@ -167,3 +167,19 @@ def test_others_get_not_found_for_the_download_and_it_is_recorded(
     assert verified_client(outsider).get("/audit/nen7513.json").status_code == 404
     denied = AuditEvent.objects.get(actor=outsider, outcome=Outcome.DENIED)
     assert denied.action == AuditAction.EXPORTED and denied.access_rule == "none"
+
+
+@pytest.mark.django_db
+def test_the_log_page_offers_the_download_with_its_filters(make_user, verified_client) -> None:
+    import html
+    import re
+
+    officer = _in_region(make_user(email="privacy2@test.example"), "leuven", "privacy_officer")
+    client = verified_client(officer)
+    page = client.get("/audit/", {"action": 200}).content.decode()
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]*nen7513\.json[^"]*)"', page)]
+    assert links, "the audit log page links to the NEN 7513 export"
+    assert "action=200" in links[0]  # the export follows the filters on screen
+    download = client.get(links[0])
+    assert download.status_code == 200
+    assert "records" in json.loads(b"".join(download.streaming_content))
