@@ -13,6 +13,7 @@ from portal.security.once import OneTimeTokenField
 from .models import (
     ActionStatus,
     EntryKind,
+    FamilyKnows,
     FamilyRole,
     LifeDomain,
     MeetingKind,
@@ -109,6 +110,14 @@ class ReferralForm(forms.Form):
         label=_("Diensten die al betrokken zijn"), required=False, widget=TEXTAREA, max_length=2000
     )
     urgency = forms.ChoiceField(label=_("Dringendheid"), choices=Urgency.choices)
+    # Not required: a professional may not know yet; the case then says "niet ingevuld".
+    family_knows = forms.ChoiceField(
+        label=_("Weet het gezin van de aanmelding?"),
+        choices=FamilyKnows.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("De casusregisseur stemt het eerste gesprek met het gezin hierop af."),
+    )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,7 +23,7 @@ from .organisations import (
     Role,
     Sector,
 )
-from .referrals import Referral, ReferralStatus
+from .referrals import FamilyKnows, Referral, ReferralStatus
 from .retention import RetentionRun, RetentionRunStatus
 from .subject_access import (
     HeldDecision,
@@ -75,6 +75,7 @@ __all__ = [
     "CriterionAnswer",
     "DomainAssessment",
     "EntryKind",
+    "FamilyKnows",
     "FamilyMember",
     "FamilyRole",
     "Goal",

@@ -23,6 +23,15 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Niet aanvaard")
 
 
+class FamilyKnows(models.TextChoices):
+    """Whether the family knows of the referral: the case director's first conversation
+    depends on it."""
+
+    YES = "yes", _("Ja, het gezin weet ervan")
+    PARTLY = "partly", _("Een deel van het gezin weet ervan")
+    NO = "no", _("Nee, het gezin weet het nog niet")
+
+
 class Referral(models.Model):
     region = models.CharField(_("regio"), max_length=30, choices=Region.choices)
     referrer = models.ForeignKey(
@@ -48,6 +57,13 @@ class Referral(models.Model):
     services_involved = _text(_("diensten die al betrokken zijn"), blank=True, max_length=2000)
     urgency = models.CharField(
         _("dringendheid"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    # blank on referrals made before the form asked it
+    family_knows = models.CharField(
+        _("weet het gezin van de aanmelding?"),
+        max_length=10,
+        choices=FamilyKnows.choices,
+        blank=True,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
@@ -87,3 +103,16 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Aanmelding')} #{self.pk}"
+
+    @property
+    def life_domain_labels(self) -> list[str]:
+        """The referred life domains in words, for the case page (unknown codes skipped)."""
+        from .vocabulary import LifeDomain
+
+        return [str(LifeDomain(v).label) for v in self.life_domains if v in LifeDomain.values]
+
+    @property
+    def violence_form_labels(self) -> list[str]:
+        from .vocabulary import ViolenceForm
+
+        return [str(ViolenceForm(v).label) for v in self.violence_forms if v in ViolenceForm.values]

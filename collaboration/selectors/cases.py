@@ -63,7 +63,9 @@ def case_access(*, user: Any, reference: str, purpose: str = "") -> CaseAccess:
     profile = actor_profile(user)
     with transaction.atomic():
         case = (
-            Case.objects.select_related("case_director").filter(reference=reference).first()
+            Case.objects.select_related("case_director", "referral__referring_organisation")
+            .filter(reference=reference)
+            .first()
             if profile.is_member
             else None
         )

@@ -56,6 +56,7 @@ def referral_submit(
     criterion_stuck_help: str,
     services_involved: str = "",
     urgency: str = Urgency.NORMAL,
+    family_knows: str = "",
     consult: ConsultRequest | None = None,
 ) -> Referral:
     """A professional refers a family for their organisation (the region follows from it).
@@ -91,6 +92,7 @@ def referral_submit(
         criterion_stuck_help=criterion_stuck_help.strip(),
         services_involved=services_involved.strip(),
         urgency=urgency,
+        family_knows=family_knows or "",
         consult=consult,
     )
     referral.full_clean()

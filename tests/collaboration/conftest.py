@@ -58,6 +58,7 @@ def referral_data(organisation: Organisation) -> dict[str, Any]:
         "criterion_stuck_help": "De hulpverlening komt niet op gang.",
         "services_involved": "SDJ, sociale cel politie",
         "urgency": "high",
+        "family_knows": "partly",
     }
 
 
