@@ -59,6 +59,7 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy  # what it checks, and how strictly: [tool.mypy] in pyproject.toml
 	$(BIN)/djhtml --check templates
 
 format: install

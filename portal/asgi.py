@@ -29,7 +29,12 @@ application = ProtocolTypeRouter(
         # Oversized bodies are refused while they stream in, before Django spools them.
         "http": BodyLimitASGIMiddleware(django_asgi_app),
         "websocket": SameOriginWebsocketValidator(
-            AuthMiddlewareStack(SecondFactorWebsocketMiddleware(URLRouter(websocket_urlpatterns)))
+            AuthMiddlewareStack(
+                SecondFactorWebsocketMiddleware(
+                    # types-channels wants its own URLPattern subtype; path() returns Django's.
+                    URLRouter(websocket_urlpatterns)  # type: ignore[arg-type]
+                )
+            )
         ),
     }
 )

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -6,9 +8,14 @@ from portal.security.admin_guard import PrivilegeFieldsMixin
 
 from .models import User
 
+if TYPE_CHECKING:
+    _DjangoUserAdmin = DjangoUserAdmin[User]  # generic in django-stubs only
+else:
+    _DjangoUserAdmin = DjangoUserAdmin
+
 
 @admin.register(User)
-class UserAdmin(PrivilegeFieldsMixin, DjangoUserAdmin):
+class UserAdmin(PrivilegeFieldsMixin, _DjangoUserAdmin):
     """Only superusers grant rights or change privileged accounts (admin_guard says why)."""
 
     ordering = ("email",)

@@ -27,6 +27,7 @@ admin, because case records refer to them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,7 @@ def erased_email(user_id: int) -> str:
     return f"verwijderd-{user_id}@{ERASED_DOMAIN}"
 
 
-def is_erased(user: Any) -> bool:
+def is_erased(user: User) -> bool:
     return str(user.email).endswith("@" + ERASED_DOMAIN)
 
 
@@ -77,15 +78,17 @@ class Pointer:
     """One foreign key (or one-to-one) to the user model."""
 
     model: type[models.Model]
-    field: models.Field
+    field: models.Field[Any, Any]
 
     @property
     def name(self) -> str:
         return f"{self.model._meta.label}.{self.field.name}"
 
     @property
-    def on_delete(self) -> Any:
-        return self.field.remote_field.on_delete
+    def on_delete(self) -> Callable[..., Any] | None:
+        """Compared by identity with ``models.CASCADE``, ``models.PROTECT`` and the like."""
+        relation = self.field.remote_field
+        return relation.on_delete if relation is not None else None  # foreign keys have one
 
 
 def pointers_to_user() -> list[Pointer]:
@@ -99,7 +102,7 @@ def pointers_to_user() -> list[Pointer]:
     return found
 
 
-def refusal_reason(user: Any) -> str | None:
+def refusal_reason(user: User) -> str | None:
     """Why this account cannot be erased by its owner, or None when it can."""
     message = _(
         "U kunt dit account niet zelf verwijderen, omdat het ook gebruikt wordt voor de "
@@ -139,7 +142,7 @@ def _scrub_history(user: User, rows: dict[str, list[Any]]) -> int:
     from auditlog.models import LogEntry
 
     about = LogEntry.objects.filter(_about(rows, "content_type", "object_pk"))
-    changed = about.update(
+    changed: int = about.update(
         object_repr=SCRUBBED,
         changes_text="",
         changes={},

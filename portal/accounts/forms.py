@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, match_token
+
+if TYPE_CHECKING:
+    from django_otp.models import Device
+
+    from .models import User
 
 
 class ConfirmWithPasswordAndCodeForm(forms.Form):
@@ -25,13 +30,14 @@ class ConfirmWithPasswordAndCodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.failed_code = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # Form.clean() returns cleaned_data itself
+        data = self.cleaned_data
         if not self.user.check_password(data.get("password", "")):
             raise forms.ValidationError(_("Het wachtwoord of de code klopt niet."), code="invalid")
         token = (data.get("otp_token") or "").strip()
@@ -55,13 +61,13 @@ class VerifyCodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.device = None
+        self.device: Device | None = None
 
     def clean_otp_token(self) -> str:
-        token = self.cleaned_data["otp_token"].strip().replace(" ", "")
+        token: str = self.cleaned_data["otp_token"].strip().replace(" ", "")
         device = match_token(self.user, token)
         if device is None:
             raise forms.ValidationError(

@@ -7,6 +7,8 @@ user out of every browser at once ("sign out everywhere") without scanning the s
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -18,6 +20,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .managers import UserManager
+
+if TYPE_CHECKING:
+    from django_otp.models import Device
 
 
 def _new_stamp() -> str:
@@ -54,6 +59,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     session_stamp = models.CharField(max_length=32, default=_new_stamp, editable=False)
 
     objects = UserManager()
+
+    # Set on ``request.user`` by django_otp's OTPMiddleware, never stored: the device that
+    # verified this session (None: password only) and a shortcut for "there is one". Declared
+    # for the type checker; a user loaded outside a request has neither.
+    otp_device: Device | None
+    is_verified: Callable[[], bool]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

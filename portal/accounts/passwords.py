@@ -9,16 +9,16 @@ off) and never skips the second factor: it only sets the password.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
 
+from .models import User
 from .views import VerifiedIfEnrolledMixin
 
 
@@ -26,7 +26,7 @@ class PasswordChangeView(VerifiedIfEnrolledMixin, auth_views.PasswordChangeView)
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         record_event(
             action=AuditAction.PASSWORD_CHANGED,
@@ -47,7 +47,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         self.extra_email_context = {"portal_base_url": settings.PORTAL_BASE_URL.rstrip("/")}
         return super().form_valid(form)
 
@@ -57,7 +57,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False  # the reset link is one factor at most: sign in as usual after
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         record_event(
             action=AuditAction.PASSWORD_RESET,

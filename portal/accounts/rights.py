@@ -35,6 +35,8 @@ from portal.audit.writer import record_event
 from portal.security.lockout import is_locked_out, lockout_response, record_second_factor_failure
 
 from .erasure import ErasureRefused, erase_account, record_refusal, refusal_reason
+from .http import AuthenticatedHttpRequest
+from .models import User
 
 ERASED_SESSION_KEY = "accounts_erased_certificates"
 
@@ -42,7 +44,7 @@ ERASED_SESSION_KEY = "accounts_erased_certificates"
 # --- The copy -------------------------------------------------------------------------------
 
 
-def _export_for(request: HttpRequest) -> dict[str, Any]:
+def _export_for(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     def verify_url(code: str) -> str:
         return request.build_absolute_uri(reverse("training:certificate_verify", args=[code]))
 
@@ -61,7 +63,7 @@ def _filename(extension: str) -> str:
     return f"mijn-vormingsgegevens-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _record_download(request: HttpRequest, file_format: str) -> None:
+def _record_download(request: AuthenticatedHttpRequest, file_format: str) -> None:
     record_event(
         action=AuditAction.LEARNER_DATA_DOWNLOADED,
         actor=request.user,
@@ -94,13 +96,13 @@ def render_value(value: Any) -> SafeString:
 
 @never_cache
 @login_required
-def data_overview(request: HttpRequest) -> HttpResponse:
+def data_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the copy holds, and the two downloads."""
     return render(request, "accounts/rights/data.html")
 
 
 @login_required
-def data_json(request: HttpRequest) -> HttpResponse:
+def data_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = _export_for(request)
     _record_download(request, "json")
     body = json.dumps(data, ensure_ascii=False, indent=2)
@@ -108,7 +110,7 @@ def data_json(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def data_html(request: HttpRequest) -> HttpResponse:
+def data_html(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = _export_for(request)
     sections = [(title, render_value(value)) for title, value in data.items()]
     _record_download(request, "html")
@@ -163,7 +165,7 @@ class AccountEraseForm(forms.Form):
         error_messages={"required": gettext_lazy("Vink aan dat u dit begrijpt.")},
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.needs_code = any(devices_for_user(user, confirmed=True))
@@ -172,7 +174,7 @@ class AccountEraseForm(forms.Form):
             del self.fields["otp_token"]
 
     def clean_password(self) -> str:
-        password = self.cleaned_data.get("password", "")
+        password: str = self.cleaned_data.get("password", "")
         if not self.user.check_password(password):
             self.failed_credentials = True
             raise forms.ValidationError(
@@ -181,7 +183,7 @@ class AccountEraseForm(forms.Form):
         return password
 
     def clean_otp_token(self) -> str:
-        token = (self.cleaned_data.get("otp_token") or "").strip().replace(" ", "")
+        token: str = (self.cleaned_data.get("otp_token") or "").strip().replace(" ", "")
         if not token:
             raise forms.ValidationError(
                 _("Vul de huidige code uit uw authenticator-app in, of een reservecode."),
@@ -197,7 +199,7 @@ class AccountEraseForm(forms.Form):
 
 @never_cache
 @login_required
-def account_erase(request: HttpRequest) -> HttpResponse:
+def account_erase(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     reason = refusal_reason(user)
     if reason is not None:

@@ -14,16 +14,18 @@ covered: our own pages, two_factor's wizard, the Django and Wagtail admins, ``ma
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.http import HttpRequest
 from django_otp.models import Device
 
 from portal.security.sockets import close_user_sockets
+
+if TYPE_CHECKING:
+    from .http import AuthenticatedHttpRequest
 
 # Changes to these user fields void sessions (password, stamp) or the account itself.
 _SESSION_FIELDS = ("password", "session_stamp", "is_active")
@@ -50,7 +52,7 @@ def end_other_sessions(user_id: int, cached_user: Any = None) -> None:
     _close_sockets_on_commit(user_id)
 
 
-def keep_this_session(request: HttpRequest) -> None:
+def keep_this_session(request: AuthenticatedHttpRequest) -> None:
     """After a device change made in this request: the other sessions end, this one stays.
 
     Also gives this session a fresh id, as any step up in privilege does.

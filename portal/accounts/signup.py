@@ -95,10 +95,12 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+        email: str = self.cleaned_data["email"]
+        return User.objects.normalize_email(email).strip().lower()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # Form.clean() returns cleaned_data itself
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("De twee wachtwoorden zijn niet gelijk."))
@@ -112,7 +114,8 @@ class SignUpForm(forms.Form):
 
 
 def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    base: str = settings.WAGTAILADMIN_BASE_URL
+    return base.rstrip("/") + path
 
 
 def verification_url(user: User) -> str:

@@ -23,7 +23,11 @@ def send_signup_email(kind: str, user_id: int | None, email: str) -> bool:
         return False
     with translation.override("nl-be"):
         if kind == "verify":
-            user = User.objects.filter(pk=user_id, is_active=True).first()
+            user = (
+                User.objects.filter(pk=user_id, is_active=True).first()
+                if user_id is not None
+                else None
+            )
             if user is None or user.email_verified_at is not None:
                 return False
             send_verification_email(user)

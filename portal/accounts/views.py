@@ -9,7 +9,7 @@ device on GET only, and ``done`` marks the session verified).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import django_otp
@@ -18,6 +18,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -46,8 +47,23 @@ from portal.security.sessions import EXPIRED_FLAG_KEY
 from portal.security.sockets import close_user_sockets
 
 from .forms import ConfirmWithPasswordAndCodeForm, VerifyCodeForm
+from .http import AuthenticatedHttpRequest
 from .models import User
 from .signals import keep_this_session
+
+if TYPE_CHECKING:
+    from django_otp.models import Device
+
+    # Generic in django-stubs only; the mixin's super() calls are checked against View.
+    _VerifyFormView = FormView[VerifyCodeForm]
+    _RemoveFormView = FormView[ConfirmWithPasswordAndCodeForm]
+    _View = View
+else:
+    _VerifyFormView = _RemoveFormView = FormView
+    _View = object
+
+# two_factor ships no type information: its views are Any to mypy, hence the ignores on the
+# classes built on them (the checks inside still run).
 
 BACKUP_CODE_COUNT = 10
 _CODE_LABELS = {
@@ -71,7 +87,7 @@ def _confirmed_devices(user: Any) -> list[Any]:
     return list(django_otp.devices_for_user(user, confirmed=True))
 
 
-class SignInView(TwoFactorLoginView):
+class SignInView(TwoFactorLoginView):  # type: ignore[misc]
     """Password, then a TOTP or backup code; wrong codes count towards the lockout.
 
     two_factor asks for a code only when the user has a confirmed device named "default" (and
@@ -83,6 +99,7 @@ class SignInView(TwoFactorLoginView):
 
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = False
+    device_cache: Device | None
 
     def has_token_step(self) -> bool:
         return bool(_confirmed_devices(self.get_user()))
@@ -130,21 +147,24 @@ class SignInView(TwoFactorLoginView):
             # someone with a second factor in on their password alone.
             self.storage.reset()
             return redirect("two_factor:login")
-        return super().done(form_list, **kwargs)
+        response: HttpResponse = super().done(form_list, **kwargs)
+        return response
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         if "challenge_device" in self.request.POST and self.TOKEN_STEP not in self.get_form_list():
             # Upstream jumps to the code step without asking whether there is one: before the
             # password step (or after a failed one) that was a server error.
             self.storage.reset()
-            return self.render_goto_step(self.FIRST_STEP)
+            restart: HttpResponse = self.render_goto_step(self.FIRST_STEP)
+            return restart
         step = self.steps.current
         if step in (self.TOKEN_STEP, self.BACKUP_STEP):
             user = self.get_user()
             if user is not None and is_locked_out(self.request, user):
                 self.storage.reset()
                 return lockout_response(self.request, user)
-        return super().post(*args, **kwargs)
+        response: HttpResponse = super().post(*args, **kwargs)
+        return response
 
     def render(self, form: Any = None, **kwargs: Any) -> HttpResponse:
         step = self.steps.current
@@ -160,7 +180,8 @@ class SignInView(TwoFactorLoginView):
                 if getattr(self.request, "axes_locked_out", False):
                     self.storage.reset()
                     return lockout_response(self.request, user)
-        return super().render(form, **kwargs)
+        response: HttpResponse = super().render(form, **kwargs)
+        return response
 
     def get_form(self, step: str | None = None, **kwargs: Any) -> Any:
         form = super().get_form(step, **kwargs)
@@ -170,18 +191,19 @@ class SignInView(TwoFactorLoginView):
         return form
 
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(form, **kwargs)
+        context: dict[str, Any] = super().get_context_data(form, **kwargs)
         context["session_expired"] = self.request.session.pop(EXPIRED_FLAG_KEY, False)
         return context
 
 
-class VerifyView(LoginRequiredMixin, FormView):
+class VerifyView(LoginRequiredMixin, _VerifyFormView):
     """Second step for a session that is signed in with a password only."""
 
+    request: AuthenticatedHttpRequest
     template_name = "accounts/verify.html"
     form_class = VerifyCodeForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             if request.user.is_verified():
                 return HttpResponseRedirect(_safe_next(request, reverse("accounts:home")))
@@ -210,6 +232,7 @@ class VerifyView(LoginRequiredMixin, FormView):
 class AccountHomeView(LoginRequiredMixin, TemplateView):
     """ "Mijn account": who you are signed in as, your second factor, your sessions."""
 
+    request: AuthenticatedHttpRequest
     template_name = "accounts/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -229,13 +252,13 @@ def _to_verification(request: HttpRequest) -> HttpResponse:
 class VerifiedRequiredMixin(LoginRequiredMixin):
     """Device management needs a session verified in this sitting."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not request.user.is_verified():
             return _to_verification(request)
         return super().dispatch(request, *args, **kwargs)
 
 
-class VerifiedIfEnrolledMixin:
+class VerifiedIfEnrolledMixin(_View):
     """Once someone has any second factor, this page needs a session verified with it.
 
     For enrolment, the password change and the like: a password alone must not add an
@@ -246,15 +269,15 @@ class VerifiedIfEnrolledMixin:
     def refuse(self, request: HttpRequest) -> HttpResponse:
         return _to_verification(request)
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and not user.is_verified() and has_confirmed_device(user):
             return self.refuse(request)
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")
-class SetupView(VerifiedIfEnrolledMixin, TwoFactorSetupView):
+class SetupView(VerifiedIfEnrolledMixin, TwoFactorSetupView):  # type: ignore[misc]
     """Enrolment of an authenticator app (keeps two_factor's class name: the form prefix).
 
     - someone who already has a second factor needs a session verified with it, on every step,
@@ -265,10 +288,12 @@ class SetupView(VerifiedIfEnrolledMixin, TwoFactorSetupView):
     - enrolling ends every other session and socket (``signals``) and keeps this one.
     """
 
+    request: AuthenticatedHttpRequest  # two_factor's SetupView is behind login_required
+
     def _has_authenticator(self) -> bool:
         return any(not isinstance(d, StaticDevice) for d in _confirmed_devices(self.request.user))
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and user.is_verified() and self._has_authenticator():
             return redirect("accounts:home")
@@ -276,7 +301,8 @@ class SetupView(VerifiedIfEnrolledMixin, TwoFactorSetupView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Upstream redirects here when a "default" device exists; dispatch has decided already.
-        return super(TwoFactorSetupView, self).get(request, *args, **kwargs)
+        response: HttpResponse = super(TwoFactorSetupView, self).get(request, *args, **kwargs)
+        return response
 
     def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
         request = self.request
@@ -288,13 +314,13 @@ class SetupView(VerifiedIfEnrolledMixin, TwoFactorSetupView):
             if request.user.is_verified() and self._has_authenticator():
                 self.storage.reset()
                 return redirect("accounts:home")
-            response = super().done(form_list, **kwargs)
+            response: HttpResponse = super().done(form_list, **kwargs)
         keep_this_session(request)
         return response
 
 
 @method_decorator(never_cache, name="dispatch")
-class QRGeneratorView(VerifiedIfEnrolledMixin, TwoFactorQRGeneratorView):
+class QRGeneratorView(VerifiedIfEnrolledMixin, TwoFactorQRGeneratorView):  # type: ignore[misc]
     """The QR code of the secret being enrolled: under the same rule as enrolment."""
 
     def refuse(self, request: HttpRequest) -> HttpResponse:
@@ -306,12 +332,12 @@ class BackupCodesView(VerifiedRequiredMixin, View):
 
     template_name = "accounts/backup_codes.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         static = StaticDevice.objects.filter(user=request.user).first()
         left = static.token_set.count() if static else 0
         return render(request, self.template_name, {"codes": None, "codes_left": left})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         with transaction.atomic():
             device, created = StaticDevice.objects.get_or_create(
                 user=request.user, name="backup", defaults={"confirmed": True}
@@ -338,13 +364,14 @@ class BackupCodesView(VerifiedRequiredMixin, View):
         return response
 
 
-class DeviceRemoveView(VerifiedRequiredMixin, FormView):
+class DeviceRemoveView(VerifiedRequiredMixin, _RemoveFormView):
     """Remove the authenticator app (to replace it): needs the password and a current code."""
 
+    request: AuthenticatedHttpRequest
     template_name = "accounts/device_remove.html"
     form_class = ConfirmWithPasswordAndCodeForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
             request.user.is_authenticated
             and request.method == "POST"
@@ -380,7 +407,7 @@ class DeviceRemoveView(VerifiedRequiredMixin, FormView):
 class SignOutEverywhereView(LoginRequiredMixin, View):
     """End every session of this user, in every browser, and close their live connections."""
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         user = request.user
         with transaction.atomic():
             user.rotate_session_stamp()

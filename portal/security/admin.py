@@ -34,11 +34,12 @@ class GuardedGroupAdmin(SuperuserChangesOnlyMixin, GroupAdmin):
     pass
 
 
-class GuardedTOTPDeviceAdmin(SuperuserOnlyMixin, totp_admin.TOTPDeviceAdmin):
+# django_otp ships no type information: its admin classes are Any to mypy.
+class GuardedTOTPDeviceAdmin(SuperuserOnlyMixin, totp_admin.TOTPDeviceAdmin):  # type: ignore[misc]
     pass
 
 
-class GuardedStaticDeviceAdmin(SuperuserOnlyMixin, static_admin.StaticDeviceAdmin):
+class GuardedStaticDeviceAdmin(SuperuserOnlyMixin, static_admin.StaticDeviceAdmin):  # type: ignore[misc]
     pass
 
 

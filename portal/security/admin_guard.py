@@ -11,9 +11,17 @@ superusers. Applied in ``portal/accounts/admin.py`` (users), ``collaboration/adm
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib import admin
+
+    # The mixins go before a ModelAdmin in the bases; mypy checks their super() calls on it.
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 # Fields of the user form that hand out rights.
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
@@ -25,11 +33,11 @@ def is_acting_superuser(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_active and user.is_superuser)
 
 
-class PrivilegeFieldsMixin:
+class PrivilegeFieldsMixin(_ModelAdmin):
     """For the user admin: only superusers grant rights, or touch a privileged account."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        fields = list(super().get_readonly_fields(request, obj))
         if not is_acting_superuser(request):
             fields += [name for name in PRIVILEGE_FIELDS if name not in fields]
         return fields
@@ -47,32 +55,32 @@ class PrivilegeFieldsMixin:
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if self._touches_privileged_account(request, obj):
             return False
-        return super().has_change_permission(request, obj)  # type: ignore[misc]
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if self._touches_privileged_account(request, obj):
             return False
-        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return super().has_delete_permission(request, obj)
 
 
-class SuperuserChangesOnlyMixin:
+class SuperuserChangesOnlyMixin(_ModelAdmin):
     """Staff with view permission may look; only superusers add, change or delete."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_acting_superuser(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_acting_superuser(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_acting_superuser(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_delete_permission(request, obj)
 
 
 class SuperuserOnlyMixin(SuperuserChangesOnlyMixin):
     """Not even visible to other staff (second-factor keys, backup codes)."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_acting_superuser(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_view_permission(request, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_acting_superuser(request) and super().has_module_permission(request)  # type: ignore[misc]
+        return is_acting_superuser(request) and super().has_module_permission(request)

@@ -152,7 +152,7 @@ def scope_is_secure(scope: Mapping[str, Any]) -> bool:
     """
     if scope.get("scheme") in ("https", "wss"):
         return True
-    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    proxy_header: tuple[str, str] | None = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     if not proxy_header or not is_trusted_proxy(_scope_peer(scope)):
         return False
     meta_name, secure_value = proxy_header

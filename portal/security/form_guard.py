@@ -10,10 +10,12 @@ form and the peer-support registration; the rate limits sit next to them in
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, MutableMapping
 from typing import Any, ClassVar
 
 from django import forms
 from django.core import signing
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 FORM_TOKEN_SALT = "content.consult.form-shown"  # noqa: S105 - a signing salt, not a secret
@@ -24,6 +26,13 @@ MAX_SECONDS_TO_FILL = 4 * 60 * 60
 def form_token(now: float | None = None, *, salt: str = FORM_TOKEN_SALT) -> str:
     """A signed time stamp; the form carries it so we can tell how long filling in took."""
     return signing.dumps(int(now if now is not None else time.time()), salt=salt)
+
+
+def _mutable_copy(data: Mapping[str, Any]) -> MutableMapping[str, Any]:
+    """What ``data.copy()`` gives for a form's data: a QueryDict keeps its lists, a dict stays one."""
+    if isinstance(data, MultiValueDict):
+        return data.copy()
+    return dict(data)
 
 
 class HumanCheckForm(forms.Form):
@@ -57,10 +66,10 @@ class HumanCheckForm(forms.Form):
         return [field for field in super().visible_fields() if field.name != self.honeypot_field]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # Form.clean() returns cleaned_data itself
         if self.human_check:
-            self._check_human(cleaned)
-        return cleaned
+            self._check_human(self.cleaned_data)
+        return self.cleaned_data
 
     def _check_human(self, cleaned: dict[str, Any]) -> None:
         if cleaned.get(self.honeypot_field):
@@ -72,8 +81,9 @@ class HumanCheckForm(forms.Form):
         age = None if shown_at is None else self.now - float(shown_at)
         if age is None or age > MAX_SECONDS_TO_FILL:
             # Keep what was typed and give a fresh token, so one more click sends it.
-            self.data = self.data.copy()
-            self.data["shown_at"] = form_token(self.now, salt=self.token_salt)
+            data = _mutable_copy(self.data)
+            data["shown_at"] = form_token(self.now, salt=self.token_salt)
+            self.data = data
             raise forms.ValidationError(
                 _("Het formulier was verlopen. Controleer uw gegevens en verstuur opnieuw."),
                 code="expired",

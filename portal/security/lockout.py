@@ -7,17 +7,20 @@ codes locks the account out just as guessing passwords does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 MAX_USERNAME_LENGTH = 254  # an e-mail address (RFC 5321)
 
 
-def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
     """The login name axes keys on: from the credentials, else from the (wizard) form."""
     username = None
     if credentials:
@@ -32,7 +35,7 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
     return username.strip().lower()[:MAX_USERNAME_LENGTH]
 
 
-def record_second_factor_failure(request: HttpRequest, user: Any) -> None:
+def record_second_factor_failure(request: HttpRequest, user: AbstractBaseUser) -> None:
     """Count a wrong code like a wrong password (django-axes listens to this signal)."""
     user_login_failed.send(
         sender=__name__,  # audit_events records this sender as a failed second factor
@@ -41,9 +44,15 @@ def record_second_factor_failure(request: HttpRequest, user: Any) -> None:
     )
 
 
-def is_locked_out(request: HttpRequest, user: Any) -> bool:
-    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+def is_locked_out(request: HttpRequest, user: AbstractBaseUser) -> bool:
+    locked: bool = AxesProxyHandler.is_locked(
+        request, credentials={"username": user.get_username()}
+    )
+    return locked
 
 
-def lockout_response(request: HttpRequest, user: Any) -> HttpResponse:
-    return get_lockout_response(request, credentials={"username": user.get_username()})
+def lockout_response(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
+    response: HttpResponse = get_lockout_response(
+        request, credentials={"username": user.get_username()}
+    )
+    return response

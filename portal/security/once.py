@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from django import forms
 from django.core import signing
@@ -49,7 +50,7 @@ def release(scope: str, token: str) -> None:
 class OneTimeTokenField(forms.CharField):
     """A hidden, signed token; a forged or missing one is refused with a Dutch message."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(widget=forms.HiddenInput, required=True, **kwargs)
 
     def clean(self, value: str) -> str:

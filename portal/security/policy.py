@@ -5,10 +5,15 @@ Kept in one place so the HTTP middleware, the WebSocket middleware and the templ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django_otp import user_has_device
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.accounts.models import User
 
 
 def is_protected_path(path: str) -> bool:
@@ -16,7 +21,7 @@ def is_protected_path(path: str) -> bool:
     return path.startswith(tuple(settings.SECOND_FACTOR_PROTECTED_PREFIXES))
 
 
-def requires_second_factor(user: Any) -> bool:
+def requires_second_factor(user: User | AnonymousUser) -> bool:
     """Anyone with collaboration, audit or admin rights must enrol a second factor.
 
     Learners who only follow training do not. Evaluated per request for unverified users only
@@ -32,5 +37,5 @@ def requires_second_factor(user: Any) -> bool:
     return user.has_perm("wagtailadmin.access_admin")
 
 
-def has_confirmed_device(user: Any) -> bool:
+def has_confirmed_device(user: User | AnonymousUser) -> bool:
     return bool(user_has_device(user, confirmed=True))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from django.conf import settings
@@ -30,8 +30,8 @@ def session_is_expired(
 ) -> bool:
     """True when the session is past its idle or absolute limit (or carries no clock at all)."""
     now = time.time() if now is None else now
-    auth_at = session.get(AUTH_AT_KEY)
-    seen_at = session.get(SEEN_AT_KEY)
+    auth_at: float | None = session.get(AUTH_AT_KEY)
+    seen_at: float | None = session.get(SEEN_AT_KEY)
     if auth_at is None or seen_at is None:
         return True
     if now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
@@ -39,7 +39,7 @@ def session_is_expired(
     return now - seen_at > idle_limit_seconds(verified)
 
 
-def touch(session: Any, now: float | None = None) -> None:
+def touch(session: MutableMapping[str, Any], now: float | None = None) -> None:
     now = int(time.time() if now is None else now)
     if now - session.get(SEEN_AT_KEY, 0) >= SEEN_AT_RESOLUTION_SECONDS:
         session[SEEN_AT_KEY] = now

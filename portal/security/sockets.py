@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+if TYPE_CHECKING:
+    from channels.layers import BaseChannelLayer
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +26,7 @@ def user_group(user_id: int) -> str:
     return f"user.{int(user_id)}"
 
 
-def _send_terminate(layer: Any, user_id: int) -> None:
+def _send_terminate(layer: BaseChannelLayer, user_id: int) -> None:
     try:
         async_to_sync(layer.group_send)(user_group(user_id), {"type": "session.terminate"})
     except Exception:  # a channel-layer outage must never block signing out

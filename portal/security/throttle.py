@@ -67,7 +67,7 @@ class Policy:
         """Seconds to wait after the ``attempts``-th checked attempt (0 while still free)."""
         if attempts < self.free_attempts:
             return 0.0
-        return min(self.max_delay, self.base_delay * 2 ** (attempts - self.free_attempts))
+        return min(self.max_delay, self.base_delay * 2.0 ** (attempts - self.free_attempts))
 
 
 def policy() -> Policy:
@@ -82,7 +82,7 @@ def policy() -> Policy:
 
 def account_name(value: Any) -> str:
     """The name as django-axes keys on it (trimmed, lower case, at most 254 characters)."""
-    name = lockout.axes_username(None, {"username": value}) if value else None  # type: ignore[arg-type]
+    name = lockout.axes_username(None, {"username": value}) if value else None
     return name if isinstance(name, str) else ""
 
 

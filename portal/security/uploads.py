@@ -20,7 +20,7 @@ guards, from the outside in, each answering 413 with the same Dutch page:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -29,8 +29,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
+# As Django's ASGIHandler takes them (so it can be wrapped): a dict scope, messages only read.
+Scope = dict[str, Any]
+Message = Mapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]

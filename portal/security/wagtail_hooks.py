@@ -8,13 +8,21 @@ account by setting its password. These hooks run before Wagtail's create, edit a
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from wagtail import hooks
 
 from .admin_guard import PRIVILEGE_FIELDS, is_acting_superuser
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
+_Hook = TypeVar("_Hook", bound=Callable[..., None])
+# Wagtail ships no type information; used as a decorator, register() returns the function as is.
+_register: Callable[[str], Callable[[_Hook], _Hook]] = hooks.register
 
 
 def _grants_rights(request: HttpRequest) -> bool:
@@ -26,18 +34,18 @@ def _grants_rights(request: HttpRequest) -> bool:
     )
 
 
-def _is_privileged(account: Any) -> bool:
+def _is_privileged(account: User) -> bool:
     return bool(account.is_superuser or account.is_staff)
 
 
-@hooks.register("before_create_user")
+@_register("before_create_user")
 def refuse_granting_rights_on_create(request: HttpRequest) -> None:
     if not is_acting_superuser(request) and _grants_rights(request):
         raise PermissionDenied
 
 
-@hooks.register("before_edit_user")
-def refuse_escalation_on_edit(request: HttpRequest, user: Any) -> None:
+@_register("before_edit_user")
+def refuse_escalation_on_edit(request: HttpRequest, user: User) -> None:
     if is_acting_superuser(request):
         return
     if user.pk != request.user.pk and _is_privileged(user):
@@ -46,13 +54,13 @@ def refuse_escalation_on_edit(request: HttpRequest, user: Any) -> None:
         raise PermissionDenied
 
 
-@hooks.register("before_delete_user")
-def refuse_deleting_privileged(request: HttpRequest, user: Any) -> None:
+@_register("before_delete_user")
+def refuse_deleting_privileged(request: HttpRequest, user: User) -> None:
     if not is_acting_superuser(request) and _is_privileged(user):
         raise PermissionDenied
 
 
-def _rights_change(request: HttpRequest, user: Any) -> bool:
+def _rights_change(request: HttpRequest, user: User) -> bool:
     """Whether the submitted form adds rights the account does not have (resubmitting an
     ordinary editor's groups, or taking rights away, is no escalation)."""
     wants_superuser = request.POST.get("is_superuser") not in (None, "", "off", "false")

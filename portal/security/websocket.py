@@ -29,7 +29,7 @@ import logging
 import time
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
@@ -49,6 +49,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from .client_address import scope_is_secure
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 from .sessions import AUTH_AT_KEY, SEEN_AT_KEY, idle_limit_seconds, session_is_expired, touch
 
 logger = logging.getLogger(__name__)
@@ -84,7 +87,7 @@ def _origin_key(scheme: str, netloc: str) -> tuple[str, str, int] | None:
 
 
 def _header(scope: dict[str, Any], name: bytes) -> str | None:
-    values = [value for key, value in scope.get("headers", []) if key == name]
+    values: list[bytes] = [value for key, value in scope.get("headers", []) if key == name]
     if len(values) != 1:
         return None  # absent, or sent twice: never guess which one counts
     try:
@@ -149,7 +152,8 @@ class SameOriginWebsocketValidator:
             return await self.application(scope, receive, send)
         if origin_is_allowed(scope):
             return await self.application(scope, receive, send)
-        return await WebsocketDenier()(scope, receive, send)
+        # types-channels wants its TypedDict scope; this middleware handles the raw ASGI dict.
+        return await WebsocketDenier()(scope, receive, send)  # type: ignore[arg-type]
 
 
 # --- Session ----------------------------------------------------------------------------------
@@ -169,7 +173,7 @@ def _refused(reason: str) -> SessionVerdict:
     return SessionVerdict(valid=False, reason=reason)
 
 
-def _hash_matches(session_hash: Any, user: Any) -> bool:
+def _hash_matches(session_hash: object, user: AbstractBaseUser) -> bool:
     if not isinstance(session_hash, str) or not session_hash:
         return False
     if constant_time_compare(session_hash, user.get_session_auth_hash()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.accounts.demo import current_totp_code
 
@@ -13,7 +13,7 @@ from portal.accounts.demo import current_totp_code
 class Command(BaseCommand):
     help = "Print the current two-factor code of a (demo) user. Development only."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
 
     def handle(self, *args: Any, email: str, **options: Any) -> None:

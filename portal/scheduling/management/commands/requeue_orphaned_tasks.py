@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 class Command(BaseCommand):
     help = "Requeue background tasks left RUNNING by a worker that died."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--older-than", type=int, default=0, help="Only tasks started more than N seconds ago."
         )

@@ -10,14 +10,14 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
     help = "Enqueue the periodic background tasks at their intervals."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Enqueue each task once and exit.")
 
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from portal.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Tables whose rows are never changed or removed by the application.
@@ -119,7 +122,8 @@ def privilege_problems(role: str) -> list[str]:
                 cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [oid, table, privilege])
                 if not cursor.fetchone()[0]:
                     problems.append(f"may not {privilege} {table} (the audit trail needs it)")
-        if connection.pg_version >= 150000:
+        # handle() refused any other database, so this is the PostgreSQL wrapper.
+        if cast("PostgreSQLWrapper", connection).pg_version >= 150000:
             cursor.execute(
                 "SELECT has_parameter_privilege(%s, 'session_replication_role', 'SET')", [oid]
             )
