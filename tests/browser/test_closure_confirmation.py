@@ -60,7 +60,7 @@ def test_close_with_one_no_through_the_coordinators_confirmation(
     # said before anything is sent
     expect(director.locator("#nee-uitleg")).to_contain_text("coördinator")
     assert_no_axe_violations(director)
-    for group in director.get_by_role("group").all():
+    for group in director.locator("main form").get_by_role("group").all():
         group.get_by_label("Ja").check()
     director.get_by_role("group", name="Geen nieuw intrafamiliaal geweld").get_by_label(
         "Nee"

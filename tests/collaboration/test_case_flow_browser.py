@@ -90,7 +90,7 @@ def test_referral_to_closure_and_reopening(browser, live_server, world, verified
     director.get_by_role("button", name="Dossier afsluiten").click()
     expect(director.locator(".error-summary")).to_be_visible()
     assert_no_axe_violations(director)
-    for group in director.get_by_role("group").all():
+    for group in director.locator("main form").get_by_role("group").all():
         group.get_by_label("Ja").check()
     director.get_by_label("Samenvatting bij de afsluiting").fill(
         "Partnergeweld niet meer op de voorgrond."
