@@ -302,7 +302,10 @@ class MeetingForm(forms.Form):
 class ConsultAnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Antwoord of advies"),
-        help_text=_("Noteer wat u de professional (telefonisch of per e-mail) hebt geantwoord."),
+        help_text=_(
+            "De professional krijgt een e-mail zonder inhoud, met een persoonlijke link naar dit "
+            "antwoord (30 dagen geldig)."
+        ),
         widget=TEXTAREA,
         max_length=10000,
     )

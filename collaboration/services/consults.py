@@ -141,7 +141,8 @@ def _require_consult_coordinator(actor: Any, consult: ConsultRequest) -> Any:
 
 
 def consult_request_answer(*, actor: Any, consult: ConsultRequest, answer: str) -> ConsultRequest:
-    """Record the advice given (by phone or mail, outside the portal) to the professional."""
+    """Record the advice for the professional and send them, after commit, a mail without
+    content holding a signed link to it (``answer_link``); answering again sends a new link."""
     profile = _require_consult_coordinator(actor, consult)
     answer = answer.strip()
     if not answer:

@@ -100,7 +100,7 @@ def test_region_without_coordinators_is_refused_and_not_offered(
 
 
 def test_escalates_on_the_second_working_day_friday_to_tuesday(
-    world: Any, settings: Any, django_capture_on_commit_callbacks: Any
+    world: Any, settings: Any, django_capture_on_commit_callbacks: Any, verified_client: Any
 ) -> None:
     settings.CONSULT_ESCALATION_EMAIL = "centraal@veilighuis.example"
     limburg = make_region_coordinator(Region.LIMBURG)
@@ -123,6 +123,8 @@ def test_escalates_on_the_second_working_day_friday_to_tuesday(
     assert "slaan" not in central.subject + central.body
     consult.refresh_from_db()
     assert consult.escalated_at is not None
+    inbox = verified_client(world.coordinator).get(reverse("collaboration:consult_inbox"))
+    assert inbox.content.decode().count("wacht al twee werkdagen") == 1
     # once only
     with django_capture_on_commit_callbacks(execute=True):
         assert consults_escalate(now=_at(2026, 12, 2, 9)) == []
