@@ -213,3 +213,25 @@ def test_converted_consult_from_someone_without_an_account(world: Any) -> None:
     # no account to name: the coordinator refers on their behalf; the asker stays on the consult
     assert referral.referrer == world.coordinator
     assert referral.consult.email == "leerkracht@school.example"
+
+
+def test_answer_page_by_actor_the_token_decides(world: Any, verified_client: Any) -> None:
+    """The public answer route in the access matrix's terms: whoever holds a valid link reads
+    the answer; without one, every actor (signed out, partner, other region, the region's own
+    coordinator) gets "not found" and nothing of the answer."""
+    consult = _submit()
+    consult_request_answer(actor=world.coordinator, consult=consult, answer=ANSWER)
+    other_region = make_region_coordinator(Region.LIMBURG)
+    clients = {
+        "anonymous": Client(),
+        "partner": verified_client(world.caw_partner),
+        "other_region_coordinator": verified_client(other_region),
+        "coordinator": verified_client(world.coordinator),
+    }
+    good = reverse("content:consult_answer", args=[answer_token(consult)])
+    bad = reverse("content:consult_answer", args=[answer_token(consult)[:-3] + "abc"])
+    for actor, client in clients.items():
+        assert client.get(good).status_code == 200, actor
+        refused = client.get(bad)
+        assert refused.status_code == 404, actor
+        assert ANSWER not in refused.content.decode(), actor
