@@ -246,9 +246,10 @@ RETENTION: dict[str, Rule] = {
     ),
     "collaboration.Meeting": Rule(
         Treatment.SCRUB,
-        "kind, date and status stay; the place may name the family's home",
+        "kind, date and status stay; the place may name the family's home, and the reason "
+        "of a cancellation is free text",
         paths=("case",),
-        scrub=("place",),
+        scrub=("place", "cancel_reason"),
     ),
     "collaboration.Meeting_invitees": Rule(
         Treatment.KEEP,

@@ -202,6 +202,16 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
     )
     meeting.save()
     meeting.invitees.add(world.caw_partner)
+    Meeting.objects.create(
+        case=case,
+        kind="network",
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        place="Veilig Huis",
+        created_by=director,
+        status="cancelled",
+        cancelled_at=timezone.now(),
+        cancel_reason=f"{CHILD} is verhuisd naar {STREET}",
+    )
     for user in (director, world.caw_partner):
         Acknowledgement.objects.create(meeting=meeting, user=user)
     AgendaItem.objects.create(meeting=meeting, position=0, title=f"Hoe gaat het met {CHILD}?")
