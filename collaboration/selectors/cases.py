@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from portal.audit.classification import AccessRule
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 
@@ -355,13 +356,19 @@ def case_audit_trail(*, user: Any, reference: str) -> tuple[Case, list[AuditEven
     profile = actor_profile(user)
     with transaction.atomic():
         case = Case.objects.filter(reference=reference).first() if profile.is_member else None
-        allowed = case is not None and (
-            case.region in profile.privacy_regions or case.case_director_id == user.pk
-        )
+        as_officer = case is not None and case.region in profile.privacy_regions
+        allowed = case is not None and (as_officer or case.case_director_id == user.pk)
         audit_read(
             action=AuditAction.AUDIT_VIEWED,
             profile=profile,
             allowed=allowed,
+            # the rule that granted it: a director reads their own case's trail as its director,
+            # not as a privacy officer (the action's fixed rule)
+            basis=(
+                (AccessRule.PRIVACY_OFFICER if as_officer else AccessRule.CASE_DIRECTOR)
+                if allowed
+                else ""
+            ),
             object_type="case_audit_trail",
             object_id=case.pk if case else "",
             case_reference=reference[:40],

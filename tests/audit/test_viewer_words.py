@@ -272,3 +272,22 @@ def test_who_accessed_this_case_groups_by_person_and_organisation(
     assert "Wie opende dit dossier" in html and "Carla CAW" in html and "CAW Test" in html
     assert "caw@test.example" not in html.split("Gebeurtenissen, nieuwste eerst")[0]
     assert page.context["people"] and page.context["rows"]
+
+
+def test_case_trail_read_records_the_rule_that_granted_it(
+    world: Any,  # noqa: F811
+    verified_client: Callable[..., Client],
+) -> None:
+    """The director reads their case's trail as its director, the officer as privacy officer
+    (the action's fixed rule alone said 'privacy officer' for both)."""
+    url = reverse("collaboration:case_audit", args=[world.case.reference])
+    for user in (world.director, world.privacy):
+        assert verified_client(user).get(url).status_code == 200
+    rules = {
+        event.actor_id: (event.access_rule, event.role)
+        for event in AuditEvent.objects.filter(
+            action=AuditAction.AUDIT_VIEWED, object_type="case_audit_trail"
+        )
+    }
+    assert rules[world.director.pk] == ("case_director", "case_director")
+    assert rules[world.privacy.pk] == ("privacy_officer", "privacy_officer")
