@@ -36,6 +36,7 @@ from django.utils import timezone
 from collaboration import forms as cf
 from collaboration import forms_closure as fc
 from collaboration.live_notes import views as live_views
+from collaboration.views import meetings as meeting_views
 from collaboration.models import CLOSURE_CRITERIA
 from collaboration.services.closure import reason_field
 from portal.security.once import new_token
@@ -404,6 +405,43 @@ def test_collaboration_forms_show_hostile_text_as_text(
             )
         meetings = list(Meeting.objects.filter(case=case).order_by("pk"))
         meeting = meetings[0]
+
+        # Meetings as they happen: one recorded after the fact, one moved, one cancelled.
+        past = timezone.localtime() - datetime.timedelta(days=1)
+        for row in feed.plan(meeting_views.MeetingRecordForm, ["place"]):
+            post_ok(
+                director,
+                url("collaboration:meeting_record", ref),
+                {
+                    **row,
+                    "kind": "network",
+                    "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
+                    "invitees": [world.caw_partner.pk],
+                },
+            )
+
+        def planned_meeting() -> int:
+            post_ok(
+                director,
+                url("collaboration:meeting_add", ref),
+                {
+                    "kind": "network",
+                    "place": "Veilig Huis",
+                    "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+                    "invitees": [world.caw_partner.pk],
+                },
+            )
+            return Meeting.objects.filter(case=case).latest("pk").pk
+
+        later = starts + datetime.timedelta(days=1)
+        for row in feed.plan(meeting_views.MeetingRescheduleForm, ["place"]):
+            post_ok(
+                director,
+                url("collaboration:meeting_reschedule", ref, planned_meeting()),
+                {**row, "starts_at": later.strftime("%Y-%m-%dT%H:%M")},
+            )
+        for row in feed.plan(meeting_views.MeetingCancelForm, ["reason"]):
+            post_ok(director, url("collaboration:meeting_cancel", ref, planned_meeting()), row)
 
         # The meeting: agenda, attendance, live notes typed in the browser and sent by a
         # hostile client, then the minutes with the agreed actions.

@@ -52,6 +52,9 @@ SHOWN: dict[str, tuple[str, ...]] = {
     _C + "TimelineEntryForm.body": ("case",),
     _C + "DocumentForm.title": ("case",),
     _C + "MeetingForm.place": ("case", "meeting@*"),
+    "collaboration.views.meetings.MeetingRecordForm.place": ("case",),
+    "collaboration.views.meetings.MeetingRescheduleForm.place": ("case",),
+    "collaboration.views.meetings.MeetingCancelForm.reason": ("case",),
     _C + "PhaseChangeForm.reason": ("case",),
     # closing with a "Nee": the coordinator reads it before deciding, the closed case shows it
     _CL + "ClosureForm.closing_summary": ("closure_decide@*", "closure_closed@*"),
