@@ -64,7 +64,7 @@ def test_axe_finds_nothing_on_any_page_type(site: str, page: Any, width: int) ->
         assert_no_axe_violations(page)
     # The consult form with errors: the Dutch error summary must pass too.
     page.goto(site + "/consultvraag/")
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Vraag versturen").click()
     page.wait_for_selector(".error-summary")
     assert_no_axe_violations(page)
 
