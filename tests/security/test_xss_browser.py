@@ -61,7 +61,8 @@ def test_search_query_is_rendered_as_text(live_server, page) -> None:
         response = page.goto(f"{live_server.url}/zoeken/?q={quote(payload)}")
         assert response.status == 200, (payload, response.status, page.url, page.content()[:500])
         _assert_inert(page, payload)
-        assert payload in page.input_value("input[name='q']")
+        # The search page's own field (the header's search field stays empty).
+        assert payload in page.input_value("main input[name='q']")
 
 
 def test_case_timeline_and_audit_show_hostile_text_as_text(live_server, page, make_user) -> None:
@@ -102,5 +103,7 @@ def test_case_timeline_and_audit_show_hostile_text_as_text(live_server, page, ma
     page.goto(f"{live_server.url}/audit/?case={case.reference}")
     for payload in CORPUS:
         _assert_inert(page, payload)
+    # The purpose sits in each event's folded details: open them as a reader would.
+    page.locator("main details").evaluate_all("all => all.forEach(d => { d.open = true; })")
     text = page.inner_text("main")
     assert "<script>window.__xss=1</script>" in text  # shown, literally
