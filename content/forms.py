@@ -8,7 +8,7 @@ lives in ``content.consult``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -77,8 +77,7 @@ class ConsultRequestForm(HumanCheckForm):
         )
 
         reachable = regions_with_coordinators()
-        region = self.fields["region"]
-        assert isinstance(region, forms.ChoiceField)
+        region = cast(forms.ChoiceField, self.fields["region"])  # declared as one above
         region.choices = [
             ("", _("Kies een regio")),
             *((value, label) for value, label in Region.choices if value in reachable),

@@ -36,9 +36,9 @@ from django.utils import timezone
 from collaboration import forms as cf
 from collaboration import forms_closure as fc
 from collaboration.live_notes import views as live_views
-from collaboration.views import meetings as meeting_views
 from collaboration.models import CLOSURE_CRITERIA
 from collaboration.services.closure import reason_field
+from collaboration.views import meetings as meeting_views
 from portal.security.once import new_token
 from tests.collaboration.conftest import referral_data, world  # noqa: F401 - fixture
 
