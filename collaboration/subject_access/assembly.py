@@ -13,8 +13,8 @@ without the family's data), actions in their name, what was done under their acc
 handled their account.
 
 Police and justice items (shared only with the police or justice sector or a service of it,
-written by such a service, or a police intervention or prosecutor's decision) are not put in
-the export: they are returned as ``held`` for a privacy officer to decide on (LED art. 15).
+written or uploaded by such a service, plan actions assigned to one, or a police intervention
+or prosecutor's decision; one rule, ``why_held``) are not put in the export: they are returned as ``held`` for a privacy officer to decide on (LED art. 15).
 
 Every label is Dutch (the models' verbose names, ``get_FOO_display``), never a code.
 """
@@ -175,11 +175,15 @@ def _visibility(obj: TimelineEntry | CaseDocument) -> str:
     return obj.get_visibility_display()
 
 
-def why_held(obj: TimelineEntry | CaseDocument, *, author_sector: str = "") -> str:
-    """Why an item is a police or justice item, or "" when it is not one."""
+def why_held(obj: Model | None = None, *, author_sector: str = "", owner_sector: str = "") -> str:
+    """Why an item is a police or justice item, or "" when it is not one: the one rule for
+    every part of the export. ``obj`` (a timeline entry or document) counts when it is shared
+    only with the police or justice or is a police intervention or prosecutor's decision;
+    ``author_sector`` is the sector of the service that wrote or uploaded the item;
+    ``owner_sector`` that of the service an action is assigned to."""
     reasons = []
-    rows = list(obj.audience.all())
-    if obj.visibility == Visibility.AUDIENCE and any(
+    rows = list(obj.audience.all()) if obj is not None and hasattr(obj, "audience") else []
+    if getattr(obj, "visibility", "") == Visibility.AUDIENCE and any(
         row.sector in LED_SECTORS
         or (row.organisation is not None and row.organisation.sector in LED_SECTORS)
         for row in rows
@@ -187,9 +191,29 @@ def why_held(obj: TimelineEntry | CaseDocument, *, author_sector: str = "") -> s
         reasons.append(_("alleen gedeeld met politie of justitie"))
     if author_sector in LED_SECTORS:
         reasons.append(_("ingebracht door politie of justitie"))
+    if owner_sector in LED_SECTORS:
+        reasons.append(_("toegewezen aan politie of justitie"))
     if getattr(obj, "kind", "") in LED_KINDS:
         reasons.append(_("een politietussenkomst of een beslissing van het parket"))
     return capfirst("; ".join(reasons)) if reasons else ""
+
+
+def _uploader_sectors(case: Case) -> dict[int, str]:
+    """The sector each person acts for in ``case``, as a timeline entry's author organisation
+    is chosen: their organisation in the case, else a police or justice membership if they
+    have one (held back when in doubt), else any other membership."""
+    sectors: dict[int, str] = {}
+    uploaders = CaseDocument.objects.filter(case=case).values("uploaded_by_id")
+    for user_id, sector in Membership.objects.filter(user_id__in=uploaders).values_list(
+        "user_id", "organisation__sector"
+    ):
+        if sectors.get(user_id) not in LED_SECTORS:
+            sectors[user_id] = sector
+    for user_id, sector in CaseParticipant.objects.filter(case=case).values_list(
+        "user_id", "organisation__sector"
+    ):
+        sectors[user_id] = sector
+    return sectors
 
 
 def _day(value: dt.datetime) -> str:
@@ -308,9 +332,17 @@ def _assemble_family(member: FamilyMember) -> Assembly:
         .prefetch_related(audience)
         .order_by("uploaded_at", "id")
     )
+    uploaders = _uploader_sectors(case)
+
+    def reason_for(obj: TimelineEntry | CaseDocument) -> str:
+        if isinstance(obj, TimelineEntry):
+            organisation = obj.author_organisation
+            return why_held(obj, author_sector=organisation.sector if organisation else "")
+        return why_held(obj, author_sector=uploaders.get(obj.uploaded_by_id, ""))
+
     for obj in [*entries, *documents]:
         rows = list(obj.audience.all())
-        if obj.visibility != Visibility.AUDIENCE or not rows or why_held(obj):
+        if obj.visibility != Visibility.AUDIENCE or not rows or reason_for(obj):
             continue
         when = obj.occurred_on if isinstance(obj, TimelineEntry) else obj.uploaded_at
         shared.append(
@@ -431,7 +463,11 @@ def _assemble_family(member: FamilyMember) -> Assembly:
                     fields(action, ["description", "due_date", "status", "status_reason"], redact)
                 )
                 item[label(Action, "organisation")] = action.organisation.name
-                action_items.append(item)
+                reason = why_held(owner_sector=action.organisation.sector)
+                if reason:
+                    held.append(Held(f"action:{action.pk}", "acties", item, reason))
+                else:
+                    action_items.append(item)
     sections.append(
         Section(
             "plan",
@@ -454,10 +490,7 @@ def _assemble_family(member: FamilyMember) -> Assembly:
         item = fields(entry, ["occurred_on", "kind", "title", "body"], redact)
         item[_("Dienst")] = entry.author_organisation.name if entry.author_organisation else "–"
         item[label(TimelineEntry, "visibility")] = _visibility(entry)
-        reason = why_held(
-            entry,
-            author_sector=entry.author_organisation.sector if entry.author_organisation else "",
-        )
+        reason = reason_for(entry)
         if reason:
             held.append(Held(f"timeline_entry:{entry.pk}", "tijdlijn", item, reason, entry.pk))
         else:
@@ -478,7 +511,7 @@ def _assemble_family(member: FamilyMember) -> Assembly:
             _("Toegevoegd op"): text(document.uploaded_at),
             label(CaseDocument, "visibility"): _visibility(document),
         }
-        reason = why_held(document)
+        reason = reason_for(document)
         if reason:
             held.append(
                 Held(f"document:{document.pk}", "documenten", item, reason, None, document.pk)

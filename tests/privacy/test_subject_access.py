@@ -321,3 +321,82 @@ def test_bad_input_gets_a_dutch_answer_never_a_server_error(
     again = client.post(reverse("audit:subject_access_assemble", args=[sar.pk]))
     assert again.status_code == 400
     assert "Dit verzoek is al vrijgegeven" in again.content.decode()
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.parametrize("decision", ["withhold", "release"])
+def test_police_owned_actions_and_justice_documents_go_through_the_same_decision(
+    family: Family, verified_client: Any, make_user: Any, decision: str
+) -> None:
+    """Not only timeline entries: a plan action assigned to the police and a document uploaded
+    by a justice service are held back (draft and released export) unless the officer releases
+    them, with the reason kept; a welfare action beside them is simply in the export."""
+    from collaboration.models import (
+        Action,
+        ActionPlan,
+        CaseDocument,
+        Goal,
+        Membership,
+        Organisation,
+        OrganisationKind,
+    )
+
+    world = family.world
+    justice = Organisation.objects.create(
+        name="Justitiehuis Test",
+        kind=OrganisationKind.JUSTICE_HOUSE,
+        sector=Sector.JUSTICE,
+        region=world.case.region,
+    )
+    assistant = make_user(email="justitie@test.example", full_name="Jana Justitie")
+    Membership.objects.create(user=assistant, organisation=justice, role=Role.PARTNER)
+    plan = ActionPlan.objects.create(case=world.case, version=1, created_by=world.director)
+    goal = Goal.objects.create(plan=plan, domain="safety", description="Veilig thuis")
+    police_action = Action.objects.create(
+        goal=goal, case=world.case, description="Risicotaxatie bespreken", organisation=world.police
+    )
+    Action.objects.create(
+        goal=goal, case=world.case, description="Budgetplan opmaken", organisation=world.caw
+    )
+    document = CaseDocument.objects.create(
+        case=world.case,
+        title="Verslag justitieassistent",
+        file="2026/01/verslag.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=assistant,
+    )
+
+    first = verified_client(world.privacy)
+    sar = register(first, family.father)
+    assemble(first, sar)
+    held = {item.key: item for item in sar.held_items.all()}
+    assert f"action:{police_action.pk}" in held and f"document:{document.pk}" in held
+    assert held[f"action:{police_action.pk}"].why_held == "Toegewezen aan politie of justitie"
+    assert held[f"document:{document.pk}"].why_held == "Ingebracht door politie of justitie"
+    draft = _pdf_text(first.get(reverse("audit:subject_access_preview", args=[sar.pk])).content)
+    assert "Budgetplan opmaken" in draft
+    for hidden in ("Risicotaxatie bespreken", "Verslag justitieassistent", "Politie Test"):
+        assert hidden not in draft, hidden
+
+    reason = "Lopend onderzoek" if decision == "withhold" else ""
+    for item in held.values():
+        assert decide(first, sar, item, decision, reason).status_code == 302
+    second = verified_client(family.second_officer)
+    assert release(second, sar).status_code == 302
+    text, data = download(second, sar)
+    blob = "\n".join(json_strings(data))
+    for shown_only_if_released in ("Risicotaxatie bespreken", "Verslag justitieassistent"):
+        assert (shown_only_if_released in text) == (decision == "release")
+        assert (shown_only_if_released in blob) == (decision == "release")
+    assert "Budgetplan opmaken" in text
+    item = sar.held_items.get(key=f"action:{police_action.pk}")
+    assert item.decision == decision and item.reason == reason
