@@ -48,6 +48,7 @@ PURPOSE_LABELS: dict[str, Label] = {
     "training_report": _("vormingsrapport"),
     "cases_without_director": _("dossiers zonder casusregisseur"),
     "nen7513_export": _("export volgens NEN 7513"),
+    "invalid_filters": _("export geweigerd: een filter is ongeldig"),
     # The case forms record their view's name (collaboration.views.base.CaseFormView).
     "ActionAddView": _("formulier: actie toevoegen"),
     "ActionStatusView": _("formulier: status van een actie"),

@@ -23,7 +23,7 @@ from portal.csv_export import csv_response
 
 from . import labels
 from .access import AuditScope, require_audit_reader
-from .events import AuditAction
+from .events import AuditAction, Outcome
 from .forms import AuditFilterForm
 from .models import AuditEvent
 from .presentation import describe, describe_events
@@ -56,6 +56,29 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     return form, filters
+
+
+def refuse_invalid_filters(
+    request: HttpRequest, form: AuditFilterForm, scope: AuditScope, *, export_format: str
+) -> HttpResponse | None:
+    """An export with a filter that does not validate is refused (400), never widened to the
+    whole scope: the page names the fields, keeps what was typed, and nothing is exported. The
+    refusal is recorded like a refused export, with the fields' names (not what was typed)."""
+    if not form.is_bound or form.is_valid():
+        return None
+    record_event(
+        action=AuditAction.EXPORTED,
+        actor=request.user,
+        outcome=Outcome.DENIED,
+        object_type="audit",
+        purpose="invalid_filters",
+        extra={
+            "format": export_format,
+            "invalid": sorted(form.errors),
+            "regions": _describe_scope(scope),
+        },
+    )
+    return render(request, "audit/export_refused.html", {"form": form}, status=400)
 
 
 def _describe(filters: dict[str, Any]) -> dict[str, str]:
@@ -141,7 +164,10 @@ def _csv_rows(events: Any) -> Iterator[list[Any]]:
 
 def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     scope = require_audit_reader(request.user, action=AuditAction.EXPORTED)
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    refused = refuse_invalid_filters(request, form, scope, export_format="csv")
+    if refused is not None:
+        return refused
     record_event(
         action=AuditAction.EXPORTED,
         actor=request.user,
