@@ -72,6 +72,33 @@ def build_export(
         }
 
 
+def column_widths(
+    columns: list[str], items: list[dict[str, str]], width: float, cell: Any, head: Any
+) -> list[float]:
+    """Widths for a table's columns: each at least as wide as its longest word (so
+    "Privacyverantwoordelijke" is never broken mid-word), the rest of the page shared out in
+    proportion to how much text a column holds. Too many long words for the page: shrink all
+    in proportion (a word may then break, the table still fits)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    padding = 8 + 2  # LEFTPADDING + RIGHTPADDING, and a little room for rounding
+
+    def longest(value: str, style: Any) -> float:
+        words = str(value).split() or [""]
+        return max(stringWidth(word, style.fontName, style.fontSize) for word in words)
+
+    minimum = [
+        max([longest(c, head)] + [longest(item.get(c, "–"), cell) for item in items]) + padding
+        for c in columns
+    ]
+    if sum(minimum) >= width:
+        return [w * width / sum(minimum) for w in minimum]
+    text = [sum(len(str(item.get(c, ""))) for item in items) + len(c) for c in columns]
+    spare = width - sum(minimum)
+    total = sum(text) or 1
+    return [w + spare * t / total for w, t in zip(minimum, text, strict=True)]
+
+
 def render_pdf(export: dict[str, Any], *, draft: bool) -> bytes:
     """A readable A4 PDF of ``export``: headings per part, tables, page numbers, marked
     confidential (and draft before release) on every page."""
@@ -123,7 +150,7 @@ def render_pdf(export: dict[str, Any], *, draft: bool) -> bytes:
                 table = Table(
                     [[p(c, head) for c in columns]]
                     + [[p(item.get(c, "–")) for c in columns] for item in items],
-                    colWidths=[width / len(columns)] * len(columns),
+                    colWidths=column_widths(columns, items, width, cell, head),
                     repeatRows=1,
                 )
                 table.setStyle(grid)

@@ -400,3 +400,35 @@ def test_police_owned_actions_and_justice_documents_go_through_the_same_decision
     assert "Budgetplan opmaken" in text
     item = sar.held_items.get(key=f"action:{police_action.pk}")
     assert item.decision == decision and item.reason == reason
+
+
+def test_a_long_word_in_the_access_table_is_not_broken_mid_word() -> None:
+    """Five equal columns left "Privacyverantwoordelijke" too little room; each column is now at
+    least as wide as its longest word."""
+    from collaboration.subject_access.document import render_pdf
+
+    row = {
+        "Datum": "2 december 2026",
+        "Organisatie": "Veilig Huis Oost-Vlaanderen",
+        "Rol": "Privacyverantwoordelijke",
+        "Handeling": "Inzageverzoek samengesteld",
+        "Aantal keer": "3",
+    }
+    export = {
+        "titel": "Inzage in persoonsgegevens (art. 15 AVG)",
+        "status": "Vrijgegeven",
+        "verzoek": {"Nummer van het verzoek": "1"},
+        "onderdelen": [
+            {
+                "id": "raadplegingen",
+                "titel": "Wie",
+                "toelichting": "",
+                "tabel": True,
+                "items": [row],
+            }
+        ],
+        "uw rechten": [],
+    }
+    text = _pdf_text(render_pdf(export, draft=False))
+    assert "Privacyverantwoordelijke" in text
+    assert "Aantal keer" in text.replace("\n", " ")
