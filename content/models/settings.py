@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Site
 
 
 @register_setting(icon="warning")
@@ -85,6 +86,22 @@ class SiteContactSettings(BaseSiteSetting):
 
     # Fetched with the settings, so the quick-exit bar costs no extra query on each page.
     select_related = ["browse_safely_page"]
+
+    @classmethod
+    def for_site(cls, site: Site | None) -> SiteContactSettings:
+        """The saved settings of ``site``, or unsaved ones holding the defaults.
+
+        Why not Wagtail's ``get_or_create``: the footer and the quick-exit bar read these
+        settings on every page, so the first GET after a site was created wrote a row
+        (savepoint, INSERT, release: three queries, and a write on a safe request, racing
+        with a parallel first request). Reading is one SELECT; the row is written when an
+        editor saves the form in the Wagtail admin (the unsaved instance is its instance).
+        ``for_request`` still caches the result on the request, so a page reads it once.
+        """
+        if site is None:
+            raise cls.DoesNotExist(f"{cls.__name__} does not exist for site None.")
+        instance = cls.base_queryset().filter(site=site).first()
+        return instance if instance is not None else cls(site=site)
 
     panels = [
         MultiFieldPanel(
