@@ -287,9 +287,13 @@ def _assemble_family(member: FamilyMember) -> Assembly:
 
     # What was shared about the person, and with whom. Rows that show the police or justice
     # taking part in the case, or reading it, are held for the officer's decision as well.
-    led_names = set(
-        Organisation.objects.filter(sector__in=LED_SECTORS).values_list("name", flat=True)
-    )
+    # Rows name a service as text (a participant's organisation, the audit trail's
+    # organisation); the same rule decides on the sector of each service a row names.
+    led_names = {
+        name
+        for name, sector in Organisation.objects.values_list("name", "sector")
+        if why_held(author_sector=sector)
+    }
 
     def is_led(organisation_label: str) -> bool:
         return any(name in organisation_label for name in led_names)
