@@ -439,6 +439,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 AUDITLOG_CID_GETTER = "portal.audit.context.current_correlation_id"
 # The address comes from our trusted-proxy rule (portal.audit.context), not auditlog's middleware.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# NEN 7513 source of every audit event (docs/audit.md): which system wrote it (AuditSourceID)
+# and at which installation (AuditEnterpriseSiteID). Hashed into each row.
+AUDIT_SOURCE_SYSTEM = env.str("AUDIT_SOURCE_SYSTEM", default="veilig-huis-portal")
+AUDIT_SITE = env.str("AUDIT_SITE", default="veilig-huis")
 
 # --- Retention (docs/privacy.md) ---------------------------------------------------------
 CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", default=5)
@@ -450,10 +454,6 @@ CONSULT_RETENTION_YEARS = env.int("CONSULT_RETENTION_YEARS", default=2)
 CONSULT_ESCALATION_EMAIL = env.str("CONSULT_ESCALATION_EMAIL", default="")
 CONSULT_ANSWER_LINK_MAX_AGE = env.int("CONSULT_ANSWER_LINK_MAX_AGE", default=30 * 24 * 3600)
 # A stored document file no row refers to is removed after this many hours (an upload whose
-# NEN 7513 source of every audit event (docs/audit.md): which system wrote it (AuditSourceID)
-# and at which installation (AuditEnterpriseSiteID). Hashed into each row.
-AUDIT_SOURCE_SYSTEM = env.str("AUDIT_SOURCE_SYSTEM", default="veilig-huis-portal")
-AUDIT_SITE = env.str("AUDIT_SITE", default="veilig-huis")
 # transaction is still open must not lose its file).
 CASE_DOCUMENT_ORPHAN_GRACE_HOURS = env.int("CASE_DOCUMENT_ORPHAN_GRACE_HOURS", default=6)
 

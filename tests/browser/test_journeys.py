@@ -264,7 +264,7 @@ def _journey(journey: Journey, people: Any) -> None:
         expect(director.locator(".summary").first).to_contain_text(phase)
     director.get_by_role("link", name="Afsluiten met de afrondingscriteria").click()
     journey.axe(director)
-    for group in director.get_by_role("group").all():
+    for group in director.locator("main form").get_by_role("group").all():
         group.get_by_label("Ja").check()
     director.get_by_label("Samenvatting bij de afsluiting").fill("Geen geweld meer gemeld.")
     director.get_by_label("Wie contacteren voor wat", exact=False).fill("CAW: vragen over wonen.")

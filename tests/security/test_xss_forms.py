@@ -962,6 +962,13 @@ def test_every_form_re_renders_hostile_input_as_text(
         place="Zaal 1",
         created_by=world.director,
     )
+    planned = Meeting.objects.create(
+        case=case,
+        kind="network",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        place="Zaal 2",
+        created_by=world.director,
+    )
     from collaboration.live_notes.models import Acknowledgement
 
     Acknowledgement.objects.create(meeting=meeting, user=world.director)
@@ -1136,6 +1143,9 @@ def test_every_form_re_renders_hostile_input_as_text(
         ("privacy", f"{url('audit:subject_access_new')}?dossier={ref}"),
         ("privacy", url("audit:subject_access_detail", sar.pk)),
         ("privacy", url("audit:subject_access_rights", sar.pk)),
+        ("director", url(collab + "meeting_record", ref)),
+        ("director", url(collab + "meeting_reschedule", ref, planned.pk)),
+        ("director", url(collab + "meeting_cancel", ref, planned.pk)),
         # forms without fields last: posting them acts at once
         ("director", url(collab + "plan_version", ref)),
         ("coordinator", url(collab + "consult_close", consult.pk)),
@@ -1156,6 +1166,7 @@ def test_every_form_re_renders_hostile_input_as_text(
         ),
         ("privacy", url("audit:retention_detail", run.pk)),  # a checkbox: confirms at once
         ("second_privacy", url("audit:subject_access_detail", second_sar.pk)),  # releases
+        ("coordinator", url(collab + "director_reassign", ref)),  # last: the director changes
     ]
     # Hidden controls that name the record or which of the page's forms is posted: with the
     # corpus in them the post is "not found", and the fields around them go untested.
