@@ -12,6 +12,7 @@ from typing import Any
 
 from django import template
 from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.security.policy import is_protected_path
@@ -34,7 +35,19 @@ def quick_exit_bar(context: Any) -> SafeString:
         return mark_safe("")
     # The 500 page renders without a request (and so without site settings): the bar then
     # has the button and the key hints, without the link to "Veilig surfen".
-    return mark_safe(get_template(TEMPLATE).render(context.flatten(), request))  # noqa: S308
+    values = {**context.flatten(), "quick_exit_href": _exit_href()}
+    return mark_safe(get_template(TEMPLATE).render(values, request))  # noqa: S308
+
+
+def _exit_href() -> str:
+    """Our exit route; should it be missing (an error page rendered under another URLconf),
+    straight to the neutral site rather than a page that fails to render."""
+    from content.quick_exit import FALLBACK_URL
+
+    try:
+        return reverse("quick_exit")
+    except NoReverseMatch:
+        return FALLBACK_URL
 
 
 @register.simple_tag(takes_context=True)

@@ -16,6 +16,13 @@ from content.models import SiteContactSettings
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_settings_row() -> None:
+    """A site whose editors never saved the settings. The demo site built once per run (see
+    conftest) saves a row, which these tests' transaction removes and rolls back."""
+    SiteContactSettings.objects.all().delete()
+
+
 def test_a_page_shows_the_defaults_without_writing_a_settings_row(client: Any) -> None:
     assert Site.objects.exists() and not SiteContactSettings.objects.exists()
     with CaptureQueriesContext(connection) as queries:
