@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit.events import AuditAction
 
-from ..access import NotFoundOrNotAllowed, can_direct
+from ..access import ActorProfile, Basis, NotFoundOrNotAllowed, can_direct
 from ..models import Case, CaseParticipant, Meeting, MeetingKind, MeetingStatus
 from ._common import audit_change, require_case_right, require_open
 from .handover import require_director
@@ -139,22 +139,43 @@ def meeting_schedule(
     meeting = Meeting(
         case=case, kind=kind, starts_at=starts_at, place=place.strip(), created_by=actor
     )
-    meeting.full_clean()
     with transaction.atomic():
-        meeting.save()
-        meeting.invitees.set(invitee_ids)
-        audit_change(
-            action=AuditAction.CASE_CHANGED,
+        _store_new(
+            meeting,
             actor=actor,
             profile=profile,
-            case=case,
             basis=basis,
-            object_type="meeting",
-            object_id=meeting.pk,
+            invitee_ids=invitee_ids,
             extra={"change": "meeting_scheduled", "invitees": len(invitee_ids)},
         )
         _notify_invitees(meeting, kind=Kind.MEETING_INVITATION, actor=actor, user_ids=invitee_ids)
     return meeting
+
+
+def _store_new(
+    meeting: Meeting,
+    *,
+    actor: Any,
+    profile: ActorProfile,
+    basis: Basis,
+    invitee_ids: list[int],
+    extra: dict[str, Any],
+) -> None:
+    """Validate, save a new meeting with its people and audit it (inside the caller's
+    transaction): the one way planned and recorded meetings are created."""
+    meeting.full_clean()
+    meeting.save()
+    meeting.invitees.set(invitee_ids)
+    audit_change(
+        action=AuditAction.CASE_CHANGED,
+        actor=actor,
+        profile=profile,
+        case=meeting.case,
+        basis=basis,
+        object_type="meeting",
+        object_id=meeting.pk,
+        extra=extra,
+    )
 
 
 def meeting_record(
@@ -183,18 +204,13 @@ def meeting_record(
         created_by=actor,
         status=MeetingStatus.HELD,
     )
-    meeting.full_clean()
     with transaction.atomic():
-        meeting.save()
-        meeting.invitees.set(invitee_ids)
-        audit_change(
-            action=AuditAction.CASE_CHANGED,
+        _store_new(
+            meeting,
             actor=actor,
             profile=profile,
-            case=case,
             basis=basis,
-            object_type="meeting",
-            object_id=meeting.pk,
+            invitee_ids=invitee_ids,
             extra={"change": "meeting_recorded", "attendees": len(invitee_ids)},
         )
     return meeting
