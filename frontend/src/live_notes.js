@@ -220,12 +220,27 @@ function labelEditor (quill, cfg, t) {
       button.setAttribute('aria-label', button.value === 'ordered' ? t.ordered : t.bullet)
     }
   })
-  toolbar.querySelectorAll('.ql-picker-label').forEach((label) => {
-    label.setAttribute('aria-label', t.heading)
-  })
+  // Quill's stylesheet shows "Normal" and "Heading 2" unless an item has a data-label; the
+  // template gives the translated names (data-label-text, -heading, -subheading) for the
+  // toolbar's levels above (false, 2, 3). Quill copies an item's data-label to the picker's
+  // label when the selection moves; the first one is set here.
+  const levelNames = { '': cfg.labelText, 2: cfg.labelHeading, 3: cfg.labelSubheading }
   toolbar.querySelectorAll('.ql-picker-item').forEach((item) => {
-    const level = item.getAttribute('data-value')
-    item.setAttribute('aria-label', level ? t.headingLevel.replace('%s', level) : t.paragraph)
+    const level = item.getAttribute('data-value') || ''
+    const name = levelNames[level]
+    if (name) {
+      item.setAttribute('data-label', name)
+      item.setAttribute('aria-label', name)
+    } else {
+      item.setAttribute('aria-label', level ? t.headingLevel.replace('%s', level) : t.paragraph)
+    }
+  })
+  toolbar.querySelectorAll('.ql-picker').forEach((picker) => {
+    const label = picker.querySelector('.ql-picker-label')
+    const selected = picker.querySelector('.ql-picker-item.ql-selected') ||
+      picker.querySelector('.ql-picker-item:not([data-value])')
+    if (selected && selected.dataset.label) label.setAttribute('data-label', selected.dataset.label)
+    label.setAttribute('aria-label', t.heading)
   })
 }
 
