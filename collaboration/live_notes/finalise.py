@@ -1,5 +1,5 @@
 """Finalising a meeting: the notes become immutable, hashed minutes (HTML and PDF), the agreed
-actions become plan-of-action actions (through ``collaboration.services.work.action_add``), and
+actions become plan-of-action actions (through ``collaboration.services.plans.action_add``), and
 the minutes appear in the case timeline. Live clients turn read-only after commit."""
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from collaboration.access import NotFoundOrNotAllowed
 from collaboration.models import EntryKind, Meeting, MeetingStatus
-from collaboration.services.work import action_add, timeline_entry_add
+from collaboration.services.plans import action_add
+from collaboration.services.timeline import timeline_entry_add
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
 

@@ -14,6 +14,9 @@ from .cases import (
 )
 from .closure import ClosureRequest, ClosureStatus
 from .consults import ConsultRequest, ConsultStatus
+from .documents import Audience, CaseDocument
+from .meetings import Meeting, MeetingKind, MeetingStatus
+from .notifications import Notification
 from .organisations import (
     Invitation,
     Membership,
@@ -23,6 +26,7 @@ from .organisations import (
     Role,
     Sector,
 )
+from .plans import Action, ActionPlan, ActionStatus, DomainAssessment, Goal
 from .referrals import FamilyKnows, Referral, ReferralStatus
 from .retention import RetentionRun, RetentionRunStatus
 from .subject_access import (
@@ -38,23 +42,8 @@ from .subject_access import (
     SubjectAccessRequest,
     SubjectAccessStatus,
 )
+from .timeline import EntryKind, TimelineEntry, Visibility
 from .vocabulary import REGION_CODES, LifeDomain, Urgency, ViolenceForm
-from .work import (
-    Action,
-    ActionPlan,
-    ActionStatus,
-    Audience,
-    CaseDocument,
-    DomainAssessment,
-    EntryKind,
-    Goal,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Notification,
-    TimelineEntry,
-    Visibility,
-)
 
 __all__ = [
     "CLOSURE_CRITERIA",

@@ -23,8 +23,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .cases import Case, FamilyMember
+from .documents import CaseDocument
 from .organisations import Region
-from .work import Action, CaseDocument, Goal, TimelineEntry
+from .plans import Action, Goal
+from .timeline import TimelineEntry
 
 
 def _text(label: str, *, blank: bool = True, max_length: int = 2000) -> models.TextField:

@@ -7,6 +7,9 @@ the dashboards, the "over tijd" marks and the reminders (which follow the chain'
 
 Execution moves on to completion only when the current plan was evaluated and every action of
 it is done, not possible (with a reason, a database constraint) or carried over.
+
+Also here: the exploration per life domain (``assessment_save``), the goals and actions of the
+plan and their status, and the plan's presentation in the team.
 """
 
 from __future__ import annotations
@@ -16,16 +19,28 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.audit.events import AuditAction
 
-from ..access import can_direct
-from ..models import Action, ActionPlan, ActionStatus, Case, Goal
+from ..access import NotFoundOrNotAllowed, can_change_action, can_contribute, can_direct
+from ..models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Case,
+    CaseParticipant,
+    DomainAssessment,
+    Goal,
+    LifeDomain,
+)
 from ._common import audit_change, require_case_right, require_open
 from .cases import current_plan
+from .handover import require_director
+from .notifications import Kind, notify
 
 # Statuses that let a plan's action count as finished for completion.
 FINISHED = (ActionStatus.DONE, ActionStatus.NOT_POSSIBLE, ActionStatus.CARRIED_OVER)
@@ -127,3 +142,250 @@ def require_ready_for_completion(case: Case) -> None:
     problems = completion_blockers(case)
     if problems:
         raise ValidationError({"to_phase": problems})
+
+
+def assessment_save(
+    *,
+    actor: Any,
+    case: Case,
+    domain: str,
+    strengths: str = "",
+    worries: str = "",
+    concerns: str = "",
+    wishes: str = "",
+) -> DomainAssessment:
+    """Exploration notes for one life domain (replaces the earlier text for that domain)."""
+    profile, basis = require_case_right(
+        actor=actor, case=case, check=can_contribute, what="assessment"
+    )
+    require_open(case)
+    if domain not in LifeDomain.values:
+        raise ValidationError({"domain": _("Kies een levensdomein uit de lijst.")})
+    with transaction.atomic():
+        assessment = DomainAssessment.objects.filter(case=case, domain=domain).first()
+        assessment = assessment or DomainAssessment(case=case, domain=domain)
+        assessment.strengths = strengths.strip()
+        assessment.worries = worries.strip()
+        assessment.concerns = concerns.strip()
+        assessment.wishes = wishes.strip()
+        assessment.updated_by = actor
+        assessment.full_clean()
+        assessment.save()
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="assessment",
+            object_id=assessment.pk,
+            extra={"change": "assessment", "domain": domain},
+        )
+    return assessment
+
+
+def _plan_for_edit(actor: Any, case: Case) -> ActionPlan:
+    plan = current_plan(case)
+    if plan is None:
+        plan = ActionPlan.objects.create(case=case, version=1, created_by=actor)
+    return plan
+
+
+def plan_new_version(*, actor: Any, case: Case) -> ActionPlan:
+    """Start a new version of the plan: goals and open actions are carried over (the old
+    actions close as "overgenomen in versie N"); the new version still has to be presented
+    in the team."""
+    profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="plan")
+    require_open(case)
+    require_director(case)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        previous = current_plan(case)
+        plan = ActionPlan.objects.create(
+            case=case, version=(previous.version + 1) if previous else 1, created_by=actor
+        )
+        carried = 0
+        if previous is not None:
+            for goal in previous.goals.prefetch_related("actions"):
+                new_goal = Goal.objects.create(
+                    plan=plan, domain=goal.domain, description=goal.description
+                )
+                # the open actions move: the old ones close as carried over
+                carried += len(carry_over_open_actions(previous_goal=goal, new_goal=new_goal))
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="plan",
+            object_id=plan.pk,
+            extra={"change": "plan_version", "version": plan.version, "carried_over": carried},
+        )
+    return plan
+
+
+def goal_add(*, actor: Any, case: Case, domain: str, description: str) -> Goal:
+    profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="goal")
+    require_open(case)
+    require_director(case)
+    with transaction.atomic():
+        plan = _plan_for_edit(actor, case)
+        goal = Goal(plan=plan, domain=domain, description=description.strip())
+        goal.full_clean()
+        goal.save()
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="goal",
+            object_id=goal.pk,
+            extra={"change": "goal_added"},
+        )
+    return goal
+
+
+def _case_organisation_ids(case: Case) -> set[int]:
+    return set(
+        CaseParticipant.objects.filter(case=case, is_active=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def action_add(
+    *,
+    actor: Any,
+    case: Case,
+    goal_id: int,
+    description: str,
+    organisation_id: int,
+    responsible: Any | None,
+    due_date: datetime.date | None,
+) -> Action:
+    """An action under a goal of the current plan, owned by a participating organisation."""
+    profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="action")
+    require_open(case)
+    require_director(case)
+    plan = current_plan(case)
+    goal = Goal.objects.filter(pk=goal_id, plan=plan).first() if plan else None
+    if goal is None:
+        raise ValidationError({"goal": _("Kies een doel van het huidige plan.")})
+    if organisation_id not in _case_organisation_ids(case):
+        raise ValidationError(
+            {"organisation": _("Kies een dienst die bij het dossier betrokken is.")}
+        )
+    # the responsible person acts for the owning service (only its people change the action)
+    if responsible is not None and not (
+        responsible.pk == case.case_director_id
+        or CaseParticipant.objects.filter(
+            case=case, user=responsible, organisation_id=organisation_id, is_active=True
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "responsible": _(
+                    "Kies de casusregisseur of iemand die voor deze dienst bij het dossier "
+                    "betrokken is."
+                )
+            }
+        )
+    action = Action(
+        goal=goal,
+        case=case,
+        description=description.strip(),
+        organisation_id=organisation_id,
+        responsible=responsible,
+        due_date=due_date,
+    )
+    action.full_clean()
+    with transaction.atomic():
+        action.save()
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="action",
+            object_id=action.pk,
+            extra={"change": "action_added"},
+        )
+        if responsible is not None and responsible.pk != actor.pk:
+            notify(
+                user=responsible,
+                kind=Kind.ASSIGNMENT,
+                link=reverse("collaboration:case_detail", args=[case.reference]),
+                case_reference=case.reference,
+            )
+    return action
+
+
+def action_status_set(
+    *, actor: Any, case: Case, action_id: int, status: str, reason: str = ""
+) -> Action:
+    """Update an action's status: a participant acting for the owning organisation, the case
+    director or a coordinator (anyone else: not found, recorded as denied). 'Not possible'
+    needs a reason; a carried-over action is closed and changes in its successor."""
+    profile, basis = require_case_right(
+        actor=actor, case=case, check=can_contribute, what="action_status"
+    )
+    require_open(case)
+    action = Action.objects.filter(case=case, pk=action_id).select_related("case").first()
+    if action is None or not can_change_action(profile, basis, action):
+        # recorded as denied, and refused exactly like a missing action
+        require_case_right(actor=actor, case=case, check=lambda _basis: False, what="action")
+        raise NotFoundOrNotAllowed
+    if action.status == ActionStatus.CARRIED_OVER:
+        raise ValidationError(
+            {"status": _("Deze actie is overgenomen in een nieuwe versie; werk die bij.")}
+        )
+    if status not in ActionStatus.values or status == ActionStatus.CARRIED_OVER:
+        raise ValidationError({"status": _("Kies een status uit de lijst.")})
+    if status == ActionStatus.NOT_POSSIBLE and not reason.strip():
+        raise ValidationError({"reason": _("Geef aan waarom de actie niet mogelijk is.")})
+    with transaction.atomic():
+        action.status = status
+        action.status_reason = reason.strip()
+        action.full_clean()
+        action.save(update_fields=["status", "status_reason"])
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="action",
+            object_id=action.pk,
+            extra={"change": "action_status", "status": status},
+        )
+    return action
+
+
+def plan_mark_presented(*, actor: Any, case: Case, presented_on: datetime.date) -> ActionPlan:
+    """Record that the current plan was presented in the team (team regie)."""
+    profile, basis = require_case_right(
+        actor=actor, case=case, check=can_direct, what="plan_presented"
+    )
+    require_open(case)
+    plan = current_plan(case)
+    if plan is None or not Action.objects.filter(goal__plan=plan).exists():
+        raise ValidationError(_("Voeg eerst doelen en acties toe aan het plan van aanpak."))
+    if presented_on > timezone.localdate():
+        raise ValidationError({"presented_on": _("Deze datum ligt in de toekomst.")})
+    with transaction.atomic():
+        plan.presented_in_team_on = presented_on
+        plan.save(update_fields=["presented_in_team_on"])
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="plan",
+            object_id=plan.pk,
+            extra={"change": "plan_presented", "version": plan.version},
+        )
+    return plan

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..access import NotFoundOrNotAllowed, can_change_action
 from ..forms import ActionStatusForm
 from ..models import Action
-from ..services import work as work_services
+from ..services import plans as plan_services
 from .base import ActorRule, ContributeFormView
 
 
@@ -46,7 +46,7 @@ class ActionStatusView(ActionFormView):
         return {"status": self.action.status, "reason": self.action.status_reason}
 
     def perform(self, form: Any) -> None:
-        work_services.action_status_set(
+        plan_services.action_status_set(
             actor=self.request.user,
             case=self.case,
             action_id=self.action.pk,

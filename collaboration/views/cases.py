@@ -42,8 +42,10 @@ from ..selectors.cases import (
 )
 from ..selectors.handover import cases_without_director
 from ..services import cases as case_services
+from ..services import documents as document_services
 from ..services import meetings as meeting_services
-from ..services import work as work_services
+from ..services import plans as plan_services
+from ..services import timeline as timeline_services
 from ..services.handover import has_director
 from .base import ActorRule, CaseFormView, ContributeFormView
 from .closure import plan_and_closure_context
@@ -312,7 +314,7 @@ class AssessmentView(ContributeFormView):
         return {f: getattr(existing, f) for f in ("strengths", "worries", "concerns", "wishes")}
 
     def perform(self, form: Any) -> None:
-        work_services.assessment_save(
+        plan_services.assessment_save(
             actor=self.request.user,
             case=self.case,
             domain=self.kwargs["domain"],
@@ -328,7 +330,7 @@ class GoalAddView(CaseFormView):
     anchor = "plan"
 
     def perform(self, form: Any) -> None:
-        work_services.goal_add(actor=self.request.user, case=self.case, **form.cleaned_data)
+        plan_services.goal_add(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
 def _case_people(case: Any) -> list[Any]:
@@ -364,7 +366,7 @@ class ActionAddView(CaseFormView):
         responsible = (
             User.objects.filter(pk=data["responsible"]).first() if data["responsible"] else None
         )
-        work_services.action_add(
+        plan_services.action_add(
             actor=self.request.user,
             case=self.case,
             goal_id=int(data["goal"]),
@@ -386,7 +388,7 @@ class PlanPresentedView(CaseFormView):
         return {"presented_on": timezone.localdate()}
 
     def perform(self, form: Any) -> None:
-        work_services.plan_mark_presented(
+        plan_services.plan_mark_presented(
             actor=self.request.user, case=self.case, presented_on=form.cleaned_data["presented_on"]
         )
 
@@ -405,7 +407,7 @@ class PlanNewVersionView(CaseFormView):
     anchor = "plan"
 
     def perform(self, form: Any) -> None:
-        work_services.plan_new_version(actor=self.request.user, case=self.case)
+        plan_services.plan_new_version(actor=self.request.user, case=self.case)
 
 
 # --- Timeline, documents, meetings --------------------------------------------------------
@@ -430,7 +432,7 @@ class TimelineEntryAddView(ContributeFormView):
 
     def perform(self, form: Any) -> None:
         data = form.cleaned_data
-        work_services.timeline_entry_add(
+        timeline_services.timeline_entry_add(
             actor=self.request.user,
             case=self.case,
             kind=data["kind"],
@@ -455,7 +457,7 @@ class DocumentUploadView(ContributeFormView):
 
     def perform(self, form: Any) -> None:
         data = form.cleaned_data
-        work_services.document_upload(
+        document_services.document_upload(
             actor=self.request.user,
             case=self.case,
             title=data["title"],

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from collaboration.models import Case, ClosureRequest, Phase
 from collaboration.services import cases as case_services
-from collaboration.services import plans, work
+from collaboration.services import plans
 from tests.collaboration.conftest import world  # noqa: F401 - fixture
 from tests.collaboration.test_case_flow_browser import _signed_in
 from tests.conftest import assert_no_axe_violations
@@ -25,8 +25,8 @@ REASON = "Eén nieuw incident in januari; het gezin werkt mee met het CAW."
 
 def _in_completion(people: Any) -> Case:
     case = people.case
-    goal = work.goal_add(actor=people.director, case=case, domain="safety", description="Veilig")
-    action = work.action_add(
+    goal = plans.goal_add(actor=people.director, case=case, domain="safety", description="Veilig")
+    action = plans.action_add(
         actor=people.director,
         case=case,
         goal_id=goal.pk,
@@ -36,9 +36,9 @@ def _in_completion(people: Any) -> Case:
         due_date=None,
     )
     past = datetime.date(2025, 1, 6)
-    work.plan_mark_presented(actor=people.director, case=case, presented_on=past)
+    plans.plan_mark_presented(actor=people.director, case=case, presented_on=past)
     case_services.case_phase_change(actor=people.director, case=case, to_phase=Phase.EXECUTION)
-    work.action_status_set(actor=people.caw_partner, case=case, action_id=action.pk, status="done")
+    plans.action_status_set(actor=people.caw_partner, case=case, action_id=action.pk, status="done")
     plans.plan_evaluate(actor=people.director, case=case, evaluation="Bereikt.", evaluated_on=past)
     return case_services.case_phase_change(
         actor=people.director, case=case, to_phase=Phase.COMPLETION

@@ -20,7 +20,7 @@ from collaboration.models import (
     Membership,
     Region,
 )
-from collaboration.services import work
+from collaboration.services import documents, plans
 from collaboration.services.referrals import referral_submit
 from collaboration.views.base import ActorRule
 
@@ -88,8 +88,8 @@ def collaboration_patterns() -> list[tuple[str, URLPattern]]:
 def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
     case = world.case
     FamilyMember.objects.create(case=case, name=FAMILY_NAME, family_role="child", birth_year=2012)
-    goal = work.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
-    action = work.action_add(
+    goal = plans.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
+    action = plans.action_add(
         actor=world.director,
         case=case,
         goal_id=goal.pk,
@@ -98,7 +98,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         responsible=world.caw_partner,
         due_date=datetime.date(2030, 1, 1),
     )
-    document = work.document_upload(
+    document = documents.document_upload(
         actor=world.director,
         case=case,
         title="Verslag",

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from collaboration.models import Action, CaseParticipant
-from collaboration.services import work
+from collaboration.services import plans
 from collaboration.views.base import ActorRule
 
 from .test_access_matrix import collaboration_patterns
@@ -72,8 +72,8 @@ def setup(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         user=world.referrer,
         defaults={"organisation": world.clb, "role_in_case": "CLB", "is_active": True},
     )
-    goal = work.goal_add(actor=world.director, case=case, domain="parenting", description="School")
-    action = work.action_add(
+    goal = plans.goal_add(actor=world.director, case=case, domain="parenting", description="School")
+    action = plans.action_add(
         actor=world.director,
         case=case,
         goal_id=goal.pk,

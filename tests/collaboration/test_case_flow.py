@@ -21,7 +21,7 @@ from collaboration.models import (
     TimelineEntry,
 )
 from collaboration.services import cases as case_services
-from collaboration.services import plans, work
+from collaboration.services import plans, timeline
 from collaboration.services.referrals import referral_accept, referral_decline, referral_submit
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
@@ -104,8 +104,10 @@ def test_referral_rejects_bad_input_and_foreign_organisation(world) -> None:
 
 
 def _plan_with_action(world, case):
-    goal = work.goal_add(actor=world.director, case=case, domain="safety", description="Veiligheid")
-    return work.action_add(
+    goal = plans.goal_add(
+        actor=world.director, case=case, domain="safety", description="Veiligheid"
+    )
+    return plans.action_add(
         actor=world.director,
         case=case,
         goal_id=goal.pk,
@@ -121,19 +123,19 @@ def test_execution_needs_presented_plan(world) -> None:
     with pytest.raises(ValidationError):
         case_services.case_phase_change(actor=world.director, case=case, to_phase=Phase.EXECUTION)
     with pytest.raises(ValidationError):  # no actions yet
-        work.plan_mark_presented(
+        plans.plan_mark_presented(
             actor=world.director, case=case, presented_on=datetime.date.today()
         )
     _plan_with_action(world, case)
     with pytest.raises(ValidationError):  # not presented yet
         case_services.case_phase_change(actor=world.director, case=case, to_phase=Phase.EXECUTION)
     with pytest.raises(ValidationError):  # in the future
-        work.plan_mark_presented(
+        plans.plan_mark_presented(
             actor=world.director,
             case=case,
             presented_on=datetime.date.today() + datetime.timedelta(days=1),
         )
-    work.plan_mark_presented(actor=world.director, case=case, presented_on=datetime.date.today())
+    plans.plan_mark_presented(actor=world.director, case=case, presented_on=datetime.date.today())
     with pytest.raises(NotFoundOrNotAllowed):  # partners do not direct
         case_services.case_phase_change(
             actor=world.caw_partner, case=case, to_phase=Phase.EXECUTION
@@ -149,10 +151,10 @@ def test_execution_needs_presented_plan(world) -> None:
 def _to_completion(world):
     case = world.case
     action = _plan_with_action(world, case)
-    work.plan_mark_presented(actor=world.director, case=case, presented_on=datetime.date.today())
+    plans.plan_mark_presented(actor=world.director, case=case, presented_on=datetime.date.today())
     case_services.case_phase_change(actor=world.director, case=case, to_phase=Phase.EXECUTION)
     # the completion guard: every action finished and the plan evaluated
-    work.action_status_set(actor=world.caw_partner, case=case, action_id=action.pk, status="done")
+    plans.action_status_set(actor=world.caw_partner, case=case, action_id=action.pk, status="done")
     plans.plan_evaluate(
         actor=world.director,
         case=case,
@@ -196,7 +198,7 @@ def test_closure_needs_all_criteria_summary_and_card_then_read_only(world) -> No
     assert case.phase == Phase.CLOSED and case.closed_at is not None
     # closed is read-only
     with pytest.raises(ValidationError):
-        work.timeline_entry_add(
+        timeline.timeline_entry_add(
             actor=world.caw_partner,
             case=case,
             kind="note",
@@ -255,14 +257,14 @@ def test_reopen_after_new_incident(world) -> None:
 def test_action_status_rules(world) -> None:
     action = _plan_with_action(world, world.case)
     with pytest.raises(ValidationError):  # not possible needs a reason
-        work.action_status_set(
+        plans.action_status_set(
             actor=world.caw_partner, case=world.case, action_id=action.pk, status="not_possible"
         )
     with pytest.raises(NotFoundOrNotAllowed):  # police do not own this action
-        work.action_status_set(
+        plans.action_status_set(
             actor=world.police_partner, case=world.case, action_id=action.pk, status="done"
         )
-    work.action_status_set(
+    plans.action_status_set(
         actor=world.caw_partner,
         case=world.case,
         action_id=action.pk,
@@ -272,7 +274,7 @@ def test_action_status_rules(world) -> None:
     action.refresh_from_db()
     assert action.status == "not_possible"
     with pytest.raises(ValidationError):  # an organisation outside the case cannot own an action
-        work.action_add(
+        plans.action_add(
             actor=world.director,
             case=world.case,
             goal_id=action.goal_id,
@@ -285,10 +287,10 @@ def test_action_status_rules(world) -> None:
 
 def test_plan_versions_carry_open_actions(world) -> None:
     action = _plan_with_action(world, world.case)
-    work.plan_mark_presented(
+    plans.plan_mark_presented(
         actor=world.director, case=world.case, presented_on=datetime.date.today()
     )
-    plan2 = work.plan_new_version(actor=world.director, case=world.case)
+    plan2 = plans.plan_new_version(actor=world.director, case=world.case)
     assert plan2.version == 2 and plan2.presented_in_team_on is None
     assert plan2.goals.get().actions.get().description == action.description
     with pytest.raises(ValidationError):  # a fresh version must be presented again

@@ -33,7 +33,7 @@ from collaboration.models import (
     TimelineEntry,
 )
 from collaboration.selectors.cases import dashboard
-from collaboration.services import cases, handover, meetings, work
+from collaboration.services import cases, handover, meetings, plans, timeline
 from collaboration.services.notifications import actions_due_notify
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +72,8 @@ def _refused_on(field: str, call: Any) -> None:
 
 
 def _plan_with_action(world: Any) -> Any:
-    goal = work.goal_add(actor=world.director, case=world.case, domain="safety", description="V")
-    return work.action_add(
+    goal = plans.goal_add(actor=world.director, case=world.case, domain="safety", description="V")
+    return plans.action_add(
         actor=world.director,
         case=world.case,
         goal_id=goal.pk,
@@ -94,7 +94,7 @@ def test_timeline_date(world: Any, now: datetime.datetime) -> None:
     today = _brussels_today(now)
 
     def add(day: datetime.date) -> Any:
-        return work.timeline_entry_add(
+        return timeline.timeline_entry_add(
             actor=world.caw_partner, case=world.case, kind="note", occurred_on=day, title="N"
         )
 
@@ -107,7 +107,7 @@ def test_plan_presented_in_team(world: Any, now: datetime.datetime) -> None:
     today = _brussels_today(now)
 
     def present(day: datetime.date) -> Any:
-        return work.plan_mark_presented(actor=world.director, case=world.case, presented_on=day)
+        return plans.plan_mark_presented(actor=world.director, case=world.case, presented_on=day)
 
     _refused_on("presented_on", lambda: present(today + DAY))
     assert present(today).presented_in_team_on == today
@@ -192,7 +192,7 @@ def test_the_phase_and_handover_entries_are_dated_brussels_today(
     world: Any, now: datetime.datetime, make_user: Any
 ) -> None:
     _plan_with_action(world)
-    work.plan_mark_presented(
+    plans.plan_mark_presented(
         actor=world.director, case=world.case, presented_on=_brussels_today(now)
     )
     cases.case_phase_change(actor=world.director, case=world.case, to_phase="execution")

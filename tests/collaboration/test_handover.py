@@ -21,7 +21,7 @@ from collaboration.models import (
     TimelineEntry,
 )
 from collaboration.selectors.handover import cases_without_director
-from collaboration.services import cases, handover, meetings, work
+from collaboration.services import cases, handover, meetings, plans, timeline
 from portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_a_coordinator_reassigns_the_director_audited_and_both_told(
     assert entry.occurred_on == timezone.localdate()
     # the old director's access ends with the handover
     with pytest.raises(NotFoundOrNotAllowed):
-        work.goal_add(actor=world.director, case=world.case, domain="safety", description="x")
+        plans.goal_add(actor=world.director, case=world.case, domain="safety", description="x")
 
 
 def test_only_a_coordinator_of_the_region_reassigns_and_only_to_a_director_there(
@@ -101,10 +101,10 @@ def test_a_case_whose_director_left_is_listed_for_the_coordinators_only(
 def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
     world: Any, second_director: Any
 ) -> None:
-    goal = work.goal_add(
+    goal = plans.goal_add(
         actor=world.coordinator, case=world.case, domain="safety", description="Veilig"
     )
-    action = work.action_add(
+    action = plans.action_add(
         actor=world.coordinator,
         case=world.case,
         goal_id=goal.pk,
@@ -125,8 +125,8 @@ def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
     coordinator, case = world.coordinator, world.case
     soon = timezone.now() + datetime.timedelta(days=3)
     new_work = [
-        lambda: work.goal_add(actor=coordinator, case=case, domain="housing", description="Wonen"),
-        lambda: work.action_add(
+        lambda: plans.goal_add(actor=coordinator, case=case, domain="housing", description="Wonen"),
+        lambda: plans.action_add(
             actor=coordinator,
             case=case,
             goal_id=goal.pk,
@@ -135,7 +135,7 @@ def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
             responsible=None,
             due_date=None,
         ),
-        lambda: work.plan_new_version(actor=coordinator, case=case),
+        lambda: plans.plan_new_version(actor=coordinator, case=case),
         lambda: meetings.meeting_schedule(
             actor=coordinator,
             case=case,
@@ -158,15 +158,15 @@ def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
         with pytest.raises(ValidationError, match="zonder regisseur"):
             attempt()
     # not new work: the partners' and coordinator's ongoing work
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=case,
         kind="note",
         occurred_on=timezone.localdate(),
         title="Huisbezoek gedaan",
     )
-    work.action_status_set(actor=world.caw_partner, case=case, action_id=action.pk, status="done")
-    work.assessment_save(actor=world.caw_partner, case=case, domain="housing", worries="Huur")
+    plans.action_status_set(actor=world.caw_partner, case=case, action_id=action.pk, status="done")
+    plans.assessment_save(actor=world.caw_partner, case=case, domain="housing", worries="Huur")
     meetings.meeting_reschedule(
         actor=coordinator, case=case, meeting_id=planned.pk, starts_at=soon, place="Elders"
     )
@@ -177,7 +177,7 @@ def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
     # a new director in office lifts the refusal
     handover.case_director_reassign(actor=coordinator, case=case, new_director=second_director)
     world.case.refresh_from_db()
-    work.goal_add(actor=second_director, case=world.case, domain="housing", description="Wonen")
+    plans.goal_add(actor=second_director, case=world.case, domain="housing", description="Wonen")
 
 
 def test_the_reassign_page_for_coordinators_only(

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from collaboration.access import actor_profile
 from collaboration.models import Invitation, Membership, Role, Visibility
-from collaboration.services import work
+from collaboration.services import timeline
 from collaboration.services.members import _hash
 from portal.accounts.models import User
 from portal.audit.events import AuditAction
@@ -42,7 +42,7 @@ def _police_admin(world: Any, make_user: Callable[..., Any], email: str) -> Any:
 
 
 def _police_only_entry(world: Any) -> None:
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=world.police_partner,
         case=world.case,
         kind="note",

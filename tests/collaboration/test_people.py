@@ -175,12 +175,14 @@ def test_due_actions_notified_once_without_content(
     world, django_capture_on_commit_callbacks
 ) -> None:
     from collaboration.models import Notification
-    from collaboration.services import work
+    from collaboration.services import plans
     from collaboration.services.notifications import actions_due_notify
 
-    goal = work.goal_add(actor=world.director, case=world.case, domain="housing", description="Dak")
+    goal = plans.goal_add(
+        actor=world.director, case=world.case, domain="housing", description="Dak"
+    )
     for days, who in ((1, world.caw_partner), (30, world.police_partner)):
-        work.action_add(
+        plans.action_add(
             actor=world.director,
             case=world.case,
             goal_id=goal.pk,

@@ -27,7 +27,7 @@ from collaboration.models import (
 )
 from collaboration.selectors.cases import dashboard
 from collaboration.services import cases as case_services
-from collaboration.services import closure, plans, work
+from collaboration.services import closure, plans
 from collaboration.services.notifications import actions_due_notify
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
@@ -48,10 +48,10 @@ TODAY = datetime.date(2026, 3, 10)
 
 
 def _action(world, *, due: datetime.date, description: str = "Huisbezoek") -> Action:
-    goal = work.goal_add(
+    goal = plans.goal_add(
         actor=world.director, case=world.case, domain="housing", description="Wonen"
     )
-    return work.action_add(
+    return plans.action_add(
         actor=world.director,
         case=world.case,
         goal_id=goal.pk,
@@ -69,10 +69,10 @@ def _action(world, *, due: datetime.date, description: str = "Huisbezoek") -> Ac
 def test_new_version_closes_the_old_actions_as_carried_over(world) -> None:
     old = _action(world, due=TODAY - datetime.timedelta(days=2))  # overdue
     finished = _action(world, due=TODAY, description="Al gedaan")
-    work.action_status_set(
+    plans.action_status_set(
         actor=world.caw_partner, case=world.case, action_id=finished.pk, status="done"
     )
-    plan2 = work.plan_new_version(actor=world.director, case=world.case)
+    plan2 = plans.plan_new_version(actor=world.director, case=world.case)
     old.refresh_from_db()
     successor = Action.objects.get(goal__plan=plan2)  # only the open one moved
     assert old.status == ActionStatus.CARRIED_OVER and old.carried_over_to == successor
@@ -85,7 +85,7 @@ def test_new_version_closes_the_old_actions_as_carried_over(world) -> None:
     # open in one place only
     assert Action.objects.filter(case=world.case, status="open").count() == 1
     # a third version keeps the chain's first action as origin
-    plan3 = work.plan_new_version(actor=world.director, case=world.case)
+    plan3 = plans.plan_new_version(actor=world.director, case=world.case)
     third = Action.objects.get(goal__plan=plan3)
     assert third.origin == old and third.lineage_id == old.pk
     successor.refresh_from_db()
@@ -97,7 +97,7 @@ def test_new_version_closes_the_old_actions_as_carried_over(world) -> None:
 @time_machine.travel(NOW, tick=False)
 def test_partner_dashboard_and_case_page_count_each_action_once(world, verified_client) -> None:
     _action(world, due=TODAY - datetime.timedelta(days=2))
-    work.plan_new_version(actor=world.director, case=world.case)
+    plans.plan_new_version(actor=world.director, case=world.case)
     assert len(dashboard(user=world.caw_partner).actions) == 1
     page = verified_client(world.caw_partner).get(
         reverse("collaboration:case_detail", args=[world.case.reference])
@@ -114,7 +114,7 @@ def test_reminder_goes_out_once_per_action_across_versions(
     _action(world, due=TODAY + datetime.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert actions_due_notify() == 1
-    work.plan_new_version(actor=world.director, case=world.case)
+    plans.plan_new_version(actor=world.director, case=world.case)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert actions_due_notify() == 0  # the copy is the same action
@@ -125,15 +125,15 @@ def test_reminder_goes_out_once_per_action_across_versions(
 @time_machine.travel(NOW, tick=False)
 def test_a_carried_over_action_cannot_be_changed_nor_set_by_hand(world) -> None:
     old = _action(world, due=TODAY)
-    work.plan_new_version(actor=world.director, case=world.case)
+    plans.plan_new_version(actor=world.director, case=world.case)
     with pytest.raises(ValidationError) as error:
-        work.action_status_set(
+        plans.action_status_set(
             actor=world.director, case=world.case, action_id=old.pk, status="done"
         )
     assert "status" in error.value.message_dict
     successor = Action.objects.get(origin=old)
     with pytest.raises(ValidationError) as error:
-        work.action_status_set(
+        plans.action_status_set(
             actor=world.director, case=world.case, action_id=successor.pk, status="carried_over"
         )
     assert "status" in error.value.message_dict
@@ -173,7 +173,7 @@ def test_migration_closes_copies_left_open_by_the_old_versions(world) -> None:
 
 def _in_execution(world) -> Action:
     action = _action(world, due=datetime.date(2030, 1, 1))
-    work.plan_mark_presented(
+    plans.plan_mark_presented(
         actor=world.director, case=world.case, presented_on=datetime.date(2026, 1, 5)
     )
     case_services.case_phase_change(actor=world.director, case=world.case, to_phase=Phase.EXECUTION)
@@ -182,7 +182,7 @@ def _in_execution(world) -> Action:
 
 def _to_completion(world) -> Case:
     action = _in_execution(world)
-    work.action_status_set(
+    plans.action_status_set(
         actor=world.caw_partner, case=world.case, action_id=action.pk, status="done"
     )
     plans.plan_evaluate(
@@ -211,7 +211,7 @@ def test_completion_needs_an_evaluated_plan_and_finished_actions(world) -> None:
         evaluation="Wonen geregeld.",
         evaluated_on=datetime.date(2026, 1, 6),
     )
-    work.action_status_set(
+    plans.action_status_set(
         actor=world.caw_partner, case=world.case, action_id=action.pk, status="not_done"
     )
     with pytest.raises(ValidationError) as error:  # "niet gedaan" is not finished
@@ -223,7 +223,7 @@ def test_completion_needs_an_evaluated_plan_and_finished_actions(world) -> None:
         "neem ze over in een nieuwe versie van het plan."
     ]
     assert Case.objects.get(pk=world.case.pk).phase == Phase.EXECUTION  # nothing half-saved
-    work.action_status_set(
+    plans.action_status_set(
         actor=world.caw_partner,
         case=world.case,
         action_id=action.pk,
@@ -244,9 +244,9 @@ def test_a_new_version_needs_its_own_evaluation(world) -> None:
         evaluation="v1",
         evaluated_on=datetime.date(2026, 1, 6),
     )
-    work.plan_new_version(actor=world.director, case=world.case)  # the action is carried over
+    plans.plan_new_version(actor=world.director, case=world.case)  # the action is carried over
     successor = Action.objects.get(origin=action)
-    work.action_status_set(
+    plans.action_status_set(
         actor=world.caw_partner, case=world.case, action_id=successor.pk, status="done"
     )
     with pytest.raises(ValidationError) as error:
@@ -421,7 +421,7 @@ def test_only_the_owning_service_the_director_and_coordinators_change_an_action(
     action = _action(world, due=datetime.date(2030, 1, 1))  # owned by the CAW
     for who in (world.police_partner, world.outsider_member, world.referrer):
         with pytest.raises(NotFoundOrNotAllowed):
-            work.action_status_set(actor=who, case=world.case, action_id=action.pk, status="done")
+            plans.action_status_set(actor=who, case=world.case, action_id=action.pk, status="done")
     assert Action.objects.get(pk=action.pk).status == "open"
     assert AuditEvent.objects.filter(
         outcome=Outcome.DENIED, actor=world.police_partner, extra__change="action"
@@ -431,14 +431,14 @@ def test_only_the_owning_service_the_director_and_coordinators_change_an_action(
         (world.director, "open"),
         (world.coordinator, "done"),
     ):
-        work.action_status_set(actor=who, case=world.case, action_id=action.pk, status=status)
+        plans.action_status_set(actor=who, case=world.case, action_id=action.pk, status=status)
         assert Action.objects.get(pk=action.pk).status == status
 
 
 def test_the_responsible_person_acts_for_the_owning_service(world) -> None:
-    goal = work.goal_add(actor=world.director, case=world.case, domain="safety", description="V")
+    goal = plans.goal_add(actor=world.director, case=world.case, domain="safety", description="V")
     with pytest.raises(ValidationError) as error:
-        work.action_add(
+        plans.action_add(
             actor=world.director,
             case=world.case,
             goal_id=goal.pk,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from collaboration.models import Case, CaseParticipant, Meeting, Referral
-from collaboration.services import work
+from collaboration.services import plans, timeline
 from collaboration.services.referrals import referral_accept, referral_submit
 
 from .conftest import referral_data
@@ -26,8 +26,8 @@ def _grow(world, n: int) -> None:
         CaseParticipant.objects.create(
             case=case, user=world.caw_partner, organisation=world.caw, role_in_case="CAW"
         )
-        goal = work.goal_add(actor=world.director, case=case, domain="housing", description="Doel")
-        work.action_add(
+        goal = plans.goal_add(actor=world.director, case=case, domain="housing", description="Doel")
+        plans.action_add(
             actor=world.director,
             case=case,
             goal_id=goal.pk,
@@ -44,7 +44,7 @@ def _grow(world, n: int) -> None:
             created_by=world.director,
         )
         meeting.invitees.add(world.caw_partner)
-        work.timeline_entry_add(
+        timeline.timeline_entry_add(
             actor=world.caw_partner,
             case=case,
             kind="note",
@@ -91,7 +91,7 @@ def test_case_detail_queries_do_not_grow_with_timeline(
 
     def add(n: int) -> None:
         for i in range(n):
-            work.timeline_entry_add(
+            timeline.timeline_entry_add(
                 actor=world.police_partner,
                 case=world.case,
                 kind="police",

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from collaboration.models import CaseDocument, FamilyMember
-from collaboration.services import work
-from collaboration.services.work import MAX_DOCUMENT_BYTES
+from collaboration.services import documents, timeline
+from collaboration.services.documents import MAX_DOCUMENT_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ SECRET_TITLE = "Tijdelijk huisverbod (alleen justitie)"
 
 
 def _justice_only(world) -> None:
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=world.police_partner,
         case=world.case,
         kind="prosecutor",
@@ -31,7 +31,7 @@ def _justice_only(world) -> None:
         visibility="audience",
         sectors=["justice", "police"],
     )
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=world.case,
         kind="crisis",
@@ -60,7 +60,7 @@ def test_restricted_entry_visible_only_to_audience_author_and_director(
 
 
 def test_audience_by_organisation(world, verified_client) -> None:
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=world.director,
         case=world.case,
         kind="note",
@@ -92,7 +92,7 @@ def test_restricted_entry_needs_an_audience_and_valid_input(world) -> None:
             **bad,
         }
         with pytest.raises(ValidationError):
-            work.timeline_entry_add(actor=world.caw_partner, case=world.case, **data)
+            timeline.timeline_entry_add(actor=world.caw_partner, case=world.case, **data)
     assert not world.case.timeline.exclude(kind="phase").exists()
 
 
@@ -103,7 +103,7 @@ def _pdf(
 
 
 def test_document_download_respects_visibility_and_headers(world, verified_client) -> None:
-    document = work.document_upload(
+    document = documents.document_upload(
         actor=world.police_partner,
         case=world.case,
         title="Pv (fictief)",
@@ -143,7 +143,7 @@ def test_document_download_respects_visibility_and_headers(world, verified_clien
 )
 def test_document_upload_rejections(world, name, body) -> None:
     with pytest.raises(ValidationError):
-        work.document_upload(
+        documents.document_upload(
             actor=world.caw_partner,
             case=world.case,
             title="x",
@@ -188,7 +188,7 @@ def test_coordinator_can_filter_to_own_cases(world, verified_client) -> None:
 
 def test_documents_go_to_the_configured_private_root(world, settings, tmp_path) -> None:
     settings.CASE_DOCUMENTS_ROOT = str(tmp_path / "elders")
-    document = work.document_upload(
+    document = documents.document_upload(
         actor=world.caw_partner, case=world.case, title="x", upload=_pdf()
     )
     assert document.file.path.startswith(str(tmp_path / "elders"))

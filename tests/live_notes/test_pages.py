@@ -12,7 +12,7 @@ from collaboration.live_notes import document
 from collaboration.live_notes.finalise import AgreedAction, meeting_finalise
 from collaboration.live_notes.models import Acknowledgement, Minutes, NoteUpdate
 from collaboration.models import Action, Goal, MeetingStatus, TimelineEntry
-from collaboration.services import work
+from collaboration.services import plans
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 
@@ -97,7 +97,7 @@ def test_break_glass_reader_gets_a_read_only_page(world) -> None:
 
 def test_finalising_fixes_hashed_minutes_and_creates_the_actions(world) -> None:
     _seed_notes(world, "Afspraak: CAW plant een huisbezoek.\nSchool volgt op.")
-    goal = work.goal_add(
+    goal = plans.goal_add(
         actor=world.director, case=world.case, domain="safety", description="Veiligheid thuis"
     )
     client = signed_in_client(world.director)

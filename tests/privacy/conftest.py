@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from collaboration.models import FamilyMember, Membership, Role
-from collaboration.services import work
+from collaboration.services import timeline
 from tests.collaboration.conftest import World, world  # noqa: F401  (a fixture, used by name)
 
 FATHER = "Tom Pompelmoes"
@@ -43,7 +43,7 @@ def family(world: World, make_user: Any) -> Family:  # noqa: F811
     )
     child = FamilyMember.objects.create(case=case, name=CHILD, birth_year=2015, family_role="child")
     day = dt.date(2026, 1, 5)
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=world.director,
         case=case,
         kind="introduction",
@@ -51,7 +51,7 @@ def family(world: World, make_user: Any) -> Family:  # noqa: F811
         title="Kennismaking thuis",
         body=f"Gesprek met {MOTHER} en Tom. Els vertelde dat Lotte slecht slaapt.",
     )
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=case,
         kind="note",
@@ -61,7 +61,7 @@ def family(world: World, make_user: Any) -> Family:  # noqa: F811
         visibility="audience",
         sectors=["welfare"],
     )
-    police_entry = work.timeline_entry_add(
+    police_entry = timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
         kind="police",

@@ -21,7 +21,7 @@ from collaboration.models import (
     SubjectAccessRequest,
     SubjectAccessStatus,
 )
-from collaboration.services import work
+from collaboration.services import timeline
 from tests.browser.journeys import Journey, Person, build_agencies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,7 @@ def _case(people: Any) -> Case:
     FamilyMember.objects.create(case=case, name=FATHER, birth_year=1984, family_role="father")
     FamilyMember.objects.create(case=case, name=MOTHER, birth_year=1986, family_role="mother")
     day = dt.date(2026, 1, 5)
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=people.director.user,
         case=case,
         kind="introduction",
@@ -52,7 +52,7 @@ def _case(people: Any) -> Case:
         title="Kennismaking thuis",
         body=f"Gesprek met {MOTHER} en Tom.",
     )
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=people.police_partner.user,
         case=case,
         kind="police",

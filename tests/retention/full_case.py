@@ -57,8 +57,8 @@ from collaboration.models import (
 )
 from collaboration.services.cases import family_member_add
 from collaboration.services.consults import consult_request_answer, consult_request_submit
+from collaboration.services.documents import document_upload
 from collaboration.services.referrals import referral_accept, referral_submit
-from collaboration.services.work import document_upload
 
 # Invented words that occur nowhere else in the portal or its fixtures.
 CHILD = "Lotte Fictiefstra"

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from collaboration.models import CaseDocument
+from collaboration.services.documents import document_upload
 from collaboration.services.retention import sweep_orphaned_files
-from collaboration.services.work import document_upload
 from collaboration.tasks import sweep_orphaned_documents
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent

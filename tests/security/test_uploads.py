@@ -29,7 +29,7 @@ from django.test import Client
 from django.urls import reverse
 
 from collaboration.models import CaseDocument
-from collaboration.services.work import MAX_DOCUMENT_BYTES
+from collaboration.services.documents import MAX_DOCUMENT_BYTES
 from tests.collaboration.conftest import world  # noqa: F401 - fixture
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -67,7 +67,7 @@ def test_search_query_is_rendered_as_text(live_server, page) -> None:
 
 def test_case_timeline_and_audit_show_hostile_text_as_text(live_server, page, make_user) -> None:
     from collaboration.models import Case, Membership, Organisation
-    from collaboration.services.work import timeline_entry_add
+    from collaboration.services.timeline import timeline_entry_add
     from portal.audit.events import AuditAction
     from portal.audit.writer import record_event
 

@@ -677,7 +677,7 @@ def test_subject_access_forms_show_hostile_text_as_text(
         RectificationRequest,
         SubjectAccessRequest,
     )
-    from collaboration.services import work
+    from collaboration.services import timeline
     from portal.audit import subject_access_forms as sa
 
     feed = Feeder()
@@ -685,7 +685,7 @@ def test_subject_access_forms_show_hostile_text_as_text(
     member = FamilyMember.objects.create(
         case=case, name="Tom Pompelmoes", birth_year=1984, family_role="father"
     )
-    work.timeline_entry_add(
+    timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
         kind="police",
@@ -899,7 +899,7 @@ def test_every_form_re_renders_hostile_input_as_text(
     from django import forms
 
     from collaboration.models import Action, ConsultRequest, Meeting, Membership
-    from collaboration.services import work
+    from collaboration.services import plans, timeline
     from collaboration.services.members import invitation_send
     from collaboration.services.referrals import referral_submit
     from content.demo import ensure_home_page
@@ -943,9 +943,9 @@ def test_every_form_re_renders_hostile_input_as_text(
         contact_card="CAW",
         requested_by=world.director,
     )
-    goal = work.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
+    goal = plans.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
     action = Action.objects.get(
-        pk=work.action_add(
+        pk=plans.action_add(
             actor=world.director,
             case=case,
             goal_id=goal.pk,
@@ -1019,7 +1019,7 @@ def test_every_form_re_renders_hostile_input_as_text(
     member = FamilyMember.objects.create(
         case=case, name="Tom Pompelmoes", birth_year=1984, family_role="father"
     )
-    police_entry = work.timeline_entry_add(
+    police_entry = timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
         kind="police",
