@@ -40,7 +40,24 @@ class TrainingSession(models.Model):
     starts_at = models.DateTimeField(_("begint op"))
     ends_at = models.DateTimeField(_("eindigt op"))
     location = models.CharField(
-        _("plaats"), max_length=200, help_text=_("Adres, of 'online' met de link in de bevestiging")
+        _("plaats"),
+        max_length=200,
+        help_text=_(
+            "Wat iedereen ziet: een stad of 'online'. Een adres dat niet openbaar mag zijn, "
+            "hoort in het veld 'adres voor ingeschrevenen'."
+        ),
+    )
+    # Never on a page, in the agenda, the iCal feed or the admin list: only in the confirmation,
+    # the reminder and the update mail to confirmed registrations (``content.training.emails``).
+    private_address = models.TextField(
+        _("adres voor ingeschrevenen"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Alleen in de bevestigingsmail en de herinnering voor wie een bevestigde plaats "
+            "heeft; nooit op de website. Wijzigt u het, dan krijgen de ingeschrevenen een "
+            "bericht met het nieuwe adres."
+        ),
     )
     online_link = models.URLField(
         _("link voor online sessie"),
@@ -71,6 +88,7 @@ class TrainingSession(models.Model):
                 FieldPanel("starts_at"),
                 FieldPanel("ends_at"),
                 FieldPanel("location"),
+                FieldPanel("private_address"),
                 FieldPanel("online_link"),
             ],
             heading=_("Wanneer en waar"),
