@@ -1,4 +1,5 @@
-"""Shared fixtures: people, second-factor devices, verified clients and a headless browser.
+"""Shared fixtures: people, second-factor devices, verified clients, the case-workspace world,
+the training index and a headless browser. The builders behind them are in tests/factories.
 
 Everything here uses the real components (database, middleware, django-otp devices); nothing
 of our own is mocked.
@@ -14,16 +15,17 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from content.training.models import CoursePage, TrainingIndexPage
 from portal.accounts.models import User
+from tests.factories.courses import CoursePageFactory, publish
+from tests.factories.people import PASSWORD, TOTPDeviceFactory, UserFactory, verify_session
+from tests.factories.worlds import World, build_case_world
 from tests.postgres_only import pytest_terminal_summary, skip_unless_postgresql
 
 __all__ = ["pytest_terminal_summary"]  # a hook: pytest finds it in this module
 
-PASSWORD = "een-lang-test-wachtwoord-42"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -48,36 +50,22 @@ def fresh_cache() -> Iterator[None]:
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
-    counter = iter(range(1, 10_000))
+    """``UserFactory`` as a fixture: a new person (password ``PASSWORD``) per call."""
 
     def _make(email: str | None = None, password: str = PASSWORD, **extra: Any) -> User:
-        email = email or f"persoon{next(counter)}@test.example"
-        extra.setdefault("full_name", "Fictieve Persoon")
-        return User.objects.create_user(email=email, password=password, **extra)
+        if email:
+            extra["email"] = email
+        return UserFactory(password=password, **extra)
 
     return _make
-
-
-def totp_code(device: TOTPDevice, at: float | None = None) -> str:
-    """The code an authenticator app shows for ``device`` at time ``at``."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() if at is None else at
-    return f"{totp.token():0{device.digits}d}"
 
 
 @pytest.fixture
 def make_device(db: Any) -> Callable[[User], TOTPDevice]:
     def _make(user: User) -> TOTPDevice:
-        return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+        return TOTPDeviceFactory(user=user)
 
     return _make
-
-
-def verify_session(client: Client, device: TOTPDevice) -> None:
-    """Mark the client's session as verified with ``device``, as django-otp's login does."""
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 @pytest.fixture
@@ -94,6 +82,46 @@ def verified_client(make_user: Callable[..., User], make_device: Callable) -> Ca
         client.force_login(user)
         verify_session(client, device)
         return client
+
+    return _make
+
+
+@pytest.fixture
+def world(db: Any, settings: Any, tmp_path: Any) -> World:
+    """The case-workspace world (tests/factories/worlds.py), with documents in a fresh folder."""
+    settings.CASE_DOCUMENTS_ROOT = str(tmp_path / "private")
+    return build_case_world()
+
+
+@pytest.fixture
+def home(db: Any) -> Any:
+    """The site's home page. After another test's flush (transactional tests empty every table,
+    migration data included) the Wagtail locale and root page are made again first."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page
+
+    from content.demo import ensure_home_page
+
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return ensure_home_page()
+
+
+@pytest.fixture
+def index(home: Any) -> TrainingIndexPage:
+    return publish(home, TrainingIndexPage(title="Vorming", slug="vorming"))
+
+
+@pytest.fixture
+def make_course(index: TrainingIndexPage) -> Callable[..., CoursePage]:
+    """``CoursePageFactory`` under the training index: ``make_course(lessons=2, quiz=True)``."""
+
+    def _make(**extra: Any) -> CoursePage:
+        return CoursePageFactory(parent=index, **extra)
 
     return _make
 
@@ -123,23 +151,6 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
-
-
-def assert_no_axe_violations(page: Any) -> None:
-    """Run axe-core (shipped inside axe-playwright-python) against the page, WCAG 2.2 AA rules."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {
-                "type": "tag",
-                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-            }
-        },
-    )
-    violations = results.response["violations"]
-    assert violations == [], results.generate_report()
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

@@ -10,7 +10,7 @@ from django.test import Client
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
 from portal.security.sessions import SEEN_AT_KEY
-from tests.conftest import totp_code
+from tests.factories.people import totp_code
 from tests.portal.test_sign_in import post_password, post_token
 
 

@@ -8,15 +8,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journeys import Journey, build_agencies
+from tests.browser.journeys import Journey
+from tests.factories.worlds import build_agencies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_export_with_an_invalid_date_is_refused_in_dutch(
-    browser: Any, live_server: Any, make_user: Any, make_device: Any
-) -> None:
-    people = build_agencies(make_user, make_device)
+def test_an_export_with_an_invalid_date_is_refused_in_dutch(browser: Any, live_server: Any) -> None:
+    people = build_agencies()
     journey = Journey(browser, live_server.url)
     try:
         page = journey.sign_in(people.privacy, "/audit/export.csv?date_from=gisteren")

@@ -19,7 +19,8 @@ from collaboration.models import Case, CaseParticipant, Meeting
 from collaboration.selectors.cases import case_access
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
-from tests.browser.journeys import Journey, build_agencies
+from tests.browser.journeys import Journey
+from tests.factories.worlds import build_agencies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,9 +45,9 @@ def _no_sideways_scroll(page: Any) -> None:
 
 
 def test_officer_reads_the_trail_in_words_and_it_reflows_at_320px(
-    browser: Any, live_server: Any, make_user: Any, make_device: Any
+    browser: Any, live_server: Any
 ) -> None:
-    people = build_agencies(make_user, make_device)
+    people = build_agencies()
     case = Case.objects.create(
         reference="VH-OVL-2026-0002", region="oost-vlaanderen", case_director=people.director.user
     )

@@ -16,7 +16,6 @@ from collaboration.models import Case, Membership, Organisation, Region, Role
 from collaboration.services.cases import break_the_glass
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
-from tests.collaboration.conftest import world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ JUSTIFICATION = "Limburg: melding van acuut gevaar voor een kind, politie ter pl
 
 
 @pytest.fixture
-def limburg(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:  # noqa: F811
+def limburg(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
     vh = Organisation.objects.create(
         name="Veilig Huis Limburg Test", kind="veilig_huis", sector="welfare", region=Region.LIMBURG
     )
@@ -46,7 +45,7 @@ def _export(client: Client) -> str:
 
 
 def test_an_officer_reads_only_the_events_of_their_regions(
-    world: Any,  # noqa: F811
+    world: Any,
     limburg: dict[str, Any],
     verified_client: Callable[..., Client],
 ) -> None:
@@ -77,7 +76,7 @@ def test_an_officer_reads_only_the_events_of_their_regions(
 
 
 def test_failed_sign_ins_in_a_region_persons_name_reach_that_region(
-    world: Any,  # noqa: F811
+    world: Any,
     limburg: dict[str, Any],
     verified_client: Callable[..., Client],
 ) -> None:
@@ -94,7 +93,7 @@ def test_failed_sign_ins_in_a_region_persons_name_reach_that_region(
 
 @pytest.mark.parametrize("switch_off", ["organisation", "membership"])
 def test_the_viewer_closes_when_the_officers_organisation_is_switched_off(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
     switch_off: str,
 ) -> None:

@@ -22,14 +22,13 @@ from portal.audit.models import AuditEvent
 from portal.audit.presentation import describe
 from portal.audit.selectors import GROUP_WINDOW, access_by_person, group_repeated_reads
 from portal.audit.writer import record_event
-from tests.collaboration.conftest import world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 12, 14, 10, 0, tzinfo=dt.UTC)
 
 
-def _meeting(world: Any) -> Meeting:  # noqa: F811
+def _meeting(world: Any) -> Meeting:
     starts = timezone.make_aware(dt.datetime(2026, 12, 12, 14, 0))
     return Meeting.objects.create(
         case=world.case, kind="network", starts_at=starts, place="Gent", created_by=world.director
@@ -43,7 +42,7 @@ def _page(client: Client, **params: Any) -> tuple[str, list[Any]]:
 
 
 def test_viewer_shows_words_and_names_not_codes(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
     make_device: Callable[[Any], Any],
 ) -> None:
@@ -89,7 +88,7 @@ def test_viewer_shows_words_and_names_not_codes(
 
 
 def test_viewer_links_to_subject_access_and_retention(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
 ) -> None:
     html, _rows = _page(verified_client(world.privacy))
@@ -97,7 +96,7 @@ def test_viewer_links_to_subject_access_and_retention(
 
 
 def test_object_labels_are_resolved_in_bulk(
-    world: Any,  # noqa: F811
+    world: Any,
     make_device: Callable[[Any], Any],
     django_assert_max_num_queries: Any,
 ) -> None:
@@ -140,7 +139,7 @@ def test_object_labels_are_resolved_in_bulk(
 
 
 def test_viewer_query_count_stays_fixed_with_many_kinds(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
     django_assert_max_num_queries: Any,
 ) -> None:
@@ -197,7 +196,7 @@ def test_a_read_exactly_one_minute_apart_joins_the_run() -> None:
 
 
 def test_viewer_shows_a_run_of_reads_as_one_row_with_a_count(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
 ) -> None:
     for _ in range(3):
@@ -211,7 +210,7 @@ def test_viewer_shows_a_run_of_reads_as_one_row_with_a_count(
 
 
 def test_csv_has_dutch_headers_and_values_and_no_formulas(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
 ) -> None:
     case_access(user=world.director, reference=world.case.reference, purpose="CaseReopenView")
@@ -249,7 +248,7 @@ def test_csv_has_dutch_headers_and_values_and_no_formulas(
 
 
 def test_who_accessed_this_case_groups_by_person_and_organisation(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
 ) -> None:
     with time_machine.travel(NOW, tick=True):
@@ -275,7 +274,7 @@ def test_who_accessed_this_case_groups_by_person_and_organisation(
 
 
 def test_case_trail_read_records_the_rule_that_granted_it(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
 ) -> None:
     """The director reads their case's trail as its director, the officer as privacy officer

@@ -1,80 +1,18 @@
-"""Helpers for the browser journeys: people of fictional partner agencies, signing in through
+"""Helpers for the browser journeys: people of fictional partner agencies (built in
+tests/factories/worlds.py), signing in through
 the real sign-in pages (password, then a TOTP code), and a record of every page a journey
 visits so that it can show that axe checked each distinct one."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from collaboration.models import Membership, Organisation, OrganisationKind, Region, Role, Sector
-from tests.conftest import PASSWORD, assert_no_axe_violations, totp_code
-
-
-@dataclass
-class Person:
-    user: Any
-    device: Any
-    organisation: Organisation
-
-    @property
-    def email(self) -> str:
-        return self.user.email
-
-    @property
-    def name(self) -> str:
-        return self.user.full_name
-
-
-@dataclass
-class Agencies:
-    """Veilig Huis Oost-Vlaanderen with its coordinator, a case director and a privacy officer;
-    a CAW and the police as partners; a CLB that refers. Every name is invented."""
-
-    veilig_huis: Organisation
-    caw: Organisation
-    police: Organisation
-    clb: Organisation
-    coordinator: Person
-    director: Person
-    privacy: Person
-    caw_partner: Person
-    police_partner: Person
-    referrer: Person
-
-
-def build_agencies(make_user: Callable[..., Any], make_device: Callable[[Any], Any]) -> Agencies:
-    region = Region.OOST_VLAANDEREN
-
-    def org(name: str, kind: str, sector: str) -> Organisation:
-        return Organisation.objects.create(name=name, kind=kind, sector=sector, region=region)
-
-    vh = org("Veilig Huis Reisduin (fictief)", OrganisationKind.VEILIG_HUIS, Sector.WELFARE)
-    caw = org("CAW Reisduin (fictief)", OrganisationKind.CAW, Sector.WELFARE)
-    police = org("Politiezone Reisduin (fictief)", OrganisationKind.POLICE, Sector.POLICE)
-    clb = org("CLB Reisduin (fictief)", OrganisationKind.CLB, Sector.EDUCATION)
-
-    def person(email: str, name: str, organisation: Organisation, role: str) -> Person:
-        user = make_user(email=email, full_name=name)
-        Membership.objects.create(user=user, organisation=organisation, role=role)
-        return Person(user=user, device=make_device(user), organisation=organisation)
-
-    return Agencies(
-        veilig_huis=vh,
-        caw=caw,
-        police=police,
-        clb=clb,
-        coordinator=person("cora@vh.example", "Cora Coördinator", vh, Role.COORDINATOR),
-        director=person("rik@vh.example", "Rik Regisseur", vh, Role.CASE_DIRECTOR),
-        privacy=person("pia@vh.example", "Pia Privacy", vh, Role.PRIVACY_OFFICER),
-        caw_partner=person("carla@caw.example", "Carla Caw", caw, Role.PARTNER),
-        police_partner=person("paul@politie.example", "Paul Politie", police, Role.PARTNER),
-        referrer=person("cleo@clb.example", "Cleo Clb", clb, Role.PARTNER),
-    )
-
+from tests.axe import assert_no_axe_violations
+from tests.factories.people import PASSWORD, totp_code
+from tests.factories.worlds import Person
 
 REFERENCE = re.compile(r"\b[A-Z]{2,}-[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 

@@ -26,8 +26,9 @@ from tests.browser.journey_meetings import (
     second_director,
     the_case_reference,
 )
-from tests.browser.journeys import Journey, build_agencies
+from tests.browser.journeys import Journey
 from tests.browser.plan_steps import finish_plan
+from tests.factories.worlds import build_agencies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,7 +103,7 @@ def test_referral_to_live_network_meeting_closure_reopening_and_audit(
     browser, asgi_server: str, make_user, make_device, settings, tmp_path, clock
 ) -> None:
     settings.CASE_DOCUMENTS_ROOT = str(tmp_path / "private")
-    people = build_agencies(make_user, make_device)
+    people = build_agencies()
     journey = Journey(browser, asgi_server)
     try:
         with pinned_clock(clock):

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.axe import assert_no_axe_violations
 from tests.browser.plan_steps import finish_plan
-from tests.conftest import assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -27,8 +27,7 @@ from collaboration.services.consults import (
 from collaboration.services.referrals import referral_submit
 from content.forms import ConsultRequestForm
 from tests.consult_coordinators import make_region_coordinator
-
-from .conftest import referral_data
+from tests.factories.cases import referral_data
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from collaboration.forms import ReferralForm
 from collaboration.models import Organisation, Referral
 from collaboration.services.referrals import referral_accept, referral_submit
 from portal.security.once import new_token
-
-from .conftest import referral_data
+from tests.factories.cases import referral_data
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from wagtail.models import Locale, Page
 
 from content.demo_site import ensure_demo_site
 from content.models import EventPage, NewsPage, SiteContactSettings
-from tests.conftest import assert_no_axe_violations
+from tests.axe import assert_no_axe_violations
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import assert_no_axe_violations
+from tests.axe import assert_no_axe_violations
 from tests.content.page_types import build_world, sign_in
 
 pytestmark = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from tests.conftest import assert_no_axe_violations
+from tests.axe import assert_no_axe_violations
 
 from .world import build_world, session_cookie, signed_in_client, stored_notes_when
 

@@ -26,8 +26,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.csv_export import neutralise
-from tests.collaboration.conftest import world  # noqa: F401 - fixture
-from tests.training.conftest import home, index, make_course  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ("collaboration", "content", "portal")
@@ -227,10 +225,10 @@ def test_every_export_in_the_urlconf_is_fed_a_formula() -> None:
 )
 def test_no_exported_cell_is_a_formula(
     feeder: Callable[..., Any],
-    world: Any,  # noqa: F811
+    world: Any,
     make_user: Callable[..., Any],
     verified_client: Callable[..., Client],
-    make_course: Callable[..., Any],  # noqa: F811
+    make_course: Callable[..., Any],
 ) -> None:
     fixtures = {
         "world": world,

@@ -9,7 +9,7 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD, totp_code
+from tests.factories.people import PASSWORD, totp_code
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import path
 from collaboration.models import Membership, Organisation
 from portal.accounts.demo import DEMO_PEOPLE, current_totp_code
 from portal.accounts.models import User
-from tests.conftest import totp_code
+from tests.factories.people import totp_code
 
 
 def _boom(request):

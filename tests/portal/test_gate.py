@@ -124,7 +124,7 @@ def test_verified_user_reaches_collaboration_and_wagtail_admin(make_user, verifi
 
 @pytest.mark.django_db
 def test_verified_session_with_someone_elses_device_is_not_verified(make_user, make_device) -> None:
-    from tests.conftest import verify_session
+    from tests.factories.people import verify_session
 
     alice, mallory = make_user(), make_user()
     make_device(alice)

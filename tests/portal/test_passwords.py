@@ -11,7 +11,7 @@ from django.test import Client
 
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.factories.people import PASSWORD
 
 
 @pytest.mark.django_db

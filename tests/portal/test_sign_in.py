@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from tests.conftest import PASSWORD, totp_code
+from tests.factories.people import PASSWORD, totp_code
 
 LOGIN = "/account/aanmelden/"
 

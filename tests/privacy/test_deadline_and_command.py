@@ -21,8 +21,8 @@ from collaboration.subject_access.services import subject_access_register
 from collaboration.subject_access.tasks import remind_subject_access_deadlines
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
+from tests.privacy.family import CHILD, FATHER, MOTHER, POLICE_TITLE, Family
 
-from .conftest import CHILD, FATHER, MOTHER, POLICE_TITLE, Family
 from .helpers import decide, release
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from collaboration.models import (
 from collaboration.selectors.cases import case_access, case_workspace, visible_timeline
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
+from tests.privacy.family import Family
 
-from .conftest import Family
 from .helpers import register
 
 pytestmark = pytest.mark.django_db

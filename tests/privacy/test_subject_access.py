@@ -22,8 +22,8 @@ from collaboration.models import (
 )
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.privacy.family import CHILD, FATHER, MOTHER, POLICE_BODY, POLICE_TITLE, Family
 
-from .conftest import CHILD, FATHER, MOTHER, POLICE_BODY, POLICE_TITLE, Family
 from .helpers import assemble, decide, download, json_strings, register, release
 
 pytestmark = pytest.mark.django_db

@@ -13,15 +13,16 @@ from django.utils import timezone
 from collaboration.models import Case, FamilyMember, RetentionRun, RetentionRunStatus
 from collaboration.services.retention import REDACTED
 from collaboration.tasks import propose_retention_runs
-from tests.browser.journeys import Journey, build_agencies
+from tests.browser.journeys import Journey
+from tests.factories.worlds import build_agencies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_privacy_officer_confirms_a_retention_run_in_the_browser(
-    browser: Any, live_server: Any, make_user: Any, make_device: Any
+    browser: Any, live_server: Any
 ) -> None:
-    people = build_agencies(make_user, make_device)
+    people = build_agencies()
     case = Case.objects.create(
         reference="VH-OVL-2019-0901",
         region="oost-vlaanderen",

@@ -24,7 +24,6 @@ from django.test import Client
 from django.urls import reverse
 
 from collaboration.models import CaseDocument
-from tests.collaboration.conftest import world  # noqa: F401 - fixture
 
 MB = 1024 * 1024
 SIXTY_MB = 60 * MB
@@ -106,7 +105,7 @@ def _nothing_saved(upload_dirs: tuple[Path, Path]) -> None:
 
 @pytest.mark.django_db
 def test_a_declared_60_mb_body_is_refused_unread(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
     upload_dirs: tuple[Path, Path],
 ) -> None:
@@ -122,7 +121,7 @@ def test_a_declared_60_mb_body_is_refused_unread(
 
 @pytest.mark.django_db
 def test_the_upload_handler_stops_reading_a_file_past_10_mb(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
     upload_dirs: tuple[Path, Path],
     settings: Any,
@@ -142,7 +141,7 @@ def test_the_upload_handler_stops_reading_a_file_past_10_mb(
 
 @pytest.mark.django_db
 def test_a_file_just_over_10_mb_is_refused_and_one_under_is_stored(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
     upload_dirs: tuple[Path, Path],
 ) -> None:

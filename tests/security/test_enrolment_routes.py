@@ -30,7 +30,7 @@ from two_factor.views import QRGeneratorView as StockQRGeneratorView
 from two_factor.views import SetupView as StockSetupView
 
 from portal.accounts.models import User
-from tests.conftest import PASSWORD, totp_code
+from tests.factories.people import PASSWORD, totp_code
 from tests.security.routes import (
     Route,
     class_sources,

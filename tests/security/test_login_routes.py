@@ -32,7 +32,7 @@ from two_factor.views import LoginView as TwoFactorLoginView
 
 from portal.accounts.models import User
 from portal.accounts.views import SignInView
-from tests.conftest import PASSWORD, totp_code
+from tests.factories.people import PASSWORD, totp_code
 from tests.security.routes import (
     Route,
     class_sources,

@@ -23,7 +23,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from collaboration.models import Membership, Role
-from tests.collaboration.conftest import world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +107,7 @@ def _no_store(response: Any) -> bool:
 
 @pytest.fixture
 def everyone(
-    world: Any,  # noqa: F811
+    world: Any,
     make_user: Callable[..., Any],
     verified_client: Callable[..., Client],
 ) -> Any:
@@ -127,7 +126,7 @@ def _client(client: Client) -> Client:
     return client
 
 
-def test_every_protected_route_answers_no_store(world: Any, everyone: Callable[[], Client]) -> None:  # noqa: F811
+def test_every_protected_route_answers_no_store(world: Any, everyone: Callable[[], Client]) -> None:
     known = {
         "reference": world.case.reference,
         "participant_id": str(world.case.participants.first().pk),
@@ -150,7 +149,7 @@ def test_every_protected_route_answers_no_store(world: Any, everyone: Callable[[
 
 
 def test_anonymous_and_password_only_requests_to_protected_paths_are_not_cached(
-    world: Any,  # noqa: F811
+    world: Any,
 ) -> None:
     password_only = Client()
     password_only.force_login(world.caw_partner)
@@ -162,7 +161,7 @@ def test_anonymous_and_password_only_requests_to_protected_paths_are_not_cached(
 
 
 def test_a_signed_in_user_is_never_cached_and_a_visitor_still_is(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
 ) -> None:
     from content.demo import ensure_home_page

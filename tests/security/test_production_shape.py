@@ -28,7 +28,7 @@ from portal.accounts.models import User
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 from portal.audit.writer import record_event
-from tests.conftest import PASSWORD
+from tests.factories.people import PASSWORD
 from tests.portal.test_settings import PRODUCTION_ENV, run_manage
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
 from portal.security.sockets import user_group
-from tests.conftest import PASSWORD, totp_code
+from tests.factories.people import PASSWORD, totp_code
 from tests.security.routes import session_state
 
 NEW_PASSWORD = "lente-langs-de-dijle-2034"

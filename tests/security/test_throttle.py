@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from portal.security import throttle
-from tests.conftest import PASSWORD, totp_code
+from tests.factories.people import PASSWORD, totp_code
 from tests.portal.test_sign_in import is_verified, post_password, post_token
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.factories.people import PASSWORD
 from tests.security.test_production_shape import _change_form
 
 

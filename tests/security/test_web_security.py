@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
-from tests.conftest import PASSWORD, totp_code
+from tests.factories.people import PASSWORD, totp_code
 from tests.portal.test_gate import _walk
 
 LOGIN = "/account/aanmelden/"

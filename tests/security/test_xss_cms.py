@@ -372,7 +372,7 @@ def test_cms_fields_show_hostile_text_as_text(
 
     # Lessons and quizzes are shown to enrolled learners only; the quiz's questions (fed
     # above through the admin) appear in an attempt, their feedback after it.
-    from tests.training.conftest import answers_for
+    from tests.factories.courses import answers_for
 
     learner = make_user(email="lerende@test.example", full_name="Fien Fictief")
     learner_client = Client()

@@ -18,7 +18,7 @@ from content.training.models import (
     SessionRegistration,
 )
 from content.training.services.sessions import registration_create, registration_link_token
-from tests.conftest import assert_no_axe_violations
+from tests.axe import assert_no_axe_violations
 
 pytestmark = [
     pytest.mark.browser,

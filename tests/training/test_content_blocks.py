@@ -15,8 +15,7 @@ from django.utils import timezone
 from content.training.blocks import VideoBlock
 from content.training.models import Certificate, Enrolment, LessonPage
 from content.training.pdf import certificate_pdf
-
-from .conftest import publish, stream
+from tests.factories.courses import publish, stream
 
 pytestmark = pytest.mark.django_db
 

@@ -33,8 +33,7 @@ from content.training.services.sessions import registration_create, registration
 from content.training.views.learning import feedback_sentence
 from portal.accounts.models import User
 from portal.accounts.signup import SESSION_NEXT_KEY
-
-from .conftest import answers_for
+from tests.factories.courses import answers_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from content.training.models import CoursePage, Enrolment, LessonPage
 from portal.accounts.models import User
-from tests.conftest import PASSWORD, assert_no_axe_violations
+from tests.axe import assert_no_axe_violations
+from tests.factories.people import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,

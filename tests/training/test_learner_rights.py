@@ -48,9 +48,8 @@ from portal.accounts.erasure import ERASED_DOMAIN
 from portal.accounts.models import User
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
-from tests.conftest import PASSWORD, totp_code
-
-from .conftest import answers_for
+from tests.factories.courses import answers_for
+from tests.factories.people import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db
 

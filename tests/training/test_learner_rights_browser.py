@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from content.training.models import Certificate
 from portal.accounts.models import User
-from tests.conftest import PASSWORD, assert_no_axe_violations
+from tests.axe import assert_no_axe_violations
+from tests.factories.people import PASSWORD
 
 from .test_learner_rights import _complete
 

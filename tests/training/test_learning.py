@@ -19,8 +19,7 @@ from content.training.models import (
 )
 from content.training.selectors import course_progress_for
 from content.training.services.quizzes import grade, is_correct
-
-from .conftest import answers_for
+from tests.factories.courses import answers_for
 
 pytestmark = pytest.mark.django_db
 
