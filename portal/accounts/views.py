@@ -28,8 +28,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, RedirectView, TemplateView
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.utils import default_device
 from two_factor.views import LoginView as TwoFactorLoginView
 from two_factor.views import QRGeneratorView as TwoFactorQRGeneratorView
@@ -48,7 +46,9 @@ from portal.security.sockets import close_user_sockets
 
 from .forms import ConfirmWithPasswordAndCodeForm, VerifyCodeForm
 from .http import AuthenticatedHttpRequest
-from .models import User
+from .landing import landing_url
+from .selectors import authenticator_apps, backup_codes_left, confirmed_devices, is_backup_codes
+from .services import backup_codes_renew, second_factor_remove, user_lock_row
 from .signals import keep_this_session
 
 if TYPE_CHECKING:
@@ -65,7 +65,6 @@ else:
 # two_factor ships no type information: its views are Any to mypy, hence the ignores on the
 # classes built on them (the checks inside still run).
 
-BACKUP_CODE_COUNT = 10
 _CODE_LABELS = {
     "token": gettext_lazy("Code van 6 cijfers"),
     "backup": gettext_lazy("Reservecode"),
@@ -74,17 +73,14 @@ _CODE_LABELS = {
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return default
 
 
-def _confirmed_devices(user: Any) -> list[Any]:
-    if not user or not getattr(user, "is_authenticated", False):
-        return []
-    return list(django_otp.devices_for_user(user, confirmed=True))
+_confirmed_devices = confirmed_devices
 
 
 class SignInView(TwoFactorLoginView):  # type: ignore[misc]
@@ -125,11 +121,11 @@ class SignInView(TwoFactorLoginView):  # type: ignore[misc]
                 "challenge_device"
             )
             if step == self.BACKUP_STEP:
-                self.device_cache = next((d for d in devices if isinstance(d, StaticDevice)), None)
+                self.device_cache = next((d for d in devices if is_backup_codes(d)), None)
             elif chosen:
                 self.device_cache = next((d for d in devices if d.persistent_id == chosen), None)
             if not self.device_cache:
-                others = [d for d in devices if not isinstance(d, StaticDevice)]
+                others = [d for d in devices if not is_backup_codes(d)]
                 self.device_cache = (
                     default_device(user)
                     or (others[0] if others else None)
@@ -190,6 +186,12 @@ class SignInView(TwoFactorLoginView):  # type: ignore[misc]
             form.fields["otp_token"].label = label
         return form
 
+    def get_success_url(self) -> str:
+        """The safe ``next`` the sign-in was opened with (kept in the form's address through
+        both steps), else the workspace or "Mijn account" (``landing``)."""
+        target: str = self.get_redirect_url()
+        return target or landing_url(self.get_user())
+
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(form, **kwargs)
         context["session_expired"] = self.request.session.pop(EXPIRED_FLAG_KEY, False)
@@ -206,7 +208,7 @@ class VerifyView(LoginRequiredMixin, _VerifyFormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             if request.user.is_verified():
-                return HttpResponseRedirect(_safe_next(request, reverse("accounts:home")))
+                return HttpResponseRedirect(_safe_next(request, landing_url(request.user)))
             if not has_confirmed_device(request.user):
                 return redirect("two_factor:setup")
             if request.method == "POST" and is_locked_out(request, request.user):
@@ -226,7 +228,7 @@ class VerifyView(LoginRequiredMixin, _VerifyFormView):
         # A step up in privilege gets a fresh session id, as a sign-in does.
         self.request.session.cycle_key()
         django_otp.login(self.request, form.device)
-        return HttpResponseRedirect(_safe_next(self.request, reverse("accounts:home")))
+        return HttpResponseRedirect(_safe_next(self.request, landing_url(self.request.user)))
 
 
 class AccountHomeView(LoginRequiredMixin, TemplateView):
@@ -237,16 +239,15 @@ class AccountHomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
-        static = StaticDevice.objects.filter(user=user, confirmed=True).first()
         return {
             **super().get_context_data(**kwargs),
-            "totp_devices": TOTPDevice.objects.filter(user=user, confirmed=True),
-            "backup_codes_left": static.token_set.count() if static else 0,
+            "totp_devices": authenticator_apps(user),
+            "backup_codes_left": backup_codes_left(user, confirmed_only=True),
         }
 
 
 def _to_verification(request: HttpRequest) -> HttpResponse:
-    return redirect(f"{reverse('accounts:verify')}?next={request.path}")
+    return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}")
 
 
 class VerifiedRequiredMixin(LoginRequiredMixin):
@@ -291,7 +292,7 @@ class SetupView(VerifiedIfEnrolledMixin, TwoFactorSetupView):  # type: ignore[mi
     request: AuthenticatedHttpRequest  # two_factor's SetupView is behind login_required
 
     def _has_authenticator(self) -> bool:
-        return any(not isinstance(d, StaticDevice) for d in _confirmed_devices(self.request.user))
+        return any(not is_backup_codes(d) for d in _confirmed_devices(self.request.user))
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
@@ -307,7 +308,7 @@ class SetupView(VerifiedIfEnrolledMixin, TwoFactorSetupView):  # type: ignore[mi
     def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
         request = self.request
         with transaction.atomic():
-            User.objects.select_for_update().filter(pk=request.user.pk).first()
+            user_lock_row(user=request.user)
             if not request.user.is_verified() and has_confirmed_device(request.user):
                 self.storage.reset()
                 return self.refuse(request)
@@ -333,25 +334,11 @@ class BackupCodesView(VerifiedRequiredMixin, View):
     template_name = "accounts/backup_codes.html"
 
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        static = StaticDevice.objects.filter(user=request.user).first()
-        left = static.token_set.count() if static else 0
+        left = backup_codes_left(request.user)
         return render(request, self.template_name, {"codes": None, "codes_left": left})
 
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        with transaction.atomic():
-            device, created = StaticDevice.objects.get_or_create(
-                user=request.user, name="backup", defaults={"confirmed": True}
-            )
-            device.token_set.all().delete()
-            codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-            for code in codes:
-                device.token_set.create(token=code)
-            record_event(
-                action=AuditAction.BACKUP_CODES_RENEWED,
-                actor=request.user,
-                object_type="device",
-                object_id=device.persistent_id,
-            )
+        codes, created = backup_codes_renew(user=request.user)
         if created:
             # A new second factor ended the other sessions (signals); this one stays.
             keep_this_session(request)
@@ -391,11 +378,9 @@ class DeviceRemoveView(VerifiedRequiredMixin, _RemoveFormView):
 
     def form_valid(self, form: ConfirmWithPasswordAndCodeForm) -> HttpResponse:
         user = self.request.user
-        with transaction.atomic():
-            # Removing a device rotates the session stamp and closes the user's sockets
-            # (portal.accounts.signals): every session verified with it ends, this one too.
-            TOTPDevice.objects.filter(user=user).delete()
-            StaticDevice.objects.filter(user=user).delete()
+        # Removing a device rotates the session stamp and closes the user's sockets
+        # (portal.accounts.signals): every session verified with it ends, this one too.
+        second_factor_remove(user=user)
         logout(self.request)
         messages.success(
             self.request,
