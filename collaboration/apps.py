@@ -7,3 +7,16 @@ class CollaborationConfig(AppConfig):
 
     name = "collaboration"
     verbose_name = _("Samenwerking")
+
+    def ready(self) -> None:
+        # The ground floor's audit viewer is scoped by case rules and names the things events
+        # are about; it imports no side, so the side hands both over
+        # (portal/audit/scope_registry.py, portal/audit/objects.py).
+        from portal.audit.objects import register_resolver
+        from portal.audit.scope_registry import register_scope_rules
+
+        from . import audit_scope, audit_words
+
+        register_scope_rules(audit_scope.RULES)
+        for kind, resolver in audit_words.RESOLVERS.items():
+            register_resolver(kind, resolver)

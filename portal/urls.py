@@ -10,9 +10,11 @@ from django.views.decorators.cache import never_cache
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from collaboration import urls_audit_area
 from content.quick_exit import leave as quick_exit
 from portal.accounts.urls import two_factor_urlpatterns
 from portal.accounts.views import FrontEndSignInRedirectView
+from portal.audit import urls as audit_urls
 
 
 @never_cache
@@ -29,7 +31,17 @@ urlpatterns = [
     path("account/", include("portal.accounts.urls")),
     path("samenwerking/", include("collaboration.urls")),
     path("samenwerking/overleg/", include("collaboration.live_notes.urls")),
-    path("audit/", include("portal.audit.urls")),
+    # One ``audit`` namespace: the trail (ground floor) and the case-specific pages of the audit
+    # area (subject access, retention), which are collaboration's.
+    path(
+        "audit/",
+        include(
+            (
+                [*audit_urls.urlpatterns, *urls_audit_area.urlpatterns],
+                audit_urls.app_name,
+            )
+        ),
+    ),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documenten/", include(wagtaildocs_urls)),

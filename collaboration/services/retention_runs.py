@@ -127,6 +127,14 @@ def runs_for(user: Any) -> Any:
     return RetentionRun.objects.filter(region__in=regions).select_related("confirmed_by")
 
 
+def runs_page_for(user: Any, *, earlier: int = 20) -> tuple[list[RetentionRun], list[RetentionRun]]:
+    """The retention page's runs for ``user``: every run still waiting for confirmation, and
+    the ``earlier`` most recent others (``runs_for``'s order)."""
+    runs = runs_for(user)
+    open_runs = list(runs.filter(status=RetentionRunStatus.PROPOSED))
+    return open_runs, list(runs.exclude(status=RetentionRunStatus.PROPOSED)[:earlier])
+
+
 def run_for(*, user: Any, run_id: int, action: AuditAction = AuditAction.AUDIT_VIEWED) -> Any:
     """One run, for a privacy officer of its region; else "not found", recorded."""
     run = runs_for(user).filter(pk=run_id).first()

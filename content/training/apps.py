@@ -16,4 +16,14 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from portal.accounts.rights_registry import register_holder
+        from portal.audit.objects import register_resolver
+
         from . import checks  # noqa: F401  (registers the Open Badges key check)
+        from .audit_words import training_sessions
+        from .services.rights import TrainingRecords
+
+        # A learner's copy and erasure from "Mijn account" include their training records.
+        register_holder("training", TrainingRecords())
+        # The audit viewer names an attendance list by its session (portal/audit/objects.py).
+        register_resolver("training_session_attendees", training_sessions)

@@ -4,12 +4,12 @@ The user row stays, anonymised: the append-only audit trail refers to it (``PROT
 id becomes a pseudonym for the events it took part in. Everything else about the person goes,
 in one transaction (nothing is half-deleted):
 
-- their training records (``content.training.services.rights``; certificates kept without the
-  name, or revoked, as they choose);
+- the rows every side registered as theirs (``portal.accounts.rights_registry``: today the
+  training records; certificates kept without the name, or revoked, as they choose);
 - every row of any other app that a deletion of the user would cascade to (second-factor
   devices, Wagtail's user profile, notifications, presence ...) is deleted, and every nullable
   pointer to them is emptied: found from the user model's relations, not listed by hand;
-- django-auditlog's change history of the account and of their training rows is scrubbed, and
+- django-auditlog's change history of the account and of those rows is scrubbed, and
   entries they made lose their name, address and port; Django admin's and Wagtail's log entries
   about the account lose its name;
 - django-axes' sign-in records under their address, and finished background-task records that
@@ -42,11 +42,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from content.training.services.rights import CertificateChoice, ErasureReport, learner_erase
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.writer import record_event
+from portal.organisations.models import Membership
 
 from .models import User
+from .rights_registry import CertificateChoice, ErasureReport, erase_everywhere
 from .signals import end_other_sessions
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def refusal_reason(user: User) -> str | None:
     )
     if user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
         return message
-    if apps.get_model("collaboration", "Membership").objects.filter(user=user).exists():
+    if Membership.objects.filter(user=user).exists():
         return message
     for pointer in pointers_to_user():
         if pointer.name in KEPT_POINTERS or pointer.on_delete is not models.PROTECT:
@@ -205,7 +206,7 @@ def erase_account(*, user: User, certificates: CertificateChoice) -> ErasureRepo
         reason = refusal_reason(locked)
         if reason is not None:
             raise ErasureRefused(reason)
-        report = learner_erase(user=locked, certificates=certificates)
+        report = erase_everywhere(user=locked, certificates=certificates)
         report.touched[User._meta.label] = [locked.pk]
         history = _scrub_history(locked, report.touched)
 

@@ -1,5 +1,6 @@
 """A learner's own rights from "Mijn account": a copy of their training data and deleting the
-account (GDPR art. 15, 17 and 20).
+account (GDPR art. 15, 17 and 20). The data is the sides' (today the training records): they
+register what they hold in ``portal.accounts.rights_registry``.
 
 The copy is a JSON file with Dutch keys, and a readable HTML summary of the same data, both
 sent as attachments that are never cached. Deleting needs the password again (and a current
@@ -28,8 +29,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_otp import devices_for_user, match_token
 
-from content.training.models import Certificate
-from content.training.services.rights import CertificateChoice, learner_export
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
 from portal.security.lockout import is_locked_out, lockout_response, record_second_factor_failure
@@ -37,6 +36,7 @@ from portal.security.lockout import is_locked_out, lockout_response, record_seco
 from .erasure import ErasureRefused, erase_account, record_refusal, refusal_reason
 from .http import AuthenticatedHttpRequest
 from .models import User
+from .rights_registry import CertificateChoice, certificate_count, export_for
 
 ERASED_SESSION_KEY = "accounts_erased_certificates"
 
@@ -45,10 +45,7 @@ ERASED_SESSION_KEY = "accounts_erased_certificates"
 
 
 def _export_for(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    def verify_url(code: str) -> str:
-        return request.build_absolute_uri(reverse("training:certificate_verify", args=[code]))
-
-    return learner_export(user=request.user, verify_url=verify_url)
+    return export_for(user=request.user, absolute_url=request.build_absolute_uri)
 
 
 def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -212,7 +209,7 @@ def account_erase(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountEraseForm(request.POST or None, user=user)
     context = {
         "form": form,
-        "certificate_count": Certificate.objects.filter(user=user).count(),
+        "certificate_count": certificate_count(user=user),
         "data_url": reverse("accounts:data"),
     }
     if request.method != "POST":

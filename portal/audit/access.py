@@ -1,9 +1,9 @@
 """Who may read the audit trail, and which part of it.
 
 Privacy officers read the events of their own regions. Whether someone is a privacy officer, and
-of which regions, is the one membership rule of the portal (``collaboration.access``): an active
-membership with that role in an active organisation, so switching the organisation or the
-membership off closes the viewer at once. Superusers (the platform's operators, who can reach the
+of which regions, is the one membership rule of the portal (``collaboration.access``, registered
+here through ``scope_registry``): an active membership with that role in an active organisation,
+so switching the organisation or the membership off closes the viewer at once. Superusers (the platform's operators, who can reach the
 raw table in any case) read everything. Every read, allowed or denied, is itself an audit event.
 """
 
@@ -14,9 +14,8 @@ from typing import Any
 
 from django.http import Http404
 
-from collaboration.access import actor_profile
-
 from .events import AuditAction, Outcome
+from .scope_registry import scope_rules
 from .writer import record_event
 
 
@@ -34,7 +33,8 @@ def audit_scope(user: Any) -> AuditScope | None:
         return None
     if user.is_superuser:
         return AuditScope(everything=True, regions=frozenset())
-    regions = actor_profile(user).privacy_regions
+    rules = scope_rules()
+    regions = rules.privacy_regions(user) if rules is not None else frozenset()
     return AuditScope(everything=False, regions=regions) if regions else None
 
 

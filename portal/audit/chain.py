@@ -19,6 +19,8 @@ import json
 from datetime import UTC
 from typing import Any
 
+from django.db import models
+
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -138,6 +140,8 @@ _CASTS = {
 
 def _column(name: str) -> tuple[str, str]:
     field = AuditEvent._meta.get_field(name.removesuffix("_id") if name == "actor_id" else name)
+    if not isinstance(field, models.Field) or field.column is None:  # a reverse relation
+        raise RuntimeError(f"{name} is not a column of the audit table")
     return field.column, _CASTS.get(field.get_internal_type(), "text")
 
 

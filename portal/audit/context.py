@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from typing import TypedDict, Unpack
 
 from auditlog.context import set_actor
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +25,14 @@ class AuditContext:
     ip_address: str | None = None
     session_ref: str = ""
     correlation_id: str = ""
+
+
+class ContextValues(TypedDict, total=False):
+    """The fields of ``AuditContext`` a caller of ``audit_context`` may set."""
+
+    ip_address: str | None
+    session_ref: str
+    correlation_id: str
 
 
 _EMPTY = AuditContext()
@@ -51,7 +60,7 @@ def new_correlation_id() -> str:
 
 
 @contextmanager
-def audit_context(**values: str | None) -> Iterator[AuditContext]:
+def audit_context(**values: Unpack[ContextValues]) -> Iterator[AuditContext]:
     """Use in consumers and tasks: ``with audit_context(ip_address=..., correlation_id=...):``."""
     ctx = replace(_current.get(), **values)
     if not ctx.correlation_id:

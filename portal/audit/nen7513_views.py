@@ -14,7 +14,7 @@ from .access import require_audit_reader
 from .events import AuditAction
 from .forms import AuditFilterForm
 from .nen7513 import EXPORT_FORMAT, export_json
-from .selectors import filtered_events
+from .selectors import events_for_export
 from .views import refuse_invalid_filters
 from .writer import record_event
 
@@ -35,7 +35,7 @@ def audit_export_nen7513(request: HttpRequest) -> HttpResponse | StreamingHttpRe
         purpose="nen7513_export",
         extra={"format": EXPORT_FORMAT, "filters": described, "regions": regions},
     )
-    events = filtered_events(filters, scope).order_by("id").iterator(chunk_size=2000)
+    events = events_for_export(filters, scope, oldest_first=True)
     response = StreamingHttpResponse(
         export_json(events, meta={"filters": described, "regions": regions}),
         content_type="application/json; charset=utf-8",

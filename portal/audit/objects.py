@@ -3,8 +3,9 @@
 
 An event stores a kind (``object_type``) and an id. Labels are resolved for a whole page at once:
 one query per kind present on the page (none for kinds that need none), never one per row.
-Models are looked up through the app registry, so the ground floor imports no side of the
-portal. A thing that no longer exists (a removed device, an anonymised case) falls back to its
+The ground floor names its own things (accounts, memberships, invitations, devices); each side
+names the kinds it holds (a case, a meeting, a training session) through ``register_resolver``
+from its ``AppConfig.ready()``, so the ground floor imports no side of the portal. A thing that no longer exists (a removed device, an anonymised case) falls back to its
 kind's word, and for a case to the reference the event itself carries.
 
 Case content never appears here: a goal, a timeline entry or a document is named by its kind
@@ -47,53 +48,45 @@ def day(moment: Any) -> str:
     return formats.date_format(local, "j F" if local.year == this_year else "j F Y")
 
 
-def _by_pk(label: str, ids: set[str], words: Callable[[Any], str], **related: Any) -> dict:
-    model = _model(label)
-    if model is None:
+def words_by_pk(
+    model: type[Model] | str, ids: set[str], words: Callable[[Any], str], **related: Any
+) -> dict[str, str]:
+    """``words(obj)`` for each object of ``model`` (a class, or a label looked up in the app
+    registry) among ``ids``, keyed by the id as the event stores it; one query."""
+    found = _model(model) if isinstance(model, str) else model
+    if found is None:
         return {}
-    query = model.objects.filter(pk__in=_int_ids(ids))
+    query = found._default_manager.filter(pk__in=_int_ids(ids))
     if related.get("select"):
         query = query.select_related(*related["select"])
     return {str(obj.pk): words(obj) for obj in query}
 
 
-def _name(user: Any) -> str:
+def name_of(user: Any) -> str:
     return (getattr(user, "full_name", "") or "").strip() or _("een persoon zonder naam")
 
 
-def _meetings(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.Meeting",
-        ids,
-        lambda m: f"{m.get_kind_display()} {day(m.starts_at)}",
-    )
-
-
-def _cases(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.Case", ids, lambda c: _("Dossier %(reference)s") % {"reference": c.reference}
-    )
-
-
 def _users(ids: set[str]) -> dict[str, str]:
-    return _by_pk("accounts.User", ids, lambda u: _("Account van %(name)s") % {"name": _name(u)})
+    return words_by_pk(
+        "accounts.User", ids, lambda u: _("Account van %(name)s") % {"name": name_of(u)}
+    )
 
 
 def _memberships(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.Membership",
+    return words_by_pk(
+        "organisations.Membership",
         ids,
         lambda m: (
             _("Lidmaatschap van %(name)s bij %(organisation)s")
-            % {"name": _name(m.user), "organisation": m.organisation.name}
+            % {"name": name_of(m.user), "organisation": m.organisation.name}
         ),
         select=("user", "organisation"),
     )
 
 
 def _invitations(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.Invitation",
+    return words_by_pk(
+        "organisations.Invitation",
         ids,
         lambda i: (
             _("Uitnodiging als %(role)s bij %(organisation)s")
@@ -103,68 +96,11 @@ def _invitations(ids: set[str]) -> dict[str, str]:
     )
 
 
-def _family_members(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.FamilyMember",
-        ids,
-        lambda f: _("Gezinslid (%(role)s)") % {"role": f.get_family_role_display().lower()},
-    )
-
-
-def _assessments(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.DomainAssessment",
-        ids,
-        lambda a: _("Levensdomein %(domain)s") % {"domain": a.get_domain_display().lower()},
-    )
-
-
-def _timeline_entries(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.TimelineEntry",
-        ids,
-        lambda e: (
-            _("Tijdlijnbericht (%(kind)s) van %(day)s")
-            % {"kind": e.get_kind_display().lower(), "day": day(e.occurred_on)}
-        ),
-    )
-
-
-def _documents(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.CaseDocument",
-        ids,
-        lambda d: _("Document toegevoegd op %(day)s") % {"day": day(d.uploaded_at)},
-    )
-
-
-def _retention_runs(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.RetentionRun",
-        ids,
-        lambda r: (
-            _("Bewaartermijnronde van %(day)s (%(region)s)")
-            % {"day": day(r.proposed_at), "region": r.get_region_display()}
-        ),
-    )
-
-
 def _training_reports(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "collaboration.Organisation",
+    return words_by_pk(
+        "organisations.Organisation",
         ids,
         lambda o: _("Vormingsrapport van %(organisation)s") % {"organisation": o.name},
-    )
-
-
-def _training_sessions(ids: set[str]) -> dict[str, str]:
-    return _by_pk(
-        "training.TrainingSession",
-        ids,
-        lambda s: (
-            _("Aanwezigheidslijst van %(title)s (%(day)s)")
-            % {"title": s.title, "day": day(s.starts_at)}
-        ),
     )
 
 
@@ -179,8 +115,10 @@ def _devices(ids: set[str]) -> dict[str, str]:
         model = _model(model_label)
         if model is None:
             continue
-        for device in model.objects.filter(pk__in=_int_ids(pks)).select_related("user"):
-            found[f"{model_label}/{device.pk}"] = _device_words(model_label, _name(device.user))
+        for device in model._default_manager.filter(pk__in=_int_ids(pks)).select_related("user"):
+            found[f"{model_label}/{device.pk}"] = _device_words(
+                model_label, name_of(getattr(device, "user", None))
+            )
     return found
 
 
@@ -200,21 +138,21 @@ def _numbered(word: str) -> Resolver:
     return resolve
 
 
+# The ground floor's own kinds; each side adds the kinds of its things (``register_resolver``).
 RESOLVERS: dict[str, Resolver] = {
-    "case": _cases,
-    "meeting": _meetings,
     "user": _users,
     "membership": _memberships,
     "invitation": _invitations,
-    "family_member": _family_members,
-    "assessment": _assessments,
-    "timeline_entry": _timeline_entries,
-    "document": _documents,
-    "retention_run": _retention_runs,
     "training_report": _training_reports,
-    "training_session_attendees": _training_sessions,
     "device": _devices,
 }
+
+
+def register_resolver(kind: str, resolver: Resolver) -> None:
+    """Called from a side's ``AppConfig.ready()`` for the kinds of things it holds (a case, a
+    meeting ...): the ground floor imports no side, so the side names its own things."""
+    RESOLVERS[kind] = resolver
+
 
 NUMBERED = ("referral", "consult", "subject_access_request", "rectification_request")
 
@@ -247,7 +185,7 @@ def words_for_object(event: AuditEvent, found: Mapping[ObjectKey, str]) -> str:
         return found[(kind, event.object_id)]
     if kind == "device" and event.actor is not None:
         # The device is gone (removed); its owner is the person who acted.
-        return _device_words(event.object_id.rpartition("/")[0], _name(event.actor))
+        return _device_words(event.object_id.rpartition("/")[0], name_of(event.actor))
     if not kind:
         return ""
     label = labels.object_type_label(kind)

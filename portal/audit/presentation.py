@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.utils.translation import gettext as _
+
+from portal.organisations.models import Membership
 
 from . import labels
 from .models import AuditEvent
@@ -74,12 +75,8 @@ def _current_organisations(actor_ids: set[int]) -> dict[int, str]:
     """Organisation names of people, from their active memberships: one query."""
     if not actor_ids:
         return {}
-    try:
-        membership = apps.get_model("collaboration", "Membership")
-    except LookupError:  # pragma: no cover - the collaboration app is always installed
-        return {}
     names: dict[int, set[str]] = defaultdict(set)
-    rows = membership.objects.filter(
+    rows = Membership.objects.filter(
         user_id__in=actor_ids, is_active=True, organisation__is_active=True
     ).values_list("user_id", "organisation__name")
     for user_id, name in rows:
@@ -119,7 +116,7 @@ def _details(event: AuditEvent, group: EventGroup) -> list[tuple[str, str]]:
                 value = _("ja") if value else None
             elif callable(display):
                 value = display()
-            add(str(field_.verbose_name).capitalize(), value)
+            add(str(getattr(field_, "verbose_name", name)).capitalize(), value)
     add(_("Adres"), event.ip_address)
     add(_("Sessie"), event.session_ref)
     add(_("Correlatie-id"), event.correlation_id)

@@ -671,6 +671,7 @@ def test_subject_access_forms_show_hostile_text_as_text(
     """A privacy officer registers requests with the corpus as requester, checker and note,
     withholds the police entry with the corpus as reason, and records the person's
     rectification, its handling, a restriction and its lifting with the corpus as text."""
+    from collaboration import forms_subject_access as sa
     from collaboration.models import (
         FamilyMember,
         ProcessingRestriction,
@@ -678,7 +679,6 @@ def test_subject_access_forms_show_hostile_text_as_text(
         SubjectAccessRequest,
     )
     from collaboration.services import timeline
-    from portal.audit import subject_access_forms as sa
 
     feed = Feeder()
     case, ref = world.case, world.case.reference

@@ -24,7 +24,7 @@ PROJECT_PACKAGES = ("collaboration", "content", "portal")
 _C = "collaboration.forms."
 _CL = "collaboration.forms_closure."
 _LN = "collaboration.live_notes.views."
-_SA = "portal.audit.subject_access_forms."
+_SA = "collaboration.forms_subject_access."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
     _C + "ReferralForm.family_composition": ("referral:referrer", "referral:coordinator"),

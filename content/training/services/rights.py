@@ -15,18 +15,20 @@ neither the copy nor the erasure, and end with their own retention period.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
+
+from portal.accounts.rights_registry import CertificateChoice, ErasureReport
 
 from ..models import (
     ACTIVE,
@@ -49,11 +51,6 @@ REVOKED_ON_REQUEST = gettext_lazy("Ingetrokken op verzoek van de houder")
 class Treatment(StrEnum):
     DELETE = "delete"
     CERTIFICATE = "certificate"  # kept without the name and the account, or revoked
-
-
-class CertificateChoice(StrEnum):
-    KEEP = "keep"
-    REVOKE = "revoke"
 
 
 # Every training model with a path to the user, and what erasure does to its rows.
@@ -301,17 +298,6 @@ def learner_export(*, user: Any, verify_url: Any = None) -> dict[str, Any]:
 # --- Erasure --------------------------------------------------------------------------------
 
 
-@dataclass
-class ErasureReport:
-    """What erasure did, per model label: rows deleted, certificates kept or revoked, and the
-    primary keys of every row touched (their change history is scrubbed afterwards)."""
-
-    deleted: dict[str, int] = field(default_factory=dict)
-    certificates_kept: int = 0
-    certificates_revoked: int = 0
-    touched: dict[str, list[Any]] = field(default_factory=dict)
-
-
 def learner_erase(*, user: Any, certificates: CertificateChoice) -> ErasureReport:
     """Delete every training row of ``user``; certificates stay verifiable without the name
     (``KEEP``) or are revoked (``REVOKE``), and lose their link to the account either way.
@@ -363,3 +349,20 @@ def learner_erase(*, user: Any, certificates: CertificateChoice) -> ErasureRepor
             if TREATMENT[label] == Treatment.DELETE:
                 rows_of(user, label, linked[label]).delete()
     return report
+
+
+class TrainingRecords:
+    """The training part of a person's data, for the account pages of the ground floor
+    (``portal.accounts.rights_registry``); registered from ``TrainingConfig.ready()``."""
+
+    def export(self, *, user: Any, absolute_url: Callable[[str], str]) -> dict[str, Any]:
+        def verify_url(code: str) -> str:
+            return absolute_url(reverse("training:certificate_verify", args=[code]))
+
+        return learner_export(user=user, verify_url=verify_url)
+
+    def certificate_count(self, *, user: Any) -> int:
+        return Certificate.objects.filter(user=user).count()
+
+    def erase(self, *, user: Any, certificates: CertificateChoice) -> ErasureReport:
+        return learner_erase(user=user, certificates=certificates)

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from collaboration.models import (
+from .models import (
     FamilyMember,
     HeldDecision,
     IdentityCheck,

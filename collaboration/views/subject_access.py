@@ -4,8 +4,9 @@ person's rectification and restriction requests.
 
 Only privacy officers of the request's region see a request; anyone else (an officer of another
 region included) gets the "not found" a missing request gets, recorded. The rules live in
-``collaboration.subject_access``; these views only translate forms and errors. The
-second-factor gate guards /audit/ as it guards every protected area.
+``collaboration.subject_access``; these views only translate forms and errors. They are mounted
+under /audit/ in the ``audit`` namespace (``collaboration/urls_audit_area.py``, wired in
+``portal/urls.py``), so the second-factor gate guards them as it guards the whole audit area.
 """
 
 from __future__ import annotations
@@ -22,20 +23,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from collaboration.models import (
-    FamilyMember,
-    HeldDecision,
-    ProcessingRestriction,
-    RectificationRequest,
-    RectificationStatus,
-    SubjectAccessRequest,
-    SubjectAccessStatus,
-    TimelineEntry,
-)
-from collaboration.subject_access import rights, services
+from portal.audit.events import AuditAction
+from portal.audit.writer import record_event
 
-from .events import AuditAction
-from .subject_access_forms import (
+from ..forms_subject_access import (
     DecisionForm,
     FindCaseForm,
     FindProfessionalForm,
@@ -46,7 +37,17 @@ from .subject_access_forms import (
     ReleaseForm,
     RestrictionForm,
 )
-from .writer import record_event
+from ..models import (
+    FamilyMember,
+    HeldDecision,
+    ProcessingRestriction,
+    RectificationRequest,
+    RectificationStatus,
+    SubjectAccessRequest,
+    SubjectAccessStatus,
+    TimelineEntry,
+)
+from ..subject_access import rights, services
 
 # A service's field names that a form calls differently.
 ALIASES = {"annotation": "text", "reason": "text", "timeline_entry": "target"}

@@ -4,8 +4,9 @@ result (counts per model, never content).
 
 Only privacy officers of the run's region (the portal's membership rule,
 ``collaboration.access.actor_profile``) see a run; anyone else gets "not found", recorded.
-Every view and the confirmation are audit events themselves. The second-factor gate guards
-/audit/ as it guards every protected area.
+Every view and the confirmation are audit events themselves. Mounted under /audit/ in the
+``audit`` namespace (``collaboration/urls_audit_area.py``, wired in ``portal/urls.py``), so the
+second-factor gate guards it as it guards the whole audit area.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from collaboration.access import actor_profile
-from collaboration.models import RetentionRunStatus
-from collaboration.services.retention import RETENTION
-from collaboration.services.retention_runs import retention_run_confirm, run_for, runs_for
+from portal.audit.events import AuditAction, Outcome
+from portal.audit.writer import record_event
 
-from .events import AuditAction, Outcome
-from .writer import record_event
+from ..access import actor_profile
+from ..services.retention import RETENTION
+from ..services.retention_runs import retention_run_confirm, run_for, runs_page_for
 
 # What the counts are about, in the officer's words (the registry's labels are code).
 TITLES: dict[str, Any] = {
@@ -99,9 +99,7 @@ def _rows(counts: dict[str, int]) -> list[dict[str, Any]]:
 
 def retention_list(request: HttpRequest) -> HttpResponse:
     regions = _require_privacy_officer(request.user)
-    runs = runs_for(request.user)
-    open_runs = list(runs.filter(status=RetentionRunStatus.PROPOSED))
-    earlier = list(runs.exclude(status=RetentionRunStatus.PROPOSED)[:20])
+    open_runs, earlier = runs_page_for(request.user)
     record_event(
         action=AuditAction.AUDIT_VIEWED,
         actor=request.user,
