@@ -1,4 +1,5 @@
-"""The coordinators' list of cases "zonder regisseur" (see ``services.handover``)."""
+"""The coordinators' list of cases "zonder regisseur" and who may take one over (see
+``services.handover``)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.db import transaction
 from portal.audit.events import AuditAction
 
 from ..access import actor_profile
-from ..models import Case, Phase
-from ..services.handover import directed_q
+from ..models import Case, Membership, Phase
+from ..services.handover import DIRECTOR_ROLES, directed_q
 from ._audit import audit_read
 
 LIMIT = 50
@@ -40,3 +41,22 @@ def cases_without_director(*, user: Any) -> list[Case]:
                 extra={"cases_listed": len(cases)},
             )
     return cases
+
+
+def director_candidates(case: Case) -> list[Any]:
+    """Who may take over as the case's director: active people with a director role in an
+    active organisation of the case's region, the current director excepted, each once, by
+    name. The caller has opened the case through ``case_access`` (audited)."""
+    rows = (
+        Membership.objects.filter(
+            is_active=True,
+            user__is_active=True,
+            organisation__is_active=True,
+            organisation__region=case.region,
+            role__in=DIRECTOR_ROLES,
+        )
+        .exclude(user_id=case.case_director_id)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
+    return list({m.user_id: m.user for m in rows}.values())

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..access import NotFoundOrNotAllowed, can_change_action
 from ..forms import ActionStatusForm
-from ..models import Action
+from ..selectors.case_forms import case_action
 from ..services import plans as plan_services
 from .base import ActorRule, ContributeFormView
 
@@ -20,14 +20,10 @@ class ActionFormView(ContributeFormView):
 
     actor_rule = ActorRule.ACTION_CHANGE
     anchor = "plan"
-    action: Action
+    action: Any
 
     def authorise(self) -> None:
-        action = (
-            Action.objects.filter(case=self.case, pk=self.kwargs["action_id"])
-            .select_related("case")
-            .first()
-        )
+        action = case_action(self.access, self.kwargs["action_id"])
         if action is None or not can_change_action(self.access.profile, self.access.basis, action):
             raise NotFoundOrNotAllowed
         self.action = action

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..access import Basis, can_direct
+from ..access import Basis, NotFoundOrNotAllowed, can_direct
+from ..choices import CLOSURE_CRITERIA, LifeDomain, Phase
 from ..forms import (
     ActionForm,
     AssessmentForm,
@@ -25,15 +26,13 @@ from ..forms import (
     ReopenForm,
     TimelineEntryForm,
 )
-from ..models import (
-    CLOSURE_CRITERIA,
-    CaseParticipant,
-    LifeDomain,
-    Membership,
-    Organisation,
-    Phase,
-)
 from ..selectors.case_audit import case_audit_overview
+from ..selectors.case_forms import (
+    action_form_choices,
+    case_assessment,
+    case_participant,
+    case_people,
+)
 from ..selectors.cases import (
     case_search,
     case_workspace,
@@ -41,6 +40,7 @@ from ..selectors.cases import (
     document_for_download,
 )
 from ..selectors.handover import cases_without_director
+from ..selectors.people import active_organisations, person, region_memberships
 from ..services import cases as case_services
 from ..services import documents as document_services
 from ..services import meetings as meeting_services
@@ -211,32 +211,17 @@ class ParticipantAddView(CaseFormView):
     anchor = "betrokkenen"
 
     def form_extra(self) -> dict[str, Any]:
-        memberships = (
-            Membership.objects.filter(
-                is_active=True,
-                organisation__is_active=True,
-                user__is_active=True,
-                organisation__region=self.case.region,
-            )
-            .select_related("user", "organisation")
-            .order_by("organisation__name", "user__full_name")
-        )
-        seen: set[tuple[int, int]] = set()
-        unique = []
-        for m in memberships:
-            if (m.user_id, m.organisation_id) not in seen:
-                seen.add((m.user_id, m.organisation_id))
-                unique.append(m)
-        return {"memberships": unique}
+        return {"memberships": region_memberships(self.case.region)}
 
     def perform(self, form: Any) -> None:
-        from portal.accounts.models import User
-
         user_id, organisation_id = (int(x) for x in form.cleaned_data["membership"].split(":"))
+        user = person(user_id)
+        if user is None:  # the form offered only active people; gone since
+            raise NotFoundOrNotAllowed
         case_services.participant_add(
             actor=self.request.user,
             case=self.case,
-            user=User.objects.get(pk=user_id),
+            user=user,
             organisation_id=organisation_id,
             role_in_case=form.cleaned_data["role_in_case"],
             task_division=form.cleaned_data["task_division"],
@@ -255,16 +240,8 @@ class ParticipantRemoveView(CaseFormView):
     anchor = "betrokkenen"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        participant = (
-            CaseParticipant.objects.filter(
-                case=self.case, pk=self.kwargs["participant_id"], is_active=True
-            )
-            .select_related("user", "organisation")
-            .first()
-        )
+        participant = case_participant(self.access, self.kwargs["participant_id"])
         if participant is None:
-            from ..access import NotFoundOrNotAllowed
-
             raise NotFoundOrNotAllowed
         return {**super().get_context_data(**kwargs), "subject": participant}
 
@@ -298,8 +275,6 @@ class AssessmentView(ContributeFormView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if kwargs["domain"] not in LifeDomain.values:
-            from ..access import NotFoundOrNotAllowed
-
             raise NotFoundOrNotAllowed
         return super().dispatch(request, *args, **kwargs)
 
@@ -308,7 +283,7 @@ class AssessmentView(ContributeFormView):
         return _("Verkenning: %(domain)s") % {"domain": LifeDomain(self.kwargs["domain"]).label}
 
     def get_initial(self) -> dict[str, Any]:
-        existing = self.case.assessments.filter(domain=self.kwargs["domain"]).first()
+        existing = case_assessment(self.access, self.kwargs["domain"])
         if existing is None:
             return {}
         return {f: getattr(existing, f) for f in ("strengths", "worries", "concerns", "wishes")}
@@ -333,11 +308,7 @@ class GoalAddView(CaseFormView):
         plan_services.goal_add(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
-def _case_people(case: Any) -> list[Any]:
-    participants = CaseParticipant.objects.filter(case=case, is_active=True).select_related("user")
-    people = {p.user_id: p.user for p in participants}
-    people.setdefault(case.case_director_id, case.case_director)
-    return sorted(people.values(), key=lambda u: u.full_name)
+_case_people = case_people  # the meeting forms import it from here
 
 
 class ActionAddView(CaseFormView):
@@ -348,24 +319,11 @@ class ActionAddView(CaseFormView):
     anchor = "plan"
 
     def form_extra(self) -> dict[str, Any]:
-        plan = case_services.current_plan(self.case)
-        goals = list(plan.goals.all()) if plan else []
-        organisation_ids = CaseParticipant.objects.filter(case=self.case, is_active=True).values(
-            "organisation_id"
-        )
-        return {
-            "goals": goals,
-            "organisations": Organisation.objects.filter(pk__in=organisation_ids),
-            "people": _case_people(self.case),
-        }
+        return action_form_choices(self.access, case_services.current_plan(self.case))
 
     def perform(self, form: Any) -> None:
-        from portal.accounts.models import User
-
         data = form.cleaned_data
-        responsible = (
-            User.objects.filter(pk=data["responsible"]).first() if data["responsible"] else None
-        )
+        responsible = person(data["responsible"])
         plan_services.action_add(
             actor=self.request.user,
             case=self.case,
@@ -413,10 +371,6 @@ class PlanNewVersionView(CaseFormView):
 # --- Timeline, documents, meetings --------------------------------------------------------
 
 
-def _organisations() -> Any:
-    return Organisation.objects.filter(is_active=True).order_by("name")
-
-
 class TimelineEntryAddView(ContributeFormView):
     form_class = TimelineEntryForm
     title = _("Tijdlijn aanvullen")
@@ -425,7 +379,7 @@ class TimelineEntryAddView(ContributeFormView):
     anchor = "tijdlijn"
 
     def form_extra(self) -> dict[str, Any]:
-        return {"organisations": _organisations().filter(region=self.case.region)}
+        return {"organisations": active_organisations(region=self.case.region)}
 
     def get_initial(self) -> dict[str, Any]:
         return {"occurred_on": timezone.localdate()}
@@ -453,7 +407,7 @@ class DocumentUploadView(ContributeFormView):
     anchor = "documenten"
 
     def form_extra(self) -> dict[str, Any]:
-        return {"organisations": _organisations().filter(region=self.case.region)}
+        return {"organisations": active_organisations(region=self.case.region)}
 
     def perform(self, form: Any) -> None:
         data = form.cleaned_data
@@ -476,7 +430,7 @@ class MeetingAddView(CaseFormView):
     anchor = "overleg"
 
     def form_extra(self) -> dict[str, Any]:
-        return {"people": _case_people(self.case)}
+        return {"people": case_people(self.case)}
 
     def perform(self, form: Any) -> None:
         data = form.cleaned_data

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..access import NotFoundOrNotAllowed, can_contribute
+from ..choices import CLOSURE_CRITERIA, Phase
 from ..forms_closure import ClosureDecisionForm, ClosureForm, PlanEvaluationForm
-from ..models import CLOSURE_CRITERIA, Phase
 from ..services import cases as case_services
 from ..services import closure as closure_services
 from ..services import plans as plan_services

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..access import NotFoundOrNotAllowed
-from ..models import Membership
+from ..selectors.handover import director_candidates
+from ..selectors.people import person
 from ..services import handover as handover_services
 from .base import ActorRule, CaseFormView
 
@@ -54,23 +55,8 @@ class DirectorReassignView(CaseFormView):
         if self.case.region not in self.access.profile.coordinator_regions:
             raise NotFoundOrNotAllowed
 
-    def _candidates(self) -> list[Any]:
-        rows = (
-            Membership.objects.filter(
-                is_active=True,
-                user__is_active=True,
-                organisation__is_active=True,
-                organisation__region=self.case.region,
-                role__in=handover_services.DIRECTOR_ROLES,
-            )
-            .exclude(user_id=self.case.case_director_id)
-            .select_related("user")
-            .order_by("user__full_name", "user_id")
-        )
-        return list({m.user_id: m.user for m in rows}.values())
-
     def form_extra(self) -> dict[str, Any]:
-        return {"people": self._candidates()}
+        return {"people": director_candidates(self.case)}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         director = self.case.case_director
@@ -83,10 +69,7 @@ class DirectorReassignView(CaseFormView):
         return {**super().get_context_data(**kwargs), "subject": subject}
 
     def perform(self, form: Any) -> str:
-        from portal.accounts.models import User
-
-        chosen = form.cleaned_data["case_director"]
-        new_director = User.objects.filter(pk=int(chosen)).first() if chosen else None
+        new_director = person(form.cleaned_data["case_director"])
         handover_services.case_director_reassign(
             actor=self.request.user, case=self.case, new_director=new_director
         )

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import login
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,13 @@ from django.views.generic import TemplateView
 
 from ..access import NotFoundOrNotAllowed, actor_profile
 from ..forms import BreakGlassForm, InvitationAcceptForm, InvitationForm
-from ..models import Invitation, Membership, Notification, Organisation
+from ..selectors.people import (
+    active_membership,
+    invitations_waiting_on_others,
+    managed_organisations,
+    memberships_in,
+    notifications_of,
+)
 from ..services.cases import break_the_glass
 from ..services.members import (
     invitation_accept,
@@ -33,44 +38,20 @@ from ..services.notifications import notifications_mark_read
 from .base import ActorRule, ServiceFormView
 
 
-def _managed_organisations(user: Any) -> Any:
-    profile = actor_profile(user)
-    return Organisation.objects.filter(
-        Q(region__in=profile.coordinator_regions) | Q(pk__in=profile.admin_organisation_ids),
-        is_active=True,
-    ).order_by("name")
-
-
 class MembersView(TemplateView):
     actor_rule = ActorRule.MANAGER
     template_name = "collaboration/members.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        organisations = _managed_organisations(self.request.user)
+        organisations = managed_organisations(self.request.user)
         if not organisations.exists():
             raise NotFoundOrNotAllowed
-        memberships = (
-            Membership.objects.filter(organisation__in=organisations, is_active=True)
-            .select_related("user", "organisation")
-            .order_by("organisation__name", "user__full_name")
-        )
         user = self.request.user
-        waiting_elsewhere = (
-            Invitation.objects.filter(
-                invited_by=user,
-                needs_approval=True,
-                approved_at__isnull=True,
-                revoked_at__isnull=True,
-                accepted_at__isnull=False,
-            )
-            .select_related("organisation", "accepted_user")
-            .order_by("accepted_at")
-        )
         return {
             **super().get_context_data(**kwargs),
-            "memberships": memberships,
+            "memberships": memberships_in(organisations),
             "approvals": list(pending_approvals(user)),
-            "waiting_elsewhere": list(waiting_elsewhere),
+            "waiting_elsewhere": invitations_waiting_on_others(user),
         }
 
 
@@ -86,7 +67,7 @@ class InvitationCreateView(ServiceFormView):
     success_message = _("De uitnodiging is verstuurd.")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.organisations = _managed_organisations(request.user)
+        self.organisations = managed_organisations(request.user)
         if not self.organisations.exists():
             raise NotFoundOrNotAllowed
         return super().dispatch(request, *args, **kwargs)
@@ -166,11 +147,7 @@ class MembershipDeactivateView(ServiceFormView):
     danger = True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.membership = (
-            Membership.objects.select_related("organisation", "user")
-            .filter(pk=kwargs["membership_id"], is_active=True)
-            .first()
-        )
+        self.membership = active_membership(kwargs["membership_id"])
         if self.membership is None or not may_manage(request.user, self.membership.organisation):
             raise NotFoundOrNotAllowed
         return super().dispatch(request, *args, **kwargs)
@@ -188,7 +165,7 @@ class NotificationListView(TemplateView):
     template_name = "collaboration/notifications.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        items = list(Notification.objects.filter(user=self.request.user)[:100])
+        items = notifications_of(self.request.user)
         notifications_mark_read(user=self.request.user)
         return {**super().get_context_data(**kwargs), "notifications": items}
 

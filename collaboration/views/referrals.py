@@ -13,21 +13,14 @@ from django.views.generic import TemplateView
 from portal.security.once import PENDING, claim, new_token, release, remember
 
 from ..access import NotFoundOrNotAllowed, actor_profile
+from ..choices import ConsultStatus, LifeDomain, ReferralStatus, Urgency, ViolenceForm
 from ..forms import (
     ConsultAnswerForm,
     ReferralAcceptForm,
     ReferralDeclineForm,
     ReferralForm,
 )
-from ..models import (
-    ConsultStatus,
-    LifeDomain,
-    Organisation,
-    ReferralStatus,
-    Role,
-    Urgency,
-    ViolenceForm,
-)
+from ..selectors.people import directors_of_region, organisations_of
 from ..selectors.referrals import consult_access, consult_inbox, referral_access, referral_list
 from ..services.consults import consult_request_answer, consult_request_close
 from ..services.referrals import referral_accept, referral_decline, referral_submit
@@ -78,9 +71,7 @@ class ReferralCreateView(ServiceFormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
             **super().get_form_kwargs(),
-            "organisations": Organisation.objects.filter(
-                pk__in=self.profile.organisation_ids
-            ).order_by("name"),
+            "organisations": organisations_of(self.profile),
         }
 
     def get_initial(self) -> dict[str, Any]:
@@ -126,22 +117,6 @@ class ReferralDetailView(TemplateView):
         }
 
 
-def _directors(region: str) -> Any:
-    from portal.accounts.models import User
-
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__organisation__is_active=True,
-            memberships__organisation__region=region,
-            memberships__role__in=[Role.CASE_DIRECTOR, Role.COORDINATOR],
-        )
-        .distinct()
-        .order_by("full_name")
-    )
-
-
 class _DecisionView(ServiceFormView):
     actor_rule = ActorRule.COORDINATOR
 
@@ -162,7 +137,7 @@ class ReferralAcceptView(_DecisionView):
     success_message = _("De aanmelding is aanvaard en het dossier is geopend.")
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "directors": _directors(self.referral.region)}
+        return {**super().get_form_kwargs(), "directors": directors_of_region(self.referral.region)}
 
     def perform(self, form: forms.Form) -> str:
         case = referral_accept(

@@ -1,0 +1,62 @@
+"""Reads the case forms make after the case was opened: the people, goals, organisations and
+the one item a form is about.
+
+Each takes the ``CaseAccess`` that ``selectors.cases.case_access`` returned, so access was
+checked and the read of the case recorded in the audit trail before any of these runs; they
+only read within that case (an item of another case is "not found", as a forbidden one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import (
+    Action,
+    CaseParticipant,
+    DomainAssessment,
+    Goal,
+    Organisation,
+)
+from .cases import CaseAccess
+
+
+def case_people(case: Any) -> list[Any]:
+    """The active participants and the case director, each once, by name (whom a meeting or an
+    action may name)."""
+    participants = CaseParticipant.objects.filter(case=case, is_active=True).select_related("user")
+    people = {p.user_id: p.user for p in participants}
+    people.setdefault(case.case_director_id, case.case_director)
+    return sorted(people.values(), key=lambda u: u.full_name)
+
+
+def case_participant(access: CaseAccess, participant_id: int) -> CaseParticipant | None:
+    """One active participant of the case, with person and organisation, or None."""
+    return (
+        CaseParticipant.objects.filter(case=access.case, pk=participant_id, is_active=True)
+        .select_related("user", "organisation")
+        .first()
+    )
+
+
+def case_assessment(access: CaseAccess, domain: str) -> DomainAssessment | None:
+    """The exploration of one life domain of the case, or None before the first save."""
+    return access.case.assessments.filter(domain=domain).first()
+
+
+def case_action(access: CaseAccess, action_id: int) -> Action | None:
+    """One action of the case (the caller checks ``collaboration.access.can_change_action``), or None."""
+    return Action.objects.filter(case=access.case, pk=action_id).select_related("case").first()
+
+
+def action_form_choices(access: CaseAccess, plan: Any) -> dict[str, Any]:
+    """What the new-action form offers: the goals of the current ``plan``, the organisations
+    taking part in the case and its people."""
+    goals: list[Goal] = list(plan.goals.all()) if plan else []
+    organisation_ids = CaseParticipant.objects.filter(case=access.case, is_active=True).values(
+        "organisation_id"
+    )
+    return {
+        "goals": goals,
+        "organisations": Organisation.objects.filter(pk__in=organisation_ids),
+        "people": case_people(access.case),
+    }
