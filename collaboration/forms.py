@@ -16,7 +16,6 @@ from .models import (
     FamilyKnows,
     FamilyRole,
     LifeDomain,
-    MeetingKind,
     Organisation,
     Phase,
     Role,
@@ -284,19 +283,6 @@ class DocumentForm(AudienceFields):
     )
 
     field_order = ["title", "file", "visibility", "sectors", "organisations"]
-
-
-class MeetingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Soort overleg"), choices=MeetingKind.choices)
-    starts_at = forms.DateTimeField(label=_("Datum en uur"), widget=DateTimeInput())
-    place = forms.CharField(label=_("Plaats"), max_length=200)
-    invitees = forms.MultipleChoiceField(
-        label=_("Uitnodigen"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["invitees"].choices = [(u.pk, u.full_name) for u in people]
 
 
 class ConsultAnswerForm(forms.Form):

@@ -44,7 +44,7 @@ urlpatterns = [
         cases.DocumentDownloadView.as_view(),
         name="document_download",
     ),
-    path(f"{CASE}overleg/nieuw/", cases.MeetingAddView.as_view(), name="meeting_add"),
+    path(f"{CASE}overleg/nieuw/", meetings.MeetingAddView.as_view(), name="meeting_add"),
     path(f"{CASE}overleg/gehouden/", meetings.MeetingRecordView.as_view(), name="meeting_record"),
     path(
         f"{CASE}overleg/<int:meeting_id>/verplaatsen/",

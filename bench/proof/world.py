@@ -93,8 +93,8 @@ def verified_session(email: str) -> str:
 def live_meeting() -> dict[str, Any]:
     """The demo's open network meeting, and its editors (each with the acknowledgement done)."""
     from collaboration.live_notes.models import Acknowledgement
-    from collaboration.live_notes.selectors import meeting_access
     from collaboration.models import Meeting, MeetingStatus
+    from collaboration.selectors.meetings import meeting_access
     from portal.accounts.models import User
 
     meeting = (

@@ -3,8 +3,9 @@
 Wiring: ``collaboration/routing.py`` routes ``ws/samenwerking/overleg/<id>/notities`` here, behind
 the origin check, session auth and the second-factor check of ``portal/asgi.py``. The consumer
 
-- checks case participation through the shared access rule (``selectors.meeting_access``) and
-  the confidentiality acknowledgement before accepting; the attempt is audited either way;
+- checks case participation through the shared access rule
+  (``collaboration.selectors.meetings.meeting_access``) and the confidentiality acknowledgement
+  before accepting; the attempt is audited either way;
 - answers a client's sync step 1 from the database (snapshot + pending updates), so a joiner
   gets the merged state even when nobody else is connected;
 - queues the client's updates for a writer task that appends them with their audit records and
@@ -44,19 +45,18 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from collaboration.access import NotFoundOrNotAllowed, can_contribute
 from collaboration.consumers import CLOSE_SERVER_ERROR, AuthenticatedConsumer
+from collaboration.selectors.meetings import (
+    MeetingAccess,
+    current_basis,
+    has_acknowledged,
+    meeting_access,
+)
 from portal.audit.context import audit_context, session_ref
 from portal.audit.events import AuditAction
 from portal.security.client_address import scope_client_address
 
 from . import document, pgasync, protocol, relay, services, validation
-from .selectors import (
-    MeetingAccess,
-    current_basis,
-    has_acknowledged,
-    meeting_access,
-    presence_heartbeat,
-    present_people,
-)
+from .selectors import presence_heartbeat, present_people
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

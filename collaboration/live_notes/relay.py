@@ -21,6 +21,28 @@ from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
+
+def meeting_group(meeting_id: int) -> str:
+    """The channel-layer group of a meeting, derived on the server only."""
+    return f"meeting.{int(meeting_id)}"
+
+
+def broadcast_read_only(meeting_id: int) -> None:
+    """Tell every live client of the meeting that its notes no longer change (finalised,
+    cancelled). Call it after commit; a failure is logged, not raised: the server refuses the
+    edits anyway, since the meeting row says so."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(meeting_group(meeting_id), {"type": "notes.read_only"})
+    except Exception:
+        logger.exception("Could not tell live clients that meeting %s turned read-only", meeting_id)
+
+
 # A connection whose outbox holds this many undelivered messages is not keeping up; it is
 # closed and resynchronises from the database when it reconnects.
 OUTBOX_LIMIT = 2000

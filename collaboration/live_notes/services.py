@@ -1,5 +1,7 @@
-"""Writes of the live notes: append updates with their audit records, presence, confidentiality
-acknowledgement and compaction. Finalising lives in ``finalise.py``.
+"""Writes of the live notes: append updates with their audit records, presence and compaction.
+
+The meeting's own steps (preparing it, the confidentiality acknowledgement, finalising it into
+minutes) are collaboration's services (``collaboration.services.meetings`` and ``.minutes``).
 
 Each service writes inside a transaction together with its audit record; callers broadcast to
 live clients only after these functions return (that is, after commit).
@@ -19,13 +21,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from collaboration.models import Meeting, MeetingStatus, Phase
+from collaboration.selectors.meetings import MeetingAccess
 from portal.audit.chain import append_parameters_around_extra, append_sql_with_extra_from
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.writer import build_event, record_event
 
 from . import document, pgasync
-from .models import Acknowledgement, LiveConnection, NoteSnapshot, NotesVolume, NoteUpdate
-from .selectors import MeetingAccess, live_connections, meeting_access, presence_stale_after
+from .models import LiveConnection, NoteSnapshot, NotesVolume, NoteUpdate
+from .selectors import live_connections, presence_stale_after
 
 logger = logging.getLogger(__name__)
 
@@ -253,26 +256,6 @@ def notes_update_refused(
     )
 
 
-def confidentiality_acknowledge(*, actor: Any, meeting_id: int) -> Acknowledgement:
-    """The participant confirms the confidentiality statement; needed before joining the notes."""
-    access = meeting_access(user=actor, meeting_id=meeting_id, purpose="acknowledge")
-    with transaction.atomic():
-        ack, created = Acknowledgement.objects.get_or_create(meeting=access.meeting, user=actor)
-        if created:
-            record_event(
-                action=AuditAction.CASE_CHANGED,
-                actor=actor,
-                organisation=access.profile.label[:200],
-                role=str(access.basis),
-                access_rule=str(access.basis),
-                object_type="meeting",
-                object_id=access.meeting.pk,
-                case_reference=access.case.reference,
-                extra={"change": "confidentiality_acknowledged"},
-            )
-    return ack
-
-
 # --- Presence ----------------------------------------------------------------------------
 
 
@@ -379,75 +362,3 @@ def _enqueue_compaction(meeting_id: int) -> None:
         compact_meeting_notes.enqueue(meeting_id=meeting_id)
     except Exception:  # compaction is an optimisation; never break the live path for it
         logger.exception("Could not enqueue live-notes compaction")
-
-
-# --- Preparing and running the meeting ---------------------------------------------------
-
-
-def meeting_prepare(
-    *,
-    actor: Any,
-    meeting_id: int,
-    agenda: list[str],
-    attendance: dict[int, str],
-    family_present: list[int],
-    started: bool,
-) -> None:
-    """Agenda, attendance (professionals by organisation, family members by role) and the
-    planned -> live step. The case director or a coordinator; not after finalising."""
-    from collaboration.access import NotFoundOrNotAllowed
-    from collaboration.models import CaseParticipant, FamilyMember
-
-    from .models import AgendaItem, Attendance, AttendanceStatus
-
-    access = meeting_access(user=actor, meeting_id=meeting_id, purpose="prepare")
-    if not access.can_direct or not access.can_edit:
-        raise NotFoundOrNotAllowed
-    organisations = dict(
-        CaseParticipant.objects.filter(case=access.case, is_active=True).values_list(
-            "user_id", "organisation_id"
-        )
-    )
-    allowed_people = set(organisations) | {access.case.case_director_id}
-    family_ids = set(FamilyMember.objects.filter(case=access.case).values_list("pk", flat=True))
-    with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
-        AgendaItem.objects.filter(meeting=meeting).delete()
-        AgendaItem.objects.bulk_create(
-            AgendaItem(meeting=meeting, position=i, title=title[:200])
-            for i, title in enumerate(t.strip() for t in agenda if t.strip())
-        )
-        for user_id, status in attendance.items():
-            if user_id not in allowed_people:
-                continue
-            if status in AttendanceStatus.values:
-                Attendance.objects.update_or_create(
-                    meeting=meeting,
-                    user_id=user_id,
-                    defaults={"status": status, "organisation_id": organisations.get(user_id)},
-                )
-            else:
-                Attendance.objects.filter(meeting=meeting, user_id=user_id).delete()
-        Attendance.objects.filter(meeting=meeting, family_member__isnull=False).exclude(
-            family_member_id__in=family_present
-        ).delete()
-        for member_id in set(family_present) & family_ids:
-            Attendance.objects.get_or_create(
-                meeting=meeting,
-                family_member_id=member_id,
-                defaults={"status": AttendanceStatus.PRESENT},
-            )
-        if started and meeting.status == MeetingStatus.PLANNED:
-            meeting.status = MeetingStatus.LIVE
-            meeting.save(update_fields=["status"])
-        record_event(
-            action=AuditAction.CASE_CHANGED,
-            actor=actor,
-            organisation=access.profile.label[:200],
-            role=str(access.basis),
-            access_rule=str(access.basis),
-            object_type="meeting",
-            object_id=meeting.pk,
-            case_reference=access.case.reference,
-            extra={"change": "meeting_prepared", "status": meeting.status},
-        )

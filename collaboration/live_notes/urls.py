@@ -1,8 +1,9 @@
-"""Meeting pages, mounted at ``/samenwerking/overleg/`` by ``portal/urls.py``."""
+"""Meeting pages, mounted at ``/samenwerking/overleg/`` by ``portal/urls.py``; the views are
+``collaboration/views/meetings.py``, the names stay ``live_notes:*``."""
 
 from django.urls import path
 
-from . import views
+from ..views import meetings as views
 
 app_name = "live_notes"
 

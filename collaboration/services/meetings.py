@@ -1,9 +1,10 @@
-"""Meetings as they happen: planned ahead, moved, cancelled, or recorded after they were held.
+"""Meetings as they happen: planned ahead, moved, cancelled, or recorded after they were held;
+prepared (agenda, attendance, the start) and the confidentiality statement acknowledged.
 
 Why one module: each step has its own date rule, and every one of them must hold at any hour
 of the day in Europe/Brussels (the portal's time zone), not in the server's UTC. Moments are
 compared as moments (``timezone.now()``); calendar days as Brussels days
-(``timezone.localdate``). Finalising lives in ``collaboration.live_notes.finalise``.
+(``timezone.localdate``). Finalising into minutes is ``minutes``.
 
 Each service checks the right (the case director or a coordinator of the region), validates,
 saves with its audit record in one transaction, and only after commit tells people: the
@@ -14,11 +15,9 @@ meeting turn read-only.
 from __future__ import annotations
 
 import datetime
-import logging
+from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -28,12 +27,12 @@ from django.utils.translation import gettext as _
 from portal.audit.events import AuditAction
 
 from ..access import ActorProfile, Basis, NotFoundOrNotAllowed, can_direct
-from ..models import Case, CaseParticipant, Meeting, MeetingKind, MeetingStatus
+from ..live_notes.models import Acknowledgement, AgendaItem, Attendance, AttendanceStatus
+from ..live_notes.relay import broadcast_read_only
+from ..models import Case, CaseParticipant, FamilyMember, Meeting, MeetingKind, MeetingStatus
 from ._common import audit_change, require_case_right, require_open
 from .handover import require_director
 from .notifications import Kind, notify
-
-logger = logging.getLogger(__name__)
 
 # How far back a held meeting may still be recorded, in Brussels calendar days.
 HELD_AT_MOST_DAYS_AGO = 365
@@ -119,6 +118,21 @@ def _notify_invitees(meeting: Meeting, *, kind: str, actor: Any, user_ids: Any =
             link=f"{reverse('collaboration:case_detail', args=[case.reference])}#overleg",
             case_reference=case.reference,
         )
+
+
+def require_meeting_right(
+    *, actor: Any, meeting_id: int, check: Callable[[Basis | None], bool], what: str
+) -> tuple[Meeting, ActorProfile, Basis]:
+    """The meeting and the actor's basis on its case, if ``check`` holds; else
+    ``NotFoundOrNotAllowed`` (a refusal is recorded). The read itself was the view's
+    (``selectors.meetings.meeting_access``), so no second read record is written here."""
+    meeting = (
+        Meeting.objects.select_related("case", "case__case_director").filter(pk=meeting_id).first()
+    )
+    if meeting is None:
+        raise NotFoundOrNotAllowed
+    profile, basis = require_case_right(actor=actor, case=meeting.case, check=check, what=what)
+    return meeting, profile, basis
 
 
 def meeting_schedule(
@@ -302,17 +316,96 @@ def meeting_cancel(*, actor: Any, case: Case, meeting_id: int, reason: str) -> M
         )
         _notify_invitees(meeting, kind=Kind.MEETING_CHANGED, actor=actor)
         meeting_pk = meeting.pk
-        transaction.on_commit(lambda: _make_clients_read_only(meeting_pk))
+        transaction.on_commit(lambda: broadcast_read_only(meeting_pk))
     return meeting
 
 
-def _make_clients_read_only(meeting_id: int) -> None:
-    from collaboration.live_notes.selectors import meeting_group
+def confidentiality_acknowledge(*, actor: Any, meeting_id: int) -> Acknowledgement:
+    """The participant confirms the confidentiality statement; needed before joining the notes.
+    Anyone who may open the meeting (the view read it through ``meeting_access``)."""
+    meeting, profile, basis = require_meeting_right(
+        actor=actor, meeting_id=meeting_id, check=lambda b: b is not None, what="acknowledge"
+    )
+    with transaction.atomic():
+        ack, created = Acknowledgement.objects.get_or_create(meeting=meeting, user=actor)
+        if created:
+            audit_change(
+                action=AuditAction.CASE_CHANGED,
+                actor=actor,
+                profile=profile,
+                case=meeting.case,
+                basis=basis,
+                object_type="meeting",
+                object_id=meeting.pk,
+                extra={"change": "confidentiality_acknowledged"},
+            )
+    return ack
 
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(meeting_group(meeting_id), {"type": "notes.read_only"})
-    except Exception:  # the selector refuses edits of a cancelled meeting anyway
-        logger.exception("Could not tell live clients that meeting %s was cancelled", meeting_id)
+
+# --- Preparing and running the meeting ---------------------------------------------------
+
+
+def meeting_prepare(
+    *,
+    actor: Any,
+    meeting_id: int,
+    agenda: list[str],
+    attendance: dict[int, str],
+    family_present: list[int],
+    started: bool,
+) -> None:
+    """Agenda, attendance (professionals by organisation, family members by role) and the
+    planned -> live step. The case director or a coordinator; not after finalising."""
+    meeting, profile, basis = require_meeting_right(
+        actor=actor, meeting_id=meeting_id, check=can_direct, what="meeting_prepare"
+    )
+    if meeting.is_settled or meeting.case.is_closed:
+        raise NotFoundOrNotAllowed
+    case = meeting.case
+    organisations = dict(
+        CaseParticipant.objects.filter(case=case, is_active=True).values_list(
+            "user_id", "organisation_id"
+        )
+    )
+    allowed_people = set(organisations) | {case.case_director_id}
+    family_ids = set(FamilyMember.objects.filter(case=case).values_list("pk", flat=True))
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+        AgendaItem.objects.filter(meeting=meeting).delete()
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, position=i, title=title[:200])
+            for i, title in enumerate(t.strip() for t in agenda if t.strip())
+        )
+        for user_id, status in attendance.items():
+            if user_id not in allowed_people:
+                continue
+            if status in AttendanceStatus.values:
+                Attendance.objects.update_or_create(
+                    meeting=meeting,
+                    user_id=user_id,
+                    defaults={"status": status, "organisation_id": organisations.get(user_id)},
+                )
+            else:
+                Attendance.objects.filter(meeting=meeting, user_id=user_id).delete()
+        Attendance.objects.filter(meeting=meeting, family_member__isnull=False).exclude(
+            family_member_id__in=family_present
+        ).delete()
+        for member_id in set(family_present) & family_ids:
+            Attendance.objects.get_or_create(
+                meeting=meeting,
+                family_member_id=member_id,
+                defaults={"status": AttendanceStatus.PRESENT},
+            )
+        if started and meeting.status == MeetingStatus.PLANNED:
+            meeting.status = MeetingStatus.LIVE
+            meeting.save(update_fields=["status"])
+        audit_change(
+            action=AuditAction.CASE_CHANGED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="meeting",
+            object_id=meeting.pk,
+            extra={"change": "meeting_prepared", "status": meeting.status},
+        )

@@ -104,9 +104,9 @@ def redacted_minutes_html() -> str:
 @functools.cache
 def redacted_minutes_pdf() -> bytes:
     """A one-line PDF in place of the minutes, so the download still answers with a PDF."""
-    from collaboration.live_notes.finalise import _pdf
+    from .minutes import minutes_pdf
 
-    return _pdf(title="Verslag", lines=[REDACTED])
+    return minutes_pdf(title="Verslag", lines=[REDACTED])
 
 
 def _sha256_text(value: Callable[[], str]) -> Callable[[], str]:

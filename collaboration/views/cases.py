@@ -19,7 +19,6 @@ from ..forms import (
     DocumentForm,
     FamilyMemberForm,
     GoalForm,
-    MeetingForm,
     ParticipantForm,
     PhaseChangeForm,
     PresentedForm,
@@ -43,7 +42,6 @@ from ..selectors.handover import cases_without_director
 from ..selectors.people import active_organisations, person, region_memberships
 from ..services import cases as case_services
 from ..services import documents as document_services
-from ..services import meetings as meeting_services
 from ..services import plans as plan_services
 from ..services import timeline as timeline_services
 from ..services.handover import has_director
@@ -419,26 +417,4 @@ class DocumentUploadView(ContributeFormView):
             visibility=data["visibility"],
             sectors=data["sectors"],
             organisation_ids=[int(o) for o in data["organisations"]],
-        )
-
-
-class MeetingAddView(CaseFormView):
-    form_class = MeetingForm
-    title = _("Overleg plannen")
-    submit_label = _("Plannen")
-    success_message = _("Het overleg is gepland en de genodigden zijn verwittigd.")
-    anchor = "overleg"
-
-    def form_extra(self) -> dict[str, Any]:
-        return {"people": case_people(self.case)}
-
-    def perform(self, form: Any) -> None:
-        data = form.cleaned_data
-        meeting_services.meeting_schedule(
-            actor=self.request.user,
-            case=self.case,
-            kind=data["kind"],
-            starts_at=data["starts_at"],
-            place=data["place"],
-            invitee_ids=[int(i) for i in data["invitees"]],
         )

@@ -104,7 +104,7 @@ def test_the_content_split_rebuilds_the_canonical_content(make_user) -> None:
 
 def test_the_live_notes_append_goes_through_the_same_statement() -> None:
     from collaboration.live_notes import services
-    from collaboration.live_notes.selectors import meeting_access
+    from collaboration.selectors.meetings import meeting_access
     from tests.live_notes.world import build_world
 
     assert (

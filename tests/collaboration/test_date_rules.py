@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration.live_notes.finalise import meeting_finalise
 from collaboration.models import (
     Action,
     Case,
@@ -34,6 +33,7 @@ from collaboration.models import (
 )
 from collaboration.selectors.cases import dashboard
 from collaboration.services import cases, handover, meetings, plans, timeline
+from collaboration.services.minutes import meeting_finalise
 from collaboration.services.notifications import actions_due_notify
 
 pytestmark = pytest.mark.django_db

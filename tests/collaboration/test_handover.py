@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration.access import NotFoundOrNotAllowed
-from collaboration.live_notes.finalise import meeting_finalise
 from collaboration.models import (
     Membership,
     Notification,
@@ -22,6 +21,7 @@ from collaboration.models import (
 )
 from collaboration.selectors.handover import cases_without_director
 from collaboration.services import cases, handover, meetings, plans, timeline
+from collaboration.services.minutes import meeting_finalise
 from portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

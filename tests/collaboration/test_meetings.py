@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration.access import NotFoundOrNotAllowed
-from collaboration.live_notes.finalise import meeting_finalise
-from collaboration.live_notes.selectors import meeting_access
 from collaboration.models import Meeting, MeetingStatus, Notification, TimelineEntry
+from collaboration.selectors.meetings import meeting_access
 from collaboration.services import meetings
+from collaboration.services.minutes import meeting_finalise
 from portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -20,6 +20,7 @@ from portal.audit.models import AuditEvent
 MODULES = [
     "collaboration.selectors",
     "collaboration.selectors.cases",
+    "collaboration.selectors.meetings",
     "collaboration.selectors.referrals",
     "collaboration.live_notes.selectors",
 ]

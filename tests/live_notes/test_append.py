@@ -9,9 +9,9 @@ from pycrdt import Doc, Text
 
 from collaboration.live_notes import document
 from collaboration.live_notes.models import NoteUpdate
-from collaboration.live_notes.selectors import meeting_access
 from collaboration.live_notes.services import NotesReadOnly, notes_updates_append
 from collaboration.models import MeetingStatus
+from collaboration.selectors.meetings import meeting_access
 from portal.audit.context import audit_context
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent

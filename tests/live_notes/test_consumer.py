@@ -385,7 +385,7 @@ async def test_compaction_preserves_the_document(world) -> None:
 
 
 async def test_finalising_turns_open_editors_read_only(world) -> None:
-    from collaboration.live_notes.finalise import meeting_finalise
+    from collaboration.services.minutes import meeting_finalise
 
     ria = await joined(world, world.director)
     await ria.type("Slot.")

@@ -15,8 +15,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from collaboration.live_notes.finalise import meeting_finalise
 from collaboration.models import MeetingStatus, TimelineEntry
+from collaboration.services.minutes import meeting_finalise
 
 from .world import build_world
 

@@ -24,8 +24,8 @@ from pycrdt import Array, Doc, Map, Text
 from collaboration.live_notes import document, protocol, validation
 from collaboration.live_notes.consumers import CLOSE_INVALID_UPDATE, CLOSE_NOTES_FULL
 from collaboration.live_notes.models import Minutes, NotesVolume, NoteUpdate
-from collaboration.live_notes.selectors import meeting_access
 from collaboration.live_notes.services import NotesFull, notes_updates_append
+from collaboration.selectors.meetings import meeting_access
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from collaboration.live_notes import document
-from collaboration.live_notes.finalise import AgreedAction, meeting_finalise
 from collaboration.live_notes.models import Acknowledgement, Minutes, NoteUpdate
 from collaboration.models import Action, Goal, MeetingStatus, TimelineEntry
 from collaboration.services import plans
+from collaboration.services.minutes import AgreedAction, meeting_finalise
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 
@@ -235,8 +235,8 @@ def test_director_prepares_agenda_attendance_and_starts_the_meeting(world) -> No
 def test_updates_committed_together_share_one_audit_record(world) -> None:
     from pycrdt import Doc, Text
 
-    from collaboration.live_notes.selectors import meeting_access
     from collaboration.live_notes.services import notes_updates_append
+    from collaboration.selectors.meetings import meeting_access
 
     doc = Doc()
     text = doc.get(document.TEXT_NAME, type=Text)

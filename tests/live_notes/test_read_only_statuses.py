@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from collaboration.live_notes.selectors import meeting_access
 from collaboration.live_notes.services import (
     READ_ONLY_STATUSES,
     NotesReadOnly,
     notes_updates_append,
 )
 from collaboration.models import Meeting, MeetingStatus
+from collaboration.selectors.meetings import meeting_access
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 

@@ -30,7 +30,6 @@ from django.utils import timezone
 from pycrdt import Doc, Text
 
 from collaboration.live_notes.document import TEXT_NAME
-from collaboration.live_notes.finalise import meeting_finalise
 from collaboration.live_notes.models import (
     Acknowledgement,
     AgendaItem,
@@ -58,6 +57,7 @@ from collaboration.models import (
 from collaboration.services.cases import family_member_add
 from collaboration.services.consults import consult_request_answer, consult_request_submit
 from collaboration.services.documents import document_upload
+from collaboration.services.minutes import meeting_finalise
 from collaboration.services.referrals import referral_accept, referral_submit
 
 # Invented words that occur nowhere else in the portal or its fixtures.

@@ -191,9 +191,9 @@ def test_every_download_is_an_attachment_with_nosniff(
 
     from django.utils import timezone
 
-    from collaboration.live_notes.finalise import meeting_finalise
     from collaboration.live_notes.models import Acknowledgement
     from collaboration.models import Meeting
+    from collaboration.services.minutes import meeting_finalise
 
     meeting = Meeting.objects.create(
         case=world.case,

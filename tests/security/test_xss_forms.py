@@ -35,10 +35,9 @@ from django.utils import timezone
 
 from collaboration import forms as cf
 from collaboration import forms_closure as fc
-from collaboration.live_notes import views as live_views
+from collaboration import forms_meetings as fm
 from collaboration.models import CLOSURE_CRITERIA
 from collaboration.services.closure import reason_field
-from collaboration.views import meetings as meeting_views
 from portal.security.once import new_token
 from tests.collaboration.conftest import referral_data, world  # noqa: F401 - fixture
 
@@ -392,7 +391,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
                 {**row, "visibility": "all", "file": upload},
             )
         starts = timezone.localtime() + datetime.timedelta(days=7)
-        for row in feed.plan(cf.MeetingForm, ["place"]):
+        for row in feed.plan(fm.MeetingForm, ["place"]):
             post_ok(
                 director,
                 url("collaboration:meeting_add", ref),
@@ -408,7 +407,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
 
         # Meetings as they happen: one recorded after the fact, one moved, one cancelled.
         past = timezone.localtime() - datetime.timedelta(days=1)
-        for row in feed.plan(meeting_views.MeetingRecordForm, ["place"]):
+        for row in feed.plan(fm.MeetingRecordForm, ["place"]):
             post_ok(
                 director,
                 url("collaboration:meeting_record", ref),
@@ -434,20 +433,20 @@ def test_collaboration_forms_show_hostile_text_as_text(
             return Meeting.objects.filter(case=case).latest("pk").pk
 
         later = starts + datetime.timedelta(days=1)
-        for row in feed.plan(meeting_views.MeetingRescheduleForm, ["place"]):
+        for row in feed.plan(fm.MeetingRescheduleForm, ["place"]):
             post_ok(
                 director,
                 url("collaboration:meeting_reschedule", ref, planned_meeting()),
                 {**row, "starts_at": later.strftime("%Y-%m-%dT%H:%M")},
             )
-        for row in feed.plan(meeting_views.MeetingCancelForm, ["reason"]):
+        for row in feed.plan(fm.MeetingCancelForm, ["reason"]):
             post_ok(director, url("collaboration:meeting_cancel", ref, planned_meeting()), row)
 
         # The meeting: agenda, attendance, live notes typed in the browser and sent by a
         # hostile client, then the minutes with the agreed actions.
         for who in (director, partner):
             post_ok(who, url("live_notes:acknowledge", meeting.pk), {"confirm": "yes"})
-        agenda = feed.plan(live_views.PrepareForm, ["agenda"], limits={"agenda": 200})
+        agenda = feed.plan(fm.PrepareForm, ["agenda"], limits={"agenda": 200})
         people = {f"person_{u.pk}": "present" for u in [world.director, *hostile_people]}
         post_ok(
             director,
@@ -485,7 +484,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
         for number, other in enumerate(meetings[1:], start=1):
             visit(url("live_notes:meeting", other.pk), f"meeting@{number}", director)
 
-        agreed = feed.plan(live_views.AgreedActionForm, ["description"])
+        agreed = feed.plan(fm.AgreedActionForm, ["description"])
         formset = {
             "actie-TOTAL_FORMS": str(len(agreed)),
             "actie-INITIAL_FORMS": "0",

@@ -23,7 +23,7 @@ PROJECT_PACKAGES = ("collaboration", "content", "portal")
 
 _C = "collaboration.forms."
 _CL = "collaboration.forms_closure."
-_LN = "collaboration.live_notes.views."
+_M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
@@ -51,10 +51,10 @@ SHOWN: dict[str, tuple[str, ...]] = {
     _C + "TimelineEntryForm.title": ("case",),
     _C + "TimelineEntryForm.body": ("case",),
     _C + "DocumentForm.title": ("case",),
-    _C + "MeetingForm.place": ("case", "meeting@*"),
-    "collaboration.views.meetings.MeetingRecordForm.place": ("case",),
-    "collaboration.views.meetings.MeetingRescheduleForm.place": ("case",),
-    "collaboration.views.meetings.MeetingCancelForm.reason": ("case",),
+    _M + "MeetingForm.place": ("case", "meeting@*"),
+    _M + "MeetingRecordForm.place": ("case",),
+    _M + "MeetingRescheduleForm.place": ("case",),
+    _M + "MeetingCancelForm.reason": ("case",),
     _C + "PhaseChangeForm.reason": ("case",),
     # closing with a "Nee": the coordinator reads it before deciding, the closed case shows it
     _CL + "ClosureForm.closing_summary": ("closure_decide@*", "closure_closed@*"),
@@ -73,8 +73,8 @@ SHOWN: dict[str, tuple[str, ...]] = {
     # Stored for the audit trail (break-the-glass access); no page shows it.
     _C + "BreakGlassForm.justification": (),
     # meetings: agenda, agreed actions (the notes themselves go through the WebSocket)
-    _LN + "PrepareForm.agenda": ("meeting@0", "minutes"),
-    _LN + "AgreedActionForm.description": ("minutes", "case"),
+    _M + "PrepareForm.agenda": ("meeting@0", "minutes"),
+    _M + "AgreedActionForm.description": ("minutes", "case"),
     # consult questions from the public site, in the coordinators' inbox
     "content.forms.ConsultRequestForm.name": ("consult_inbox", "consult_detail@*"),
     "content.forms.ConsultRequestForm.organisation": ("consult_inbox", "consult_detail@*"),

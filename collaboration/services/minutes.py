@@ -1,36 +1,36 @@
 """Finalising a meeting: the notes become immutable, hashed minutes (HTML and PDF), the agreed
-actions become plan-of-action actions (through ``collaboration.services.plans.action_add``), and
-the minutes appear in the case timeline. Live clients turn read-only after commit."""
+actions become plan-of-action actions (through ``plans.action_add``), and the minutes appear in
+the case timeline. Live clients turn read-only after commit.
+
+The case director or a coordinator of the region finalises; the view read the meeting through
+``selectors.meetings.meeting_access`` (the one access record of the request), so the right is
+checked here without a second one (``meetings.require_meeting_right``)."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 import io
-import logging
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration.access import NotFoundOrNotAllowed
-from collaboration.models import EntryKind, Meeting, MeetingStatus
-from collaboration.services.plans import action_add
-from collaboration.services.timeline import timeline_entry_add
 from portal.audit.events import AuditAction
-from portal.audit.writer import record_event
 
-from . import document
-from .models import AgendaItem, Attendance, Minutes
-from .selectors import meeting_access, meeting_group
-
-logger = logging.getLogger(__name__)
+from ..access import can_direct
+from ..live_notes import document
+from ..live_notes.models import AgendaItem, Attendance, Minutes
+from ..live_notes.relay import broadcast_read_only
+from ..models import EntryKind, Meeting, MeetingStatus
+from ._common import audit_change
+from .meetings import require_meeting_right
+from .plans import action_add
+from .timeline import timeline_entry_add
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class AgreedAction:
     due_date: datetime.date | None
 
 
-def _pdf(*, title: str, lines: list[str]) -> bytes:
+def minutes_pdf(*, title: str, lines: list[str]) -> bytes:
     """A plain, reproducible PDF of the minutes (reportlab's invariant mode: no random id)."""
     from xml.sax.saxutils import escape
 
@@ -62,9 +62,9 @@ def _pdf(*, title: str, lines: list[str]) -> bytes:
 
 def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]) -> Minutes:
     """Only the case director (or a coordinator) finalises; all or nothing."""
-    access = meeting_access(user=actor, meeting_id=meeting_id, purpose="finalise")
-    if not access.can_direct:
-        raise NotFoundOrNotAllowed
+    _meeting, profile, basis = require_meeting_right(
+        actor=actor, meeting_id=meeting_id, check=can_direct, what="meeting_finalise"
+    )
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting_id)
         if meeting.status == MeetingStatus.FINALISED:
@@ -129,7 +129,7 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
                 for a in created
             ],
         ]
-        pdf = _pdf(title=title, lines=lines)
+        pdf = minutes_pdf(title=title, lines=lines)
         minutes = Minutes(
             meeting=meeting,
             html=html,
@@ -156,15 +156,14 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
             body=_("Verslag afgerond; SHA-256 (PDF) %(sha)s. %(n)s afgesproken acties.")
             % {"sha": minutes.pdf_sha256, "n": len(created)},
         )
-        record_event(
+        audit_change(
             action=AuditAction.CASE_CHANGED,
             actor=actor,
-            organisation=access.profile.label[:200],
-            role=str(access.basis),
-            access_rule=str(access.basis),
+            profile=profile,
+            case=meeting.case,
+            basis=basis,
             object_type="meeting",
             object_id=meeting.pk,
-            case_reference=meeting.case.reference,
             extra={
                 "change": "meeting_finalised",
                 "pdf_sha256": minutes.pdf_sha256,
@@ -172,15 +171,6 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
                 "actions": [a.pk for a in created],
             },
         )
-        transaction.on_commit(lambda: _make_clients_read_only(meeting.pk))
+        meeting_pk = meeting.pk
+        transaction.on_commit(lambda: broadcast_read_only(meeting_pk))
     return minutes
-
-
-def _make_clients_read_only(meeting_id: int) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(meeting_group(meeting_id), {"type": "notes.read_only"})
-    except Exception:  # the server refuses edits anyway (the meeting row says finalised)
-        logger.exception("Could not tell live clients that meeting %s was finalised", meeting_id)
