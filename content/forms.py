@@ -13,7 +13,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from collaboration.models import Region
+from portal.organisations.models import Region
 from portal.security.form_guard import (  # noqa: F401 - re-exported for callers and tests
     FORM_TOKEN_SALT,
     MAX_SECONDS_TO_FILL,

@@ -27,13 +27,13 @@ def centres(locale: Locale) -> list:
 
 
 def centre_for_region(region: str, locale: Locale):
-    """The centre page of a region code (``collaboration.models.Region``), or None.
+    """The centre page of a region code (``portal.organisations.models.Region``), or None.
 
     The demo and editors give each centre page its region's code as slug ("kempen"); the
     region's name in the page's region field ("Kempen") is accepted too.
     """
-    from collaboration.models import Region
     from content.models import CentrePage
+    from portal.organisations.models import Region
 
     if region not in Region.values:
         return None

@@ -9,17 +9,18 @@ invitation (a coordinator inviting someone into the police, say) creates the acc
 acceptance but no membership, and so no access, until an admin of that organisation approves
 it. Those admins get an e-mail (no case content) for every approval that waits and for every
 new member.
+
+Accepting an invitation and granting the membership it asks for need no case and live on the
+ground floor (``portal.organisations.services``); they are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -30,6 +31,10 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
+from portal.organisations.selectors import admin_addresses, token_digest
+from portal.organisations.selectors import invitation_for_token as invitation_for_token
+from portal.organisations.services import invitation_accept as invitation_accept
+from portal.organisations.services import membership_grant
 from portal.security.sockets import close_user_sockets
 
 from ..access import NotFoundOrNotAllowed, actor_profile
@@ -38,8 +43,7 @@ from ..models import CaseParticipant, Invitation, Membership, Organisation, Role
 INVITATION_DAYS = 7
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_hash = token_digest
 
 
 def may_manage(actor: Any, organisation: Organisation) -> bool:
@@ -62,66 +66,6 @@ def _grants_membership(actor: Any, organisation: Organisation) -> bool:
         organisation__is_active=True,
         user__is_active=True,
     ).exists()
-
-
-def _admin_addresses(organisation: Organisation, *, exclude: Any = None) -> list[str]:
-    """The active admins of ``organisation`` (one address each)."""
-    admins = Membership.objects.filter(
-        organisation=organisation, role=Role.ORGANISATION_ADMIN, is_active=True
-    ).filter(user__is_active=True)
-    if exclude is not None:
-        admins = admins.exclude(user=exclude)
-    return sorted(set(admins.values_list("user__email", flat=True)))
-
-
-def _mail_admins(*, organisation: Organisation, subject: str, body: str, exclude: Any) -> None:
-    """One e-mail per admin after commit; people and roles only, never case content."""
-    recipients = _admin_addresses(organisation, exclude=exclude)
-    if not recipients:
-        return
-
-    def send() -> None:
-        for address in recipients:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
-
-    transaction.on_commit(send)
-
-
-def _members_link() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse("collaboration:members")
-
-
-def _grant(*, invitation: Invitation, account: Any, granted_by: Any) -> Membership:
-    """Create (or reactivate) the membership and tell the organisation's admins."""
-    membership, _created = Membership.objects.update_or_create(
-        user=account,
-        organisation=invitation.organisation,
-        role=invitation.role,
-        defaults={"is_active": True},
-    )
-    organisation = invitation.organisation
-    _mail_admins(
-        organisation=organisation,
-        exclude=account,
-        subject=_("Nieuw lid van %(organisation)s in het samenwerkingsportaal")
-        % {"organisation": organisation.name},
-        body=_(
-            "Goeddag,\n\n"
-            "%(name)s (%(email)s) is nu lid van %(organisation)s in het samenwerkingsportaal "
-            "van Veilig Huis, met de rol %(role)s. Toegekend door: %(by)s.\n\n"
-            "Kent u deze persoon niet, of hoort die rol niet bij hem of haar? Deactiveer het "
-            "lidmaatschap dan meteen:\n%(link)s"
-        )
-        % {
-            "name": account.full_name,
-            "email": account.email,
-            "organisation": organisation.name,
-            "role": Role(invitation.role).label,
-            "by": granted_by.full_name or granted_by.email,
-            "link": _members_link(),
-        },
-    )
-    return membership
 
 
 def _send_invitation_mail(*, email: str, link: str) -> None:
@@ -154,7 +98,7 @@ def invitation_send(
     if email == (actor.email or "").strip().lower():
         raise ValidationError({"email": _("U kunt uzelf niet uitnodigen.")})
     needs_approval = not _grants_membership(actor, organisation)
-    if needs_approval and not _admin_addresses(organisation):
+    if needs_approval and not admin_addresses(organisation):
         raise ValidationError(
             {
                 "organisation": _(
@@ -189,110 +133,6 @@ def invitation_send(
         link = reverse("accounts:invitation_accept", args=[token])
         transaction.on_commit(lambda: _send_invitation_mail(email=email, link=link))
     return invitation, token
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    """The open, unexpired invitation behind ``token``, or None."""
-    return (
-        Invitation.objects.select_related("organisation")
-        .filter(
-            token_hash=_hash(token),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .first()
-    )
-
-
-def invitation_accept(
-    *, token: str, full_name: str, password: str, user: Any | None = None
-) -> User:
-    """Create the account (or use the signed-in account with the invited address) and, when the
-    invitation speaks for the organisation, the membership; otherwise the acceptance waits for
-    an admin of the organisation. The caller signs the new user in; the middleware then
-    demands enrolment."""
-    invitation = invitation_for_token(token)
-    if invitation is None:
-        raise NotFoundOrNotAllowed
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("organisation", "invited_by")
-            .get(pk=invitation.pk)
-        )
-        if invitation.accepted_at is not None or invitation.revoked_at is not None:
-            raise NotFoundOrNotAllowed
-        existing = User.objects.filter(email__iexact=invitation.email).first()
-        if (user is not None and user.pk == invitation.invited_by_id) or (
-            existing is not None and existing.pk == invitation.invited_by_id
-        ):
-            raise ValidationError(
-                _("Een uitnodiging die u zelf verstuurde, kunt u niet aanvaarden.")
-            )
-        if existing is not None:
-            if user is None or user.pk != existing.pk:
-                raise ValidationError(
-                    _(
-                        "Er bestaat al een account met dit e-mailadres. Meld u eerst aan en "
-                        "open de link daarna opnieuw."
-                    )
-                )
-            account = existing
-        else:
-            if not full_name.strip():
-                raise ValidationError({"full_name": _("Vul uw naam in.")})
-            account = User(
-                email=invitation.email,
-                full_name=full_name.strip(),
-                origin=User.Origin.INVITATION,
-                email_verified_at=timezone.now(),
-            )
-            validate_password(password, account)
-            account.set_password(password)
-            account.full_clean()
-            account.save()
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_user = account
-        invitation.save(update_fields=["accepted_at", "accepted_user"])
-        if invitation.needs_approval:
-            _ask_admins_to_approve(invitation=invitation, account=account)
-        else:
-            _grant(invitation=invitation, account=account, granted_by=invitation.invited_by)
-        record_event(
-            action=AuditAction.INVITATION_ACCEPTED,
-            actor=account,
-            organisation=invitation.organisation.name,
-            role=invitation.role,
-            object_type="invitation",
-            object_id=invitation.pk,
-            extra={"awaiting_approval": invitation.needs_approval},
-        )
-    return account
-
-
-def _ask_admins_to_approve(*, invitation: Invitation, account: Any) -> None:
-    organisation = invitation.organisation
-    _mail_admins(
-        organisation=organisation,
-        exclude=account,
-        subject=_("Een nieuw lid van %(organisation)s wacht op uw goedkeuring")
-        % {"organisation": organisation.name},
-        body=_(
-            "Goeddag,\n\n"
-            "%(by)s nodigde %(name)s (%(email)s) uit als %(role)s van %(organisation)s in het "
-            "samenwerkingsportaal van Veilig Huis. Die persoon krijgt pas toegang nadat een "
-            "beheerder van %(organisation)s dat goedkeurt:\n%(link)s"
-        )
-        % {
-            "by": invitation.invited_by.full_name or invitation.invited_by.email,
-            "name": account.full_name,
-            "email": account.email,
-            "role": Role(invitation.role).label,
-            "organisation": organisation.name,
-            "link": _members_link(),
-        },
-    )
 
 
 def pending_approvals(actor: Any) -> Any:
@@ -347,7 +187,7 @@ def invitation_approve(*, actor: Any, invitation: Invitation) -> Membership:
         invitation.approved_at = timezone.now()
         invitation.decided_by = actor
         invitation.save(update_fields=["approved_at", "decided_by"])
-        membership = _grant(invitation=invitation, account=account, granted_by=actor)
+        membership = membership_grant(invitation=invitation, account=account, granted_by=actor)
         record_event(
             action=AuditAction.MEMBER_APPROVED,
             actor=actor,

@@ -139,7 +139,7 @@ RETENTION: dict[str, Rule] = {
         "people who sign in (professionals), shared by many cases; their accounts are "
         "anonymised on request when deactivated, never per case, so the audit trail stays whole",
     ),
-    "collaboration.Organisation": Rule(
+    "organisations.Organisation": Rule(
         Treatment.SHARED, "a partner service, not a person; shared by many cases"
     ),
     # --- the case and its parts ---------------------------------------------------------------

@@ -1,20 +1,18 @@
-"""People and notices: members and invitations, deactivation, notifications, break the glass,
-and the invitation acceptance page under /account/ (outside the second-factor gate, since the
-invited person has no account yet)."""
+"""People and notices: members and invitations, deactivation, notifications, break the glass.
+The invitation acceptance page under /account/ is ``portal.organisations.views``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from ..access import NotFoundOrNotAllowed, actor_profile
-from ..forms import BreakGlassForm, InvitationAcceptForm, InvitationForm
+from ..forms import BreakGlassForm, InvitationForm
 from ..selectors.people import (
     active_membership,
     invitations_waiting_on_others,
@@ -24,9 +22,7 @@ from ..selectors.people import (
 )
 from ..services.cases import break_the_glass
 from ..services.members import (
-    invitation_accept,
     invitation_approve,
-    invitation_for_token,
     invitation_refuse,
     invitation_send,
     may_manage,
@@ -191,41 +187,3 @@ class BreakGlassView(ServiceFormView):
     def perform(self, form: forms.Form) -> str:
         case = break_the_glass(actor=self.request.user, **form.cleaned_data)
         return reverse("collaboration:case_detail", args=[case.reference])
-
-
-class InvitationAcceptView(ServiceFormView):
-    """``/account/uitnodiging/<token>/``: create the account, sign in; the security middleware
-    then sends the new member to second-factor enrolment before anything else."""
-
-    form_class = InvitationAcceptForm
-    title = _("Uw account aanmaken")
-    submit_label = _("Account aanmaken")
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.invitation = invitation_for_token(kwargs["token"])
-        if self.invitation is None:
-            raise NotFoundOrNotAllowed
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {
-            **super().get_context_data(**kwargs),
-            "intro": _(
-                "U bent uitgenodigd voor %(organisation)s met het e-mailadres %(email)s. Na het "
-                "aanmaken stelt u een tweede stap in met een authenticator-app."
-            )
-            % {"organisation": self.invitation.organisation.name, "email": self.invitation.email},
-        }
-
-    def perform(self, form: forms.Form) -> str:
-        data = form.cleaned_data
-        user = self.request.user if self.request.user.is_authenticated else None
-        account = invitation_accept(
-            token=self.kwargs["token"],
-            full_name=data["full_name"],
-            password=data["password1"],
-            user=user,
-        )
-        if user is None:
-            login(self.request, account, backend="django.contrib.auth.backends.ModelBackend")
-        return reverse("two_factor:setup")

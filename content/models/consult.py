@@ -40,7 +40,7 @@ def _rate_limited(request: HttpRequest) -> bool:
 
 def _chosen_region(request: HttpRequest) -> str:
     """The region a visitor chose (``?regio=kempen``), or '' for none or an unknown one."""
-    from collaboration.models import Region
+    from portal.organisations.models import Region
 
     value = request.GET.get(REGION_PARAMETER, "")
     return value if value in Region.values else ""
@@ -70,8 +70,8 @@ class ConsultPage(BasePage):
 
     def region_contact(self, request: HttpRequest, form: ConsultRequestForm) -> dict[str, Any]:
         """The chosen region's centre: from the region chooser, or the region in a sent form."""
-        from collaboration.models import Region
         from content import help_routes
+        from portal.organisations.models import Region
 
         region = _chosen_region(request)
         if not region and form.is_bound:

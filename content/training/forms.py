@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from collaboration.models import Organisation
+from portal.organisations.models import Organisation
 from portal.security.form_guard import HumanCheckForm
 
 

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
-from collaboration.models import Membership, Role
+from portal.organisations.models import Membership, Role
 
 from .models import (
     HOLDS_A_PLACE,

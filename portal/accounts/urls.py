@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from two_factor.views import SetupCompleteView
 
-from collaboration.views.people import InvitationAcceptView
+from portal.organisations.views import InvitationAcceptView
 
 from . import passwords, rights, signup, views
 

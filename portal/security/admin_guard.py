@@ -5,7 +5,7 @@ with "change user" a staff member could tick ``is_superuser`` on their own accou
 themselves every permission, or set a new password on a superuser's account; with "change
 group" they could add permissions to a group they are in; with "add membership" they could
 join the police organisation and read its case entries. These mixins keep all of that for
-superusers. Applied in ``portal/accounts/admin.py`` (users), ``collaboration/admin.py``
+superusers. Applied in ``portal/accounts/admin.py`` (users), ``portal/organisations/admin.py``
 (memberships) and ``portal/security/admin.py`` (groups, devices, the case history).
 """
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "portal.security",
     "portal.audit",
     "portal.scheduling",
+    "portal.organisations",
     "content",
     "content.training",
     "collaboration",

@@ -38,6 +38,7 @@ from collaboration import forms_closure as fc
 from collaboration import forms_meetings as fm
 from collaboration.models import CLOSURE_CRITERIA
 from collaboration.services.closure import reason_field
+from portal.organisations import forms as organisation_forms
 from portal.security.once import new_token
 from tests.collaboration.conftest import referral_data, world  # noqa: F401 - fixture
 
@@ -300,7 +301,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
 
     try:
         # People: invitations (e-mail addresses with markup) and accounts with hostile names.
-        names = feed.plan(cf.InvitationAcceptForm, ["full_name"])
+        names = feed.plan(organisation_forms.InvitationAcceptForm, ["full_name"])
         invitations = feed.plan(cf.InvitationForm, ["email"], count=len(names))
         # the coordinator's invitations into the CAW wait for a CAW admin (issue 12, item 4)
         caw_admin = _organisation_admin(world.caw)

@@ -22,6 +22,7 @@ from .xss import CORPUS, EMAIL_CORPUS, pack
 PROJECT_PACKAGES = ("collaboration", "content", "portal")
 
 _C = "collaboration.forms."
+_O = "portal.organisations.forms."
 _CL = "collaboration.forms_closure."
 _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
@@ -36,7 +37,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
     _C + "ReferralDeclineForm.advice": ("referral:referrer",),
     # people
     _C + "InvitationForm.email": ("invitation_accept@*",),
-    _C + "InvitationAcceptForm.full_name": ("members", "case", "participant_add_form"),
+    _O + "InvitationAcceptForm.full_name": ("members", "case", "participant_add_form"),
     # the case workspace
     _C + "ParticipantForm.role_in_case": ("case",),
     _C + "ParticipantForm.task_division": ("case",),

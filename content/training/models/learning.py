@@ -22,7 +22,7 @@ class LearnerProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
     )
     organisation = models.ForeignKey(
-        "collaboration.Organisation",
+        "organisations.Organisation",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
