@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,10 +10,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
-from wagtail.models import Locale, Page, Site
 
-from content.models.pages import MAIN_NAV_TEMPLATE
+from content.navigation import MAIN_NAV_TEMPLATE
 from content.search import search_pages
+from content.selectors import site_for, sitemap_pages, sitemap_root
 from content.site_map import SitemapEntry, sitemap_entries
 
 MAX_QUERY_LENGTH = 200
@@ -29,7 +28,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "page_obj": None,
         "main_nav_template": MAIN_NAV_TEMPLATE,
     }
-    site = Site.find_for_request(request)
+    site = site_for(request)
     if query and site is not None:
         context["page_obj"], context["hits"] = search_pages(
             request, query, request.GET.get("pagina"), site.root_page
@@ -40,12 +39,8 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 def sitemap_page(request: HttpRequest) -> HttpResponse:
     """The HTML sitemap ("Sitemap" in the footer): every public page of this language."""
-    site = Site.find_for_request(request)
-    entries: list[SitemapEntry] = []
-    if site is not None:
-        root = site.root_page
-        root = root.get_translation_or_none(Locale.get_active()) or root
-        entries = sitemap_entries(request, root)
+    root = sitemap_root(request)
+    entries: list[SitemapEntry] = sitemap_entries(request, root) if root is not None else []
     context = {"entries": entries, "main_nav_template": MAIN_NAV_TEMPLATE}
     return TemplateResponse(request, "content/sitemap_page.html", context)
 
@@ -63,18 +58,7 @@ class AllLanguagesSitemap(Sitemap):
     """Wagtail's sitemap lists the site root's tree only; ours adds its translations' trees."""
 
     def items(self):
-        root = self.get_wagtail_site().root_page
-        roots = Q()
-        for translation in root.get_translations(inclusive=True):
-            roots |= Q(path__startswith=translation.path)
-        return (
-            Page.objects.filter(roots)
-            .live()
-            .public()
-            .order_by("path")
-            .defer_streamfields()
-            .specific()
-        )
+        return sitemap_pages(self.get_wagtail_site().root_page)
 
 
 @require_safe

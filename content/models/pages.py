@@ -19,11 +19,9 @@ from wagtail.search import index
 
 from content.blocks import BodyBlock
 from content.cache import mark_cacheable
+from content.navigation import MAIN_NAV_TEMPLATE
 
 _TRAINING_INSTALLED = any(app.startswith("content.training") for app in settings.INSTALLED_APPS)
-
-# The header includes this when a view provides it (templates/components/header.html).
-MAIN_NAV_TEMPLATE = "content/components/main_menu.html"
 
 
 class BasePage(Page):

@@ -12,34 +12,23 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+
+from content.selectors import breadcrumb_pages, live_translations, localised_root, menu_pages
 
 register = template.Library()
 
 # Each language named in itself, so a reader finds their own (WCAG 3.1.2 via the lang attribute).
 NATIVE_NAMES = {"nl-be": "Nederlands", "en": "English"}
-_MENU_FIELDS = ("id", "title", "url_path", "path", "depth", "locale_id")
-
-
-def _site_root(request: Any) -> Page | None:
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
-        return None
-    root = site.root_page
-    locale = Locale.get_active()
-    if root.locale_id == locale.pk:
-        return root
-    return root.get_translation_or_none(locale) or root
 
 
 @register.inclusion_tag("content/components/main_menu_items.html", takes_context=True)
 def main_menu(context: dict) -> dict[str, Any]:
     request = context.get("request")
     current = context.get("page")
-    root = _site_root(request)
+    root = localised_root(request)
     items = []
     if root is not None:
-        for child in root.get_children().live().public().in_menu().only(*_MENU_FIELDS):
+        for child in menu_pages(root):
             active = current is not None and (current.path.startswith(child.path))
             items.append(
                 {
@@ -58,7 +47,7 @@ def breadcrumbs(context: dict) -> dict[str, Any]:
     page = context.get("page")
     crumbs = []
     if page is not None and page.depth > 2:
-        for ancestor in page.get_ancestors().filter(depth__gte=2).only(*_MENU_FIELDS):
+        for ancestor in breadcrumb_pages(page):
             crumbs.append({"title": ancestor.title, "url": ancestor.get_url(request)})
     return {"crumbs": crumbs, "page": page}
 
@@ -72,12 +61,7 @@ def language_switch(context: dict) -> dict[str, Any]:
     names = {code: NATIVE_NAMES.get(code, str(name)) for code, name in settings.LANGUAGES}
     links = []
     if page is not None and getattr(page, "pk", None):
-        for other in (
-            page.get_translations()
-            .live()
-            .select_related("locale")
-            .only(*_MENU_FIELDS, "locale__language_code")
-        ):
+        for other in live_translations(page):
             code = other.locale.language_code
             links.append(
                 {"code": code, "name": names.get(code, code), "url": other.get_url(request)}

@@ -57,9 +57,9 @@ def history_option(context: Any, page: Any) -> SafeString:
     request = context.get("request")
     if request is None or page is None:
         return mark_safe("")
-    from content.models import SiteContactSettings
+    from content.selectors import contact_settings
 
-    chosen = SiteContactSettings.for_request(request).browse_safely_page
+    chosen = contact_settings(request).browse_safely_page
     if chosen is None or chosen.translation_key != page.translation_key:
         return mark_safe("")
     return mark_safe(get_template(HISTORY_TEMPLATE).render(context.flatten(), request))  # noqa: S308

@@ -363,3 +363,22 @@ def organisation_report(*, organisation: Any) -> list[LearnerRow]:
     for registration in attended:
         rows[registration.user_id].sessions.append(registration)
     return list(rows.values())
+
+def live_course(course_id: int) -> CoursePage | None:
+    """The published course ``course_id``, or None (a draft or a missing one alike)."""
+    return CoursePage.objects.live().filter(pk=course_id).first()
+
+
+def live_lesson(lesson_id: int) -> LessonPage | None:
+    """The published lesson ``lesson_id``, or None."""
+    return LessonPage.objects.live().filter(pk=lesson_id).first()
+
+
+def live_quiz(quiz_id: int) -> QuizPage | None:
+    """The published quiz ``quiz_id``, or None."""
+    return QuizPage.objects.live().filter(pk=quiz_id).first()
+
+
+def learner_profile_of(user: Any) -> LearnerProfile | None:
+    """The learner's own profile (the organisation they learn for), or None before the first."""
+    return LearnerProfile.objects.filter(user=user).first()

@@ -9,17 +9,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ..forms import LearnerProfileForm, QuizAttemptForm
-from ..models import CoursePage, LearnerProfile, LessonPage, QuizPage
 from ..selectors import (
     attempt_for_learner,
     course_progress_for,
     dashboard_for,
+    learner_profile_of,
+    live_course,
+    live_lesson,
+    live_quiz,
     managed_organisations,
 )
 from ..services.learning import (
@@ -48,7 +51,7 @@ def learner_required(view: View) -> View:
     return wrapper
 
 
-def _next_step_url(course: CoursePage, user: Any) -> str:
+def _next_step_url(course: Any, user: Any) -> str:
     progress = course_progress_for(course=course, user=user)
     step = progress.resume_step
     return step.page.url if step else course.url
@@ -60,7 +63,9 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
     """Enrol on POST. A GET is where a learner lands after signing in (``next`` of the login
     redirect, from the course page's button or from a form posted while signed out), so it
     answers with a one-click confirmation, or the next step if already enrolled, never 405."""
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    course = live_course(course_id)
+    if course is None:
+        raise Http404
     if request.method != "POST":
         progress = course_progress_for(course=course, user=request.user)
         if progress.enrolment is not None:
@@ -85,7 +90,9 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
 def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """Mark a lesson done on POST. A GET (the sign-in's ``next`` after a session ran out while
     the lesson was open) goes back to the lesson, whose button then works: never 405."""
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = live_lesson(lesson_id)
+    if lesson is None:
+        raise Http404
     if request.method != "POST":
         return redirect(lesson.url)
     course = lesson.get_parent().specific
@@ -106,7 +113,9 @@ def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
 def start_quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """Start an attempt on POST; a GET (after signing in again) goes back to the quiz page,
     which has the start button: never 405."""
-    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    quiz = live_quiz(quiz_id)
+    if quiz is None:
+        raise Http404
     if request.method != "POST":
         return redirect(quiz.url)
     try:
@@ -258,7 +267,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @learner_required
 def profile(request: HttpRequest) -> HttpResponse:
-    current = LearnerProfile.objects.filter(user=request.user).first()
+    current = learner_profile_of(request.user)
     initial = {"organisation": current.organisation_id if current else None}
     form = LearnerProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
