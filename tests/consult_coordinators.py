@@ -7,21 +7,21 @@ from typing import Any
 
 import pytest
 
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
+from tests.factories.people import UserFactory
+
 
 def make_region_coordinator(region: str, *, email: str = "") -> Any:
     """An active coordinator of an active Veilig Huis organisation in ``region``."""
-    from collaboration.models import Membership, Organisation, Role
-    from portal.accounts.models import User
+    from collaboration.models import Role
 
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name=f"Veilig Huis {region}", kind="veilig_huis", sector="other", region=region
     )
-    user = User.objects.create_user(
-        email=email or f"coord-{region}@consult.example",
-        password="Fictief-wachtwoord-42!",
-        full_name=f"Fictieve Coördinator {region}",
+    user = UserFactory(
+        email=email or f"coord-{region}@consult.example", full_name=f"Fictieve Coördinator {region}"
     )
-    Membership.objects.create(user=user, organisation=organisation, role=Role.COORDINATOR)
+    MembershipFactory(user=user, organisation=organisation, role=Role.COORDINATOR)
     return user
 
 

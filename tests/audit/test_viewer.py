@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from collaboration.models import Membership, Organisation
+from collaboration.models import Organisation
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
 from portal.audit.writer import record_event
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 
 
 @pytest.fixture
 def privacy_officer(make_user):
     user = make_user(email="privacy@test.example")
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="Veilig Huis Test", kind="veilig_huis", sector="welfare", region="leuven"
     )
-    Membership.objects.create(user=user, organisation=organisation, role="privacy_officer")
+    MembershipFactory(user=user, organisation=organisation, role="privacy_officer")
     return user
 
 
@@ -25,7 +26,7 @@ def _in_leuven(user):
     organisation = Organisation.objects.get_or_create(
         name="CAW Leuven Test", defaults={"kind": "caw", "sector": "welfare", "region": "leuven"}
     )[0]
-    Membership.objects.create(user=user, organisation=organisation, role="partner")
+    MembershipFactory(user=user, organisation=organisation, role="partner")
     return user
 
 

@@ -16,6 +16,7 @@ from collaboration.models import Case, Membership, Organisation, Region, Role
 from collaboration.services.cases import break_the_glass
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +25,13 @@ JUSTIFICATION = "Limburg: melding van acuut gevaar voor een kind, politie ter pl
 
 @pytest.fixture
 def limburg(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
-    vh = Organisation.objects.create(
+    vh = OrganisationFactory(
         name="Veilig Huis Limburg Test", kind="veilig_huis", sector="welfare", region=Region.LIMBURG
     )
     officer = make_user(email="privacy@limburg.example")
     director = make_user(email="regie@limburg.example")
-    Membership.objects.create(user=officer, organisation=vh, role=Role.PRIVACY_OFFICER)
-    Membership.objects.create(user=director, organisation=vh, role=Role.CASE_DIRECTOR)
+    MembershipFactory(user=officer, organisation=vh, role=Role.PRIVACY_OFFICER)
+    MembershipFactory(user=director, organisation=vh, role=Role.CASE_DIRECTOR)
     case = Case.objects.create(
         reference="VH-LIM-2026-0001", region=Region.LIMBURG, case_director=director
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.axe import assert_no_axe_violations
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 from tests.factories.people import PASSWORD, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,14 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_sign_in_with_password_and_code_reaches_collaboration(
     live_server, page, make_user, make_device
 ) -> None:
-    from collaboration.models import Membership, Organisation
 
     user = make_user(email="browser@test.example", full_name="Greet Browser")
     device = make_device(user)
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="CGG Test", kind="cgg", sector="health", region="leuven"
     )
-    Membership.objects.create(user=user, organisation=organisation, role="partner")
+    MembershipFactory(user=user, organisation=organisation, role="partner")
 
     page.goto(f"{live_server.url}/samenwerking/")
     assert "/account/aanmelden/" in page.url

@@ -21,19 +21,12 @@ from pycrdt import Doc, Text
 from collaboration.live_notes import protocol
 from collaboration.live_notes.document import TEXT_NAME
 from collaboration.live_notes.models import Acknowledgement
-from collaboration.models import (
-    BreakGlassAccess,
-    Case,
-    CaseParticipant,
-    Meeting,
-    MeetingKind,
-    Membership,
-    Organisation,
-    Role,
-)
+from collaboration.models import BreakGlassAccess, Case, Meeting, Organisation, Role
 from portal.accounts.models import User
-
-PASSWORD = "een-lang-test-wachtwoord-42"
+from tests.factories.cases import CaseFactory, CaseParticipantFactory
+from tests.factories.meetings import MeetingFactory
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
+from tests.factories.people import VerifiedUserFactory
 
 
 @dataclass
@@ -47,54 +40,37 @@ class World:
     partner_org: Organisation
 
 
-def _user(email: str, name: str) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
-    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-    return user
-
-
 def build_world(prefix: str = "") -> World:
     """Fictional people and a fictional case; every name here is invented."""
-    vh = Organisation.objects.create(
-        name=f"{prefix}Veilig Huis Leuven (test)",
-        kind="veilig_huis",
-        sector="welfare",
-        region="leuven",
-    )
-    caw = Organisation.objects.create(
-        name=f"{prefix}CAW Oost-Brabant (test)", kind="caw", sector="welfare", region="leuven"
-    )
-    other = Organisation.objects.create(
-        name=f"{prefix}CGG Elders (test)", kind="cgg", sector="health", region="limburg"
-    )
-    director = _user(f"{prefix}regisseur@test.example", "Ria Regisseur")
-    partner = _user(f"{prefix}partner@test.example", "Pieter Partner")
-    privacy = _user(f"{prefix}privacy@test.example", "Paula Privacy")
-    outsider = _user(f"{prefix}buiten@test.example", "Otto Buiten")
-    Membership.objects.create(user=director, organisation=vh, role=Role.CASE_DIRECTOR)
-    Membership.objects.create(user=partner, organisation=caw, role=Role.PARTNER)
-    Membership.objects.create(user=privacy, organisation=vh, role=Role.PRIVACY_OFFICER)
-    Membership.objects.create(user=outsider, organisation=other, role=Role.PARTNER)
-    case = Case.objects.create(
+
+    def org(name: str, kind: str, sector: str, region: str) -> Organisation:
+        return OrganisationFactory(name=f"{prefix}{name}", kind=kind, sector=sector, region=region)
+
+    def person(email: str, name: str, organisation: Organisation, role: str) -> User:
+        return MembershipFactory(
+            user=VerifiedUserFactory(email=f"{prefix}{email}", full_name=name),
+            organisation=organisation,
+            role=role,
+        ).user
+
+    vh = org("Veilig Huis Leuven (test)", "veilig_huis", "welfare", "leuven")
+    caw = org("CAW Oost-Brabant (test)", "caw", "welfare", "leuven")
+    other = org("CGG Elders (test)", "cgg", "health", "limburg")
+    director = person("regisseur@test.example", "Ria Regisseur", vh, Role.CASE_DIRECTOR)
+    partner = person("partner@test.example", "Pieter Partner", caw, Role.PARTNER)
+    privacy = person("privacy@test.example", "Paula Privacy", vh, Role.PRIVACY_OFFICER)
+    outsider = person("buiten@test.example", "Otto Buiten", other, Role.PARTNER)
+    case = CaseFactory(
         reference=f"{prefix}LEU-2026-0001"[-20:], region="leuven", case_director=director
     )
-    CaseParticipant.objects.create(
-        case=case, user=partner, organisation=caw, role_in_case="Begeleider"
-    )
+    CaseParticipantFactory(case=case, user=partner, organisation=caw, role_in_case="Begeleider")
     BreakGlassAccess.objects.create(
         case=case,
         user=privacy,
         justification="Controle van een fictieve klacht in de testomgeving.",
         expires_at=timezone.now() + datetime.timedelta(hours=1),
     )
-    meeting = Meeting.objects.create(
-        case=case,
-        kind=MeetingKind.NETWORK,
-        starts_at=timezone.now(),
-        place="Vergaderzaal 2 (fictief)",
-        created_by=director,
-    )
-    meeting.invitees.add(partner)
+    meeting = MeetingFactory(case=case, invitees=[partner])
     for user in (director, partner, privacy, outsider):
         Acknowledgement.objects.create(meeting=meeting, user=user)
     return World(case, meeting, director, partner, privacy, outsider, caw)

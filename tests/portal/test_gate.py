@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.security.middleware import SecondFactorRequiredMiddleware  # noqa: F401  (import check)
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 
 PROTECTED_SAMPLES = [
     "/samenwerking/",
@@ -89,13 +90,12 @@ def test_password_only_session_without_device_is_sent_to_enrolment(make_user) ->
 
 @pytest.mark.django_db
 def test_users_with_rights_see_only_enrolment_until_enrolled(make_user, client: Client) -> None:
-    from collaboration.models import Membership, Organisation
 
     user = make_user()
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="CAW Test", kind="caw", sector="welfare", region="leuven"
     )
-    Membership.objects.create(user=user, organisation=organisation, role="partner")
+    MembershipFactory(user=user, organisation=organisation, role="partner")
     client.force_login(user)
     for url in ["/", "/zoeken/?q=geweld", "/vorming/"]:
         response = client.get(url)

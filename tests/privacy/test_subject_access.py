@@ -22,6 +22,7 @@ from collaboration.models import (
 )
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 from tests.privacy.family import CHILD, FATHER, MOTHER, POLICE_BODY, POLICE_TITLE, Family
 
 from .helpers import assemble, decide, download, json_strings, register, release
@@ -343,20 +344,18 @@ def test_police_owned_actions_and_justice_documents_go_through_the_same_decision
         ActionPlan,
         CaseDocument,
         Goal,
-        Membership,
-        Organisation,
         OrganisationKind,
     )
 
     world = family.world
-    justice = Organisation.objects.create(
+    justice = OrganisationFactory(
         name="Justitiehuis Test",
         kind=OrganisationKind.JUSTICE_HOUSE,
         sector=Sector.JUSTICE,
         region=world.case.region,
     )
     assistant = make_user(email="justitie@test.example", full_name="Jana Justitie")
-    Membership.objects.create(user=assistant, organisation=justice, role=Role.PARTNER)
+    MembershipFactory(user=assistant, organisation=justice, role=Role.PARTNER)
     plan = ActionPlan.objects.create(case=world.case, version=1, created_by=world.director)
     goal = Goal.objects.create(plan=plan, domain="safety", description="Veilig thuis")
     police_action = Action.objects.create(

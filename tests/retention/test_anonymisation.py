@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from collaboration import models as collab
 from collaboration.services.retention import REDACTED, anonymise_due_cases
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 
 SECRET_NAME = "Fictief Kind Janssens"
 
 
 def _closed_case(make_user, reference: str, closed_years_ago: float):
     director = make_user()
-    organisation = collab.Organisation.objects.create(
+    organisation = OrganisationFactory(
         name=f"Org {reference}", kind="caw", sector="welfare", region="oost-vlaanderen"
     )
     case = collab.Case.objects.create(
@@ -133,9 +134,7 @@ def test_subject_access_export_writes_json_and_pdf_and_is_audited(make_user, tmp
     organisation = collab.Organisation.objects.get(name=f"Org {case.reference}")
     officer, second = make_user(email="privacy@test.example"), make_user()
     for user in (officer, second):
-        collab.Membership.objects.create(
-            user=user, organisation=organisation, role=collab.Role.PRIVACY_OFFICER
-        )
+        MembershipFactory(user=user, organisation=organisation, role=collab.Role.PRIVACY_OFFICER)
     options = ["--case", case.reference, "--member", str(member.pk), "--requester", "Vader"]
     options += ["--identity-checked-by", "Balie", "--identity-check", "id_card_shown"]
     quiet = open("/dev/null", "w")  # noqa: SIM115

@@ -28,6 +28,7 @@ from portal.security.client_address import (
     scope_client_address,
     scope_is_secure,
 )
+from tests.factories.organisations import OrganisationFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 PROXIES = ["10.0.0.0/30", "2001:db8:ffff::1"]
@@ -56,7 +57,7 @@ CASES = [
 
 def _probe(request: HttpRequest) -> JsonResponse:
     """A view behind the whole middleware stack that changes a model with change history."""
-    organisation = Organisation.objects.create(name=f"Probe {Organisation.objects.count()}")
+    organisation = OrganisationFactory()
     return JsonResponse(
         {
             "audit": current_context().ip_address,

@@ -21,13 +21,14 @@ from django.db import DatabaseError, connection, models, transaction
 from django.test import Client
 from wagtail.snippets.models import get_snippet_models
 
-from collaboration.models import Membership, Organisation
+from collaboration.models import Membership
 from collaboration.models.cases import Case
 from collaboration.storage import CaseDocumentStorage
 from portal.accounts.models import User
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 from portal.audit.writer import record_event
+from tests.factories.organisations import OrganisationFactory
 from tests.factories.people import PASSWORD
 from tests.portal.test_settings import PRODUCTION_ENV, run_manage
 
@@ -318,7 +319,7 @@ def test_only_superusers_change_groups_memberships_and_devices(staff, make_user,
     assert not Group.objects.filter(name="Stiekem").exists()
     assert not group.permissions.exists()
 
-    police = Organisation.objects.create(
+    police = OrganisationFactory(
         name="Politie Test", kind="police", sector="police", region="limburg"
     )
     response = client.post(

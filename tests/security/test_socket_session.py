@@ -36,7 +36,8 @@ from portal.accounts.models import User
 from portal.security.sessions import AUTH_AT_KEY, SEEN_AT_KEY
 from portal.security.sockets import close_user_sockets
 from portal.security.websocket import CLOSE_NOT_VERIFIED
-from tests.live_notes.world import PASSWORD, World, build_world, session_cookie, signed_in_client
+from tests.factories.people import PASSWORD
+from tests.live_notes.world import World, build_world, session_cookie, signed_in_client
 
 from .socket_routes import close_code, communicator, mounted_websocket_routes, route_path
 

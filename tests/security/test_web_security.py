@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 from tests.factories.people import PASSWORD, totp_code
 from tests.portal.test_gate import _walk
 
@@ -117,15 +118,14 @@ def test_session_fixation_a_planted_session_id_is_not_kept(make_user, make_devic
 
 @pytest.mark.django_db
 def test_headers_on_every_kind_of_response(make_user, verified_client, settings) -> None:
-    from collaboration.models import Membership, Organisation
     from portal.audit.events import AuditAction
     from portal.audit.writer import record_event
 
     officer = make_user()
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="VH Test", kind="veilig_huis", sector="welfare", region="leuven"
     )
-    Membership.objects.create(user=officer, organisation=organisation, role="privacy_officer")
+    MembershipFactory(user=officer, organisation=organisation, role="privacy_officer")
     record_event(action=AuditAction.CASE_VIEWED, actor=officer)
     client = verified_client(officer)
     responses = {

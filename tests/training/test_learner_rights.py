@@ -27,7 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Page
 
-from collaboration.models import Membership, Organisation, Role
+from collaboration.models import Organisation, Role
 from content.training.models import (
     Certificate,
     CoursePage,
@@ -49,6 +49,7 @@ from portal.accounts.models import User
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
 from tests.factories.courses import answers_for
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 from tests.factories.people import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def _complete(client: Client, course: Any, *, fail_first: bool = True) -> None:
 
 @pytest.fixture
 def organisation(db: Any) -> Organisation:
-    return Organisation.objects.create(
+    return OrganisationFactory(
         name="CLB Fictief", kind="clb", sector="education", region="oost-vlaanderen"
     )
 
@@ -411,7 +412,7 @@ def test_members_staff_and_editors_are_refused(
     kind, world, learner, verified_client, organisation
 ) -> None:
     if kind == "member":
-        Membership.objects.create(user=learner, organisation=organisation, role=Role.PARTNER)
+        MembershipFactory(user=learner, organisation=organisation, role=Role.PARTNER)
     elif kind == "staff":
         learner.is_staff = True
         learner.save(update_fields=["is_staff"])

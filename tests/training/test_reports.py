@@ -10,20 +10,21 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration.models import Membership, Organisation, Role
+from collaboration.models import Organisation, Role
 from content.training.models import Enrolment, LearnerProfile, QuizAttempt, QuizPage
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def orgs(db) -> tuple[Organisation, Organisation]:
-    mine = Organisation.objects.create(
+    mine = OrganisationFactory(
         name="CLB Test", kind="clb", sector="education", region="oost-vlaanderen"
     )
-    other = Organisation.objects.create(
+    other = OrganisationFactory(
         name="OCMW Test", kind="ocmw", sector="welfare", region="oost-vlaanderen"
     )
     return mine, other
@@ -32,7 +33,7 @@ def orgs(db) -> tuple[Organisation, Organisation]:
 @pytest.fixture
 def manager(make_user, orgs) -> object:
     user = make_user(full_name="Mona Manager")
-    Membership.objects.create(user=user, organisation=orgs[0], role=Role.ORGANISATION_ADMIN)
+    MembershipFactory(user=user, organisation=orgs[0], role=Role.ORGANISATION_ADMIN)
     return user
 
 
@@ -86,7 +87,7 @@ def test_learners_and_partners_see_no_report(make_user, orgs, verified_client) -
     learner.force_login(make_user())
     assert learner.get(reverse("training:report")).status_code == 404
     partner = make_user()
-    Membership.objects.create(user=partner, organisation=orgs[0], role=Role.PARTNER)
+    MembershipFactory(user=partner, organisation=orgs[0], role=Role.PARTNER)
     assert verified_client(partner).get(reverse("training:report")).status_code == 404
 
 
