@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 from collaboration.models import Case, ClosureRequest, Phase
 from collaboration.services import cases as case_services
 from collaboration.services import plans
-from tests.collaboration.conftest import world  # noqa: F401 - fixture
+from tests.axe import assert_no_axe_violations
 from tests.collaboration.test_case_flow_browser import _signed_in
-from tests.conftest import assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +47,7 @@ def _in_completion(people: Any) -> Case:
 def test_close_with_one_no_through_the_coordinators_confirmation(
     browser,
     live_server,
-    world,  # noqa: F811
+    world,
     verified_client,
 ) -> None:
     case = _in_completion(world)

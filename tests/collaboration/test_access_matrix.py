@@ -23,8 +23,7 @@ from collaboration.models import (
 from collaboration.services import documents, plans
 from collaboration.services.referrals import referral_submit
 from collaboration.views.base import ActorRule
-
-from .conftest import referral_data
+from tests.factories.cases import referral_data
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,7 @@ from collaboration.services import plans, timeline
 from collaboration.services.referrals import referral_accept, referral_decline, referral_submit
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
-
-from .conftest import referral_data
+from tests.factories.cases import referral_data
 
 pytestmark = pytest.mark.django_db
 

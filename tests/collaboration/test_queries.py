@@ -10,8 +10,7 @@ from django.urls import reverse
 from collaboration.models import Case, CaseParticipant, Meeting, Referral
 from collaboration.services import plans, timeline
 from collaboration.services.referrals import referral_accept, referral_submit
-
-from .conftest import referral_data
+from tests.factories.cases import referral_data
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,6 @@ from django.urls import reverse
 
 from collaboration.models import CaseDocument
 from collaboration.services.documents import MAX_DOCUMENT_BYTES
-from tests.collaboration.conftest import world  # noqa: F401 - fixture
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HTML_JS = (
@@ -104,7 +103,7 @@ def _files(root: Path) -> set[str]:
 
 
 @pytest.fixture
-def uploader(world: Any, verified_client: Callable[..., Client]) -> tuple[Client, Any]:  # noqa: F811
+def uploader(world: Any, verified_client: Callable[..., Client]) -> tuple[Client, Any]:
     return verified_client(world.caw_partner), world
 
 
@@ -184,7 +183,7 @@ def test_accepted_uploads_get_a_generated_name_and_download_as_safe_attachments(
 
 @pytest.mark.django_db
 def test_every_download_is_an_attachment_with_nosniff(
-    world: Any,  # noqa: F811
+    world: Any,
     verified_client: Callable[..., Client],
 ) -> None:
     import datetime

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from tests.conftest import verify_session
+from tests.factories.people import verify_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

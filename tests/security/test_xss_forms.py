@@ -40,7 +40,7 @@ from collaboration.models import CLOSURE_CRITERIA
 from collaboration.services.closure import reason_field
 from portal.organisations import forms as organisation_forms
 from portal.security.once import new_token
-from tests.collaboration.conftest import referral_data, world  # noqa: F401 - fixture
+from tests.factories.cases import referral_data
 
 from .xss import CORPUS, EMAIL_CORPUS, Probe, normalise
 from .xss_plan import (
@@ -268,7 +268,7 @@ def _approve_waiting(admin: Any) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_collaboration_forms_show_hostile_text_as_text(
-    world,  # noqa: F811
+    world,
     verified_client: Callable[..., Client],
     browser: Any,
     asgi_server: str,
@@ -663,7 +663,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_subject_access_forms_show_hostile_text_as_text(
-    world,  # noqa: F811
+    world,
     verified_client: Callable[..., Client],
     browser: Any,
     asgi_server: str,
@@ -889,7 +889,7 @@ def hostile_data(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_form_re_renders_hostile_input_as_text(
-    world,  # noqa: F811
+    world,
     verified_client: Callable[..., Client],
     make_user: Callable[..., Any],
     browser: Any,
@@ -913,7 +913,7 @@ def test_every_form_re_renders_hostile_input_as_text(
     from content.training.services.learning import enrolment_create
     from content.training.services.quizzes import attempt_start
     from content.training.services.sessions import registration_create, registration_link_token
-    from tests.training.conftest import QUESTIONS, publish, stream
+    from tests.factories.courses import QUESTIONS, publish, stream
 
     bound: set[str] = set()
     original = forms.BaseForm.__init__
@@ -1255,7 +1255,7 @@ def test_certificate_lookup_answers_a_typed_non_code_in_dutch() -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_training_forms_show_hostile_names_as_text(
-    world,  # noqa: F811
+    world,
     verified_client: Callable[..., Client],
     browser: Any,
     asgi_server: str,
@@ -1276,7 +1276,7 @@ def test_training_forms_show_hostile_names_as_text(
     from portal.accounts.models import User
     from portal.accounts.signup import SignUpForm
     from portal.security.form_guard import form_token
-    from tests.training.conftest import publish, stream
+    from tests.factories.courses import publish, stream
 
     feed = Feeder()
     home = ensure_home_page()
@@ -1378,7 +1378,7 @@ def test_sign_in_with_a_very_long_name_is_an_ordinary_failure() -> None:
 def _publish_course(index: Any) -> Any:
     """The plain course both training set-ups hang their lessons and quizzes under."""
     from content.training.models import CoursePage
-    from tests.training.conftest import publish
+    from tests.factories.courses import publish
 
     return publish(
         index,
