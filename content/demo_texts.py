@@ -595,7 +595,7 @@ NEWS: dict[str, Any] = {
 EVENTS: dict[str, Any] = {
     "index": {
         "title": "Agenda",
-        "intro": "Lotgenotensessies en infosessies van Veilig Huis. Inschrijven kan binnenkort via het vormingsaanbod.",
+        "intro": "Lotgenotensessies, infosessies en vormingen van Veilig Huis. Waar u zich kunt inschrijven, staat de link bij de activiteit.",
     },
     "pages": [
         (
@@ -605,7 +605,7 @@ EVENTS: dict[str, Any] = {
                 "kind": "peer_support",
                 "in_days": 21,
                 "hour": 19,
-                "location": "Gent (het adres krijgt u na inschrijving)",
+                "location": "Gent",
                 "audience": "Volwassenen die partnergeweld hebben meegemaakt",
                 "intro": "Een veilige groep om ervaringen te delen, onder begeleiding van twee hulpverleners.",
                 "body": [

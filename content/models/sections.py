@@ -262,6 +262,10 @@ class EventKind(models.TextChoices):
 
 
 class EventIndexPage(SectionIndexPage):
+    """The one public agenda: its events and the bookable training and peer-support sessions,
+    in one list by date (``content.agenda``). A session an event links to is listed once, as
+    that event."""
+
     detail_model = "EventPage"
     child_ordering = ("start",)
 
@@ -275,11 +279,25 @@ class EventIndexPage(SectionIndexPage):
         verbose_name_plural = _("agenda's")
 
     def children_queryset(self) -> models.QuerySet:
-        return super().children_queryset().filter(end__gte=timezone.now())
+        now = timezone.now()
+        # A linked event takes its time from its session, which may have moved since.
+        return (
+            super()
+            .children_queryset()
+            .filter(models.Q(end__gte=now) | models.Q(booking_session__ends_at__gte=now))
+        )
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from content.agenda import agenda_entries
+
+        context = super().get_context(request, *args, **kwargs)
+        context["entries"] = agenda_entries(context["children"])
+        return context
 
 
 class EventPage(BasePage):
-    """A peer-support or information session. Booking comes with the training catalogue."""
+    """A peer-support, information or training activity. One that can be booked links to its
+    training session, whose page holds the booking form."""
 
     kind = models.CharField(_("soort"), max_length=20, choices=EventKind.choices)
     start = models.DateTimeField(_("begint om"))
@@ -288,6 +306,18 @@ class EventPage(BasePage):
         _("plaats"), max_length=200, help_text=_("Een adres, of 'online'. Geen privéadressen.")
     )
     audience = models.CharField(_("voor wie"), max_length=200, blank=True)
+    booking_session = models.ForeignKey(
+        "training.TrainingSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_pages",
+        verbose_name=_("inschrijven via sessie"),
+        help_text=_(
+            "De sessie waarvoor bezoekers zich inschrijven. Begin en einde komen dan uit de "
+            "sessie, en de agenda toont de sessie niet nog eens apart."
+        ),
+    )
 
     # Only inside the agenda.
     parent_page_types = ["content.EventIndexPage"]
@@ -296,6 +326,7 @@ class EventPage(BasePage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("kind"),
+        FieldPanel("booking_session"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
         FieldPanel("location"),
         FieldPanel("audience"),
@@ -311,5 +342,28 @@ class EventPage(BasePage):
         from django.core.exceptions import ValidationError
 
         super().clean()
+        session = self.booking_session if self.booking_session_id else None
+        if session is not None:
+            self.start, self.end = session.starts_at, session.ends_at
+            others = (
+                EventPage.objects.filter(booking_session=session, locale_id=self.locale_id)
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            if self.locale_id and others:
+                raise ValidationError(
+                    {
+                        "booking_session": _(
+                            "Een andere activiteit in de agenda verwijst al naar deze sessie."
+                        )
+                    }
+                )
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("Het einde moet na het begin liggen.")})
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from content.agenda import booking_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["booking"] = booking_for(self)
+        return context

@@ -549,7 +549,9 @@ def ensure_demo_sessions(courses: list[CoursePage]) -> list[TrainingSession]:
             "course": courses[1],
             "starts_at": _at(35, 13, 30),
             "ends_at": _at(35, 15, 30),
-            "location": "Online (de link staat in uw bevestigingsmail)",
+            "location": "Online",
+            # Fictional: .example never resolves.
+            "online_link": "https://vergaderen.example/vorming-ketenaanpak",
             "capacity": 2,
             "hours": Decimal("2.0"),
         },
@@ -561,7 +563,9 @@ def ensure_demo_sessions(courses: list[CoursePage]) -> list[TrainingSession]:
             "course": None,
             "starts_at": _at(10, 19),
             "ends_at": _at(10, 21),
-            "location": "Gent (het adres staat in uw bevestigingsmail)",
+            "location": "Gent",
+            # Mailed to confirmed places only; never on the site (a fictional address).
+            "private_address": "Zaal De Linde, Fictiefstraat 12, 9000 Gent (eerste verdieping)",
             "capacity": 8,
             "hours": Decimal("0"),
         },
@@ -578,11 +582,35 @@ def ensure_demo_sessions(courses: list[CoursePage]) -> list[TrainingSession]:
                 starts_at=spec["starts_at"],
                 ends_at=spec["ends_at"],
                 location=spec["location"],
+                private_address=spec.get("private_address", ""),
+                online_link=spec.get("online_link", ""),
                 capacity=spec["capacity"],
                 training_hours=spec["hours"],
             )
+        elif "bevestigingsmail" in session.location:
+            # A demo loaded before the private address existed said "the address is in your
+            # confirmation mail" and mailed none (issue 16, item 2).
+            session.location = spec["location"]
+            session.private_address = spec.get("private_address", "")
+            session.online_link = spec.get("online_link", "")
+            session.save(update_fields=["location", "private_address", "online_link"])
         sessions.append(session)
     return sessions
+
+
+def link_demo_agenda(sessions: list[TrainingSession]) -> None:
+    """The agenda's peer-support event is booked through the demo peer-support session, so the
+    agenda lists it once and links to its form (``content.agenda``)."""
+    from content.demo_texts import EVENTS
+    from content.models import EventPage
+
+    peer = next(s for s in sessions if s.kind == SessionKind.PEER_SUPPORT)
+    slug = next(slug for slug, data in EVENTS["pages"] if data["kind"] == "peer_support")
+    event = EventPage.objects.filter(slug=slug, booking_session__isnull=True).first()
+    if event is None:
+        return  # no demo agenda (only the home page), or linked already
+    event.booking_session = peer
+    event.save_revision().publish()  # clean() takes the session's start and end
 
 
 @transaction.atomic
@@ -598,7 +626,7 @@ def ensure_demo_training() -> TrainingIndexPage:
         home = ensure_home_page()
     index = ensure_training_index(home)
     courses = [ensure_course(index, spec) for spec in COURSES]
-    ensure_demo_sessions(courses)
+    link_demo_agenda(ensure_demo_sessions(courses))
     from portal.accounts.demo import DEMO_PEOPLE
 
     learners = [person.email for person in DEMO_PEOPLE if person.totp_key is None]

@@ -121,8 +121,8 @@ class SessionRegistrationForm(HumanCheckForm):
                 "Zo spreken wij u aan. Uw echte naam is niet nodig."
             )
             self.fields["email"].help_text = _(
-                "Alleen om uw inschrijving te bevestigen en u te herinneren. De onderwerpregel "
-                "van onze e-mails is neutraal."
+                "Alleen om uw inschrijving te bevestigen en u te herinneren. Afzender en "
+                "onderwerp van onze e-mails zijn neutraal."
             )
         else:
             self.fields["display_name"].widget.attrs["autocomplete"] = "name"

@@ -270,6 +270,24 @@ def session_detail(session_id: int) -> TrainingSession | None:
     )
 
 
+def session_for_ical(session_id: int) -> TrainingSession | None:
+    """The session for its public calendar file (whose LOCATION is the public place only)."""
+    return TrainingSession.objects.filter(pk=session_id).first()
+
+
+def public_agenda_url() -> str | None:
+    """The URL of the public agenda (``content.EventIndexPage``) in the active language, else
+    in any language; None when the site has none. The agenda lists the sessions too, so the
+    training app's own list sends people there (one list)."""
+    from wagtail.models import Locale
+
+    from content.models import EventIndexPage
+
+    agendas = EventIndexPage.objects.live().public()
+    agenda = agendas.filter(locale=Locale.get_active()).first() or agendas.first()
+    return agenda.url if agenda is not None else None
+
+
 def is_training_coordinator(user: Any) -> bool:
     """Veilig Huis coordinators run sessions: an active coordinator membership anywhere."""
     if not getattr(user, "is_authenticated", False):
@@ -284,6 +302,12 @@ def attendees_for_coordinator(*, user: Any, session_id: int) -> TrainingSession 
     if not is_training_coordinator(user):
         return None
     return TrainingSession.objects.filter(pk=session_id).first()
+
+
+def session_registrations(session: TrainingSession) -> list[SessionRegistration]:
+    """Every registration of the session in the order they came (the coordinator's list; the
+    caller has checked access with ``attendees_for_coordinator``)."""
+    return list(session.registrations.order_by("created_at", "id"))
 
 
 # --- Managers' reports -----------------------------------------------------------------------
@@ -363,6 +387,7 @@ def organisation_report(*, organisation: Any) -> list[LearnerRow]:
     for registration in attended:
         rows[registration.user_id].sessions.append(registration)
     return list(rows.values())
+
 
 def live_course(course_id: int) -> CoursePage | None:
     """The published course ``course_id``, or None (a draft or a missing one alike)."""

@@ -2,84 +2,42 @@
 offers, peer-support retention. ``manage.py training_housekeeping`` enqueues the periodic ones
 (run it from cron every quarter of an hour); ``manage.py db_worker`` runs them in production.
 
-Peer-support e-mails have neutral subjects and bodies: an inbox may be read by someone else.
+Peer-support e-mails have a neutral sender, subject and body (``emails``): an inbox may be read
+by someone else.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .models import SessionRegistration
+from .emails import ADDRESS_KINDS, EMAIL_KINDS, registration_email
+from .models import RegistrationStatus, SessionRegistration
 from .services.learning import TrainingError
 from .services.sessions import (
     offers_expire,
     peer_support_purge,
     registration_create,
-    registration_link_token,
     reminders_due,
 )
-
-EMAIL_KINDS = (
-    "confirmed",
-    "waitlisted",
-    "offered",
-    "cancelled",
-    "offer_expired",
-    "reminder",
-    "already_registered",
-)
-
-
-def _subject(kind: str, registration: SessionRegistration) -> str:
-    if registration.session.is_peer_support:
-        # Neutral: says nothing about violence, victims or a group.
-        if kind == "reminder":
-            return _("Herinnering aan uw afspraak bij Veilig Huis")
-        return _("Bericht over uw inschrijving bij Veilig Huis")
-    title = registration.session.title
-    return {
-        "confirmed": _("Inschrijving bevestigd: %(title)s"),
-        "waitlisted": _("Op de wachtlijst: %(title)s"),
-        "offered": _("Er is een plaats vrij: %(title)s"),
-        "cancelled": _("Inschrijving geannuleerd: %(title)s"),
-        "offer_expired": _("Aanbod verlopen: %(title)s"),
-        "reminder": _("Herinnering: %(title)s"),
-        "already_registered": _("U bent al ingeschreven: %(title)s"),
-    }[kind] % {"title": title}
-
-
-def registration_email(kind: str, registration: SessionRegistration) -> tuple[str, str]:
-    """Subject and plain-text body of one registration e-mail."""
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    token = registration_link_token(registration)
-    context = {
-        "kind": kind,
-        "registration": registration,
-        "session": registration.session,
-        "neutral": registration.session.is_peer_support,
-        "manage_url": base + reverse("training:registration_manage", args=[token]),
-        "ical_url": base + reverse("training:session_ical", args=[registration.session_id]),
-    }
-    body = render_to_string("training/email/registration.txt", context)
-    return _subject(kind, registration), body
 
 
 @task()
 def send_registration_email(registration_id: int, kind: str) -> bool:
+    """Render and send one registration mail from the registration as it is now. A mail that
+    carries the address (confirmation, reminder, update) goes to a confirmed place only: a
+    registration cancelled, or not yet confirmed, by the time it leaves gets none."""
     registration = (
         SessionRegistration.objects.select_related("session").filter(pk=registration_id).first()
     )
     if registration is None or kind not in EMAIL_KINDS:
         return False
+    if kind in ADDRESS_KINDS and registration.status != RegistrationStatus.CONFIRMED:
+        return False
     with translation.override("nl-be"):
-        subject, body = registration_email(kind, registration)
-    send_mail(subject, body, None, [registration.email])
+        mail = registration_email(kind, registration)
+    send_mail(mail.subject, mail.body, mail.from_email, [registration.email])
     return True
 
 

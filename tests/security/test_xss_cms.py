@@ -48,6 +48,8 @@ CMS_NOT_SHOWN: dict[str, str] = {
     "content.SiteContactSettings.general_email": "not shown on the public pages",
     "content.ConsultPage.thank_you_text": "shown after sending; checked on ?verzonden=1",
     "training.TrainingSession.online_link": "a URL: sent to registrants only",
+    "training.TrainingSession.private_address": "mailed to confirmed places only, on no page "
+    "(tests/training/test_peer_support_safe.py)",
     "training.QuizPage.questions": "shown in an attempt; checked on the attempt page",
     "training.TrainingIndexPage.search_description": "the catalogue renders no meta description",
     "training.CoursePage.search_description": "the catalogue renders no meta description",

@@ -83,7 +83,8 @@ def test_the_answer_is_the_same_for_a_known_and_a_new_address(
     # nothing changed for the known address; its owner is told, neutrally, with their link
     assert SessionRegistration.objects.filter(email="sofie@test.example").count() == 1
     assert [m.to for m in known_mail] == [["sofie@test.example"]]
-    assert known_mail[0].subject == "Bericht over uw inschrijving bij Veilig Huis"
+    assert known_mail[0].subject == "Bericht over uw afspraak"
+    assert known_mail[0].from_email == "Secretariaat <noreply@veilighuis.example>"
     assert "/vorming/inschrijving/" in known_mail[0].body and "Sofie" in known_mail[0].body
     assert "Roos" not in known_mail[0].body  # the name the tester typed is not used
     assert SessionRegistration.objects.filter(email="nieuw@test.example").exists()

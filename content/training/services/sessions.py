@@ -276,6 +276,20 @@ def peer_support_purge(*, now: datetime | None = None) -> int:
     return deleted
 
 
+def session_private_address_changed(*, session: TrainingSession, previous: str) -> int:
+    """After an editor changed a session's private address: every confirmed registration gets
+    the (neutral) update mail with the new address, after commit. Nothing when the address did
+    not really change, was emptied (there is nothing to send) or the session has begun.
+    Returns how many registrations are told."""
+    address = session.private_address.strip()
+    if not address or address == previous.strip() or session.starts_at <= timezone.now():
+        return 0
+    confirmed = list(session.registrations.filter(status=RegistrationStatus.CONFIRMED))
+    for registration in confirmed:
+        _notify(registration, "address_changed")
+    return len(confirmed)
+
+
 def reminders_due(*, now: datetime | None = None, within: timedelta | None = None) -> list[int]:
     """Mark and return the confirmed registrations whose session starts within ``within``
     (default 48 h) and that have had no reminder yet."""

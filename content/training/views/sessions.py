@@ -9,6 +9,8 @@ take every place; and its answer is the same whether or not the address was regi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -25,12 +27,14 @@ from portal.security.rate_limit import over_limit
 
 from ..forms import AttendanceForm, SessionRegistrationForm
 from ..ical import session_ical
-from ..models import RegistrationStatus, TrainingSession
 from ..nav import public_nav
 from ..selectors import (
     attendees_for_coordinator,
     is_training_coordinator,
+    public_agenda_url,
     session_detail,
+    session_for_ical,
+    session_registrations,
     upcoming_sessions,
 )
 from ..services.learning import TrainingError
@@ -41,6 +45,10 @@ from ..services.sessions import (
     registration_create,
     registration_from_token,
 )
+from ..vocabulary import RegistrationStatus
+
+if TYPE_CHECKING:
+    from ..models import TrainingSession
 
 # Peer-support registrations: per client address, and per session a share of its places, in
 # a window (override with the setting TRAINING_REGISTRATION_LIMITS).
@@ -86,6 +94,11 @@ def _open(session: TrainingSession) -> bool:
 
 
 def session_list(request: HttpRequest) -> HttpResponse:
+    """The public agenda lists every session with the agenda's events (one list,
+    ``content.agenda``); this list is only for a site without an agenda page."""
+    agenda = public_agenda_url()
+    if agenda:
+        return redirect(agenda)
     return render(
         request,
         "training/session_list.html",
@@ -195,7 +208,7 @@ def session_view(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def session_ical_view(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = TrainingSession.objects.filter(pk=session_id).first()
+    session = session_for_ical(session_id)
     if session is None:
         raise Http404
     response = HttpResponse(
@@ -242,7 +255,7 @@ def session_attendees(request: HttpRequest, session_id: int) -> HttpResponse:
         session = attendees_for_coordinator(user=user, session_id=session_id)
     if session is None:
         raise Http404
-    registrations = list(session.registrations.order_by("created_at", "id"))
+    registrations = session_registrations(session)
     confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
     initial = {"present": [r.pk for r in confirmed if r.attended]}
     form = AttendanceForm(request.POST or None, registrations=confirmed, initial=initial)
