@@ -124,7 +124,9 @@ class ReferralForm(forms.Form):
 
 
 class ReferralAcceptForm(forms.Form):
-    case_director = forms.ModelChoiceField(label=_("Casusregisseur"), queryset=None)
+    case_director = forms.ModelChoiceField(
+        label=_("Casusregisseur"), queryset=None, empty_label=_("Kies een casusregisseur")
+    )
 
     def __init__(self, *args: Any, directors: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -299,7 +301,9 @@ class ConsultAnswerForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mailadres"))
-    organisation = forms.ModelChoiceField(label=_("Dienst"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Dienst"), queryset=Organisation.objects.none(), empty_label=_("Kies een dienst")
+    )
     role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
