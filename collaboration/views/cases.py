@@ -30,7 +30,6 @@ from ..selectors.case_forms import (
     action_form_choices,
     case_assessment,
     case_participant,
-    case_people,
 )
 from ..selectors.cases import (
     case_search,
@@ -304,9 +303,6 @@ class GoalAddView(CaseFormView):
 
     def perform(self, form: Any) -> None:
         plan_services.goal_add(actor=self.request.user, case=self.case, **form.cleaned_data)
-
-
-_case_people = case_people  # the meeting forms import it from here
 
 
 class ActionAddView(CaseFormView):
