@@ -153,8 +153,10 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
                 timezone.localdate(meeting.starts_at), timezone.localdate(finalised_at)
             ),
             title=_("Verslag: %s") % meeting.get_kind_display(),
-            body=_("Verslag afgerond; SHA-256 (PDF) %(sha)s. %(n)s afgesproken acties.")
-            % {"sha": minutes.pdf_sha256, "n": len(created)},
+            # The fingerprints are for whoever checks a copy: the minutes' technical details
+            # on the meeting page show them, the timeline that social workers read does not.
+            body=_("Verslag afgerond; %(n)s afgesproken acties. Het verslag staat bij het overleg.")
+            % {"n": len(created)},
         )
         audit_change(
             action=AuditAction.CASE_CHANGED,

@@ -135,7 +135,8 @@ def test_finalising_fixes_hashed_minutes_and_creates_the_actions(world) -> None:
     assert action.responsible == world.partner
     assert action.due_date == datetime.date(2030, 2, 1)
     entry = TimelineEntry.objects.get(case=world.case, kind="network_meeting")
-    assert minutes.pdf_sha256 in entry.body
+    assert "Verslag afgerond" in entry.body
+    assert minutes.pdf_sha256 not in entry.body  # the hash is in the minutes' details only
     assert AuditEvent.objects.filter(
         action=AuditAction.CASE_CHANGED, extra__change="meeting_finalised"
     ).exists()
