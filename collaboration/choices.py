@@ -12,10 +12,13 @@ from __future__ import annotations
 from .models import (
     CLOSURE_CRITERIA,
     ConsultStatus,
+    HeldDecision,
     LifeDomain,
     MeetingStatus,
     Phase,
+    RectificationStatus,
     ReferralStatus,
+    SubjectAccessStatus,
     Urgency,
     ViolenceForm,
 )
@@ -23,10 +26,13 @@ from .models import (
 __all__ = [
     "CLOSURE_CRITERIA",
     "ConsultStatus",
+    "HeldDecision",
     "LifeDomain",
     "MeetingStatus",
     "Phase",
+    "RectificationStatus",
     "ReferralStatus",
+    "SubjectAccessStatus",
     "Urgency",
     "ViolenceForm",
 ]

@@ -11,7 +11,7 @@ under /audit/ in the ``audit`` namespace (``collaboration/urls_audit_area.py``, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
 
+from ..choices import HeldDecision, RectificationStatus, SubjectAccessStatus
 from ..forms_subject_access import (
     DecisionForm,
     FindCaseForm,
@@ -37,17 +38,10 @@ from ..forms_subject_access import (
     ReleaseForm,
     RestrictionForm,
 )
-from ..models import (
-    FamilyMember,
-    HeldDecision,
-    ProcessingRestriction,
-    RectificationRequest,
-    RectificationStatus,
-    SubjectAccessRequest,
-    SubjectAccessStatus,
-    TimelineEntry,
-)
-from ..subject_access import rights, services
+from ..subject_access import rights, selectors, services
+
+if TYPE_CHECKING:  # annotations only; rows come from the selectors
+    from ..models import SubjectAccessRequest, TimelineEntry
 
 # A service's field names that a form calls differently.
 ALIASES = {"annotation": "text", "reason": "text", "timeline_entry": "target"}
@@ -79,14 +73,7 @@ def _deadline_text(sar: SubjectAccessRequest) -> str:
 
 def subject_access_list(request: HttpRequest) -> HttpResponse:
     services.require_officer(request.user)
-    open_requests = list(
-        services.requests_for(request.user).exclude(status=SubjectAccessStatus.RELEASED)
-    )
-    released = list(
-        services.requests_for(request.user)
-        .filter(status=SubjectAccessStatus.RELEASED)
-        .order_by("-released_at")[:50]
-    )
+    open_requests, released = selectors.requests_page_for(request.user)
     record_event(
         action=AuditAction.SUBJECT_ACCESS_VIEWED,
         actor=request.user,
@@ -135,11 +122,11 @@ def subject_access_new(request: HttpRequest) -> HttpResponse:
             status=status,
         )
 
-    members = list(case.family_members.all()) if case is not None else None
+    members = selectors.family_members_of(case) if case is not None else None
     form = RegisterForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        member = FamilyMember.objects.filter(case=case, pk=data["member"]).first() if case else None
+        member = selectors.family_member_of(case, data["member"]) if case else None
         try:
             sar = services.subject_access_register(
                 actor=request.user,
@@ -186,7 +173,7 @@ def _detail(
     page_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    held = list(sar.held_items.select_related("decided_by"))
+    held = selectors.held_items_of(sar)
     decision_forms = decision_forms or {}
     for item in held:
         item.form = decision_forms.get(item.pk) or DecisionForm(
@@ -210,7 +197,7 @@ def _detail(
             "release_form": release_form or ReleaseForm(),
             "may_release": request.user.pk not in preparers,
             "page_error": page_error,
-            "rectifications": RectificationRequest.objects.filter(subject_access=sar).count(),
+            "rectifications": selectors.rectification_count(sar),
         },
         status=status,
     )
@@ -243,7 +230,7 @@ def subject_access_decide(request: HttpRequest, request_id: int, item_id: int) -
     sar = services.request_for(
         user=request.user, request_id=request_id, action=AuditAction.SUBJECT_ACCESS_DECIDED
     )
-    if not sar.held_items.filter(pk=item_id).exists():
+    if not selectors.has_held_item(sar, item_id):
         raise Http404
     form = DecisionForm(request.POST, prefix=f"item-{item_id}")
     if form.is_valid():
@@ -318,7 +305,7 @@ def subject_access_rights(request: HttpRequest, request_id: int) -> HttpResponse
         raise Http404
     member = sar.family_member
     case = member.case
-    entries = list(TimelineEntry.objects.filter(case=case).order_by("-occurred_on", "-id"))
+    entries = selectors.timeline_entries_of(case)
     entry_choices = [(f"timeline_entry:{e.pk}", _entry_label(e)) for e in entries]
     form_name = request.POST.get("form", "") if request.method == "POST" else ""
     rectification_form = RectificationForm(
@@ -359,16 +346,10 @@ def subject_access_rights(request: HttpRequest, request_id: int) -> HttpResponse
         bound_error = True
     else:
         services.record_view(actor=request.user, request=sar, page="rights")
-    rectifications = list(
-        RectificationRequest.objects.filter(family_member=member).select_related(
-            "timeline_entry", "correction", "restriction"
-        )
-    )
+    rectifications = selectors.rectifications_of(member)
     for item in rectifications:
         item.form = handle_forms.get(item.pk) or HandleRectificationForm(prefix=f"r{item.pk}")
-    restrictions = list(
-        ProcessingRestriction.objects.filter(case=case).select_related("timeline_entry")
-    )
+    restrictions = selectors.restrictions_of(case)
     for item in restrictions:
         item.form = lift_forms.get(item.pk) or LiftForm(prefix=f"l{item.pk}")
     return render(
@@ -429,7 +410,7 @@ def _rights_post(
     except ValueError as error:
         raise Http404 from error
     if form_name == "handle":
-        if not RectificationRequest.objects.filter(pk=key, family_member=member).exists():
+        if not selectors.is_rectification_of(member, key):
             raise Http404
         form = handle_forms[key] = HandleRectificationForm(request.POST, prefix=f"r{key}")
         if not form.is_valid():
@@ -445,7 +426,7 @@ def _rights_post(
             rights.rectification_refuse(actor=actor, rectification_id=key, reason=text)
         return _("Het verzoek is afgehandeld.")
     if form_name == "lift":
-        if not ProcessingRestriction.objects.filter(pk=key, case=member.case).exists():
+        if not selectors.is_restriction_of(member.case, key):
             raise Http404
         form = lift_forms[key] = LiftForm(request.POST, prefix=f"l{key}")
         if not form.is_valid():
