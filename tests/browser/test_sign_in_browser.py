@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.axe import assert_no_axe_violations
@@ -63,3 +65,36 @@ def test_wrong_code_in_the_browser_shows_a_dutch_error_summary(
     assert "Er is een probleem" in summary.inner_text()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert_no_axe_violations(page)
+
+
+def test_a_case_link_leads_through_the_sign_in_back_to_the_case(
+    live_server, page, world, make_device
+) -> None:
+    """Signed out, a partner opens a case link (from an e-mail, say): after password and code
+    the browser shows that case, not "Mijn account"; an outside next leads to the workspace."""
+    device = make_device(world.caw_partner)
+    case_url = f"{live_server.url}/samenwerking/dossiers/{world.case.reference}/"
+    page.goto(case_url)
+    assert "/account/aanmelden/?next=" in page.url
+
+    page.get_by_label("E-mailadres").fill(world.caw_partner.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Verder").click()
+    code_field = page.get_by_label("Code van 6 cijfers")
+    code_field.wait_for()
+    code_field.fill(totp_code(device))
+    page.get_by_role("button", name="Verder").click()
+
+    page.wait_for_url(case_url)
+    assert world.case.reference in page.get_by_role("heading", level=1).inner_text()
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/account/aanmelden/?next=https://evil.example/")
+    page.get_by_label("E-mailadres").fill(world.caw_partner.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Verder").click()
+    code_field.wait_for()
+    # the next 30-second window: a code is accepted once
+    code_field.fill(totp_code(device, at=time.time() + device.step))
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_url(f"{live_server.url}/samenwerking/")
