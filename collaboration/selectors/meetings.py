@@ -5,7 +5,7 @@ basis for its case, and may edit its notes when ``can_contribute`` holds for tha
 meeting is not finalised or cancelled (privacy officers who broke the glass read only).
 
 ``meeting_access`` checks and records the read (allowed or denied, 404 for both); the other
-reads take the ``MeetingAccess`` it returned (or the case form's ``CaseAccess``), so they cannot
+reads (and ``case_people``, re-exported from ``case_forms``) take the ``MeetingAccess`` it returned (or the case form's ``CaseAccess``), so they cannot
 be reached without it and write no second record. The live notes' engine
 (``collaboration.live_notes``) uses ``meeting_access`` and ``current_basis`` for its sockets.
 """
@@ -32,8 +32,17 @@ from ..access import (
 from ..live_notes import document
 from ..live_notes.models import Acknowledgement, AgendaItem, Attendance, Minutes
 from ..live_notes.relay import meeting_group
-from ..models import Case, CaseParticipant, FamilyMember, Goal, Meeting, Organisation
+from ..models import (
+    Case,
+    CaseParticipant,
+    FamilyMember,
+    Goal,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+)
 from ._audit import audit_read
+from .case_forms import case_people as case_people  # the meeting forms' people
 from .cases import CaseAccess
 
 
@@ -119,15 +128,6 @@ def has_acknowledged(*, user: Any, meeting_id: int) -> bool:
 # --- Reads after the access check ---------------------------------------------------------
 
 
-def case_people(case: Any) -> list[Any]:
-    """The active participants and the case director, each once, by name: whom a meeting may
-    invite or list as present, and whom an action may name."""
-    participants = CaseParticipant.objects.filter(case=case, is_active=True).select_related("user")
-    people = {p.user_id: p.user for p in participants}
-    people.setdefault(case.case_director_id, case.case_director)
-    return sorted(people.values(), key=lambda u: u.full_name)
-
-
 def case_meeting(access: CaseAccess, meeting_id: int, statuses: Iterable[str]) -> Meeting:
     """One meeting of the case the form is on, in one of ``statuses``; another case's meeting
     (or one in another status) is not found."""
@@ -151,7 +151,9 @@ def meeting_page(access: MeetingAccess) -> MeetingPage:
     """What the meeting page shows: agenda, who is present, the saved notes, the minutes."""
     meeting = access.meeting
     minutes = (
-        Minutes.objects.filter(meeting=meeting).first() if meeting.status == "finalised" else None
+        Minutes.objects.filter(meeting=meeting).first()
+        if meeting.status == MeetingStatus.FINALISED
+        else None
     )
     return MeetingPage(
         agenda=list(AgendaItem.objects.filter(meeting=meeting)),
@@ -183,7 +185,7 @@ def prepare_choices(access: MeetingAccess) -> PrepareChoices:
         "agenda": "\n".join(
             AgendaItem.objects.filter(meeting=meeting).values_list("title", flat=True)
         ),
-        "started": meeting.status == "live",
+        "started": meeting.status == MeetingStatus.LIVE,
         "family": [],
     }
     for row in Attendance.objects.filter(meeting=meeting):

@@ -31,6 +31,7 @@ from django.views.generic import TemplateView
 from portal.audit.events import AuditAction
 
 from ..access import Basis, NotFoundOrNotAllowed
+from ..choices import MeetingStatus
 from ..forms_meetings import (
     AgreedActionForm,
     MeetingCancelForm,
@@ -130,7 +131,7 @@ class MeetingRescheduleView(_OneMeetingView):
     submit_label = _("Verplaatsen")
     success_message = _("Het overleg is verplaatst.")
     anchor = "overleg"
-    statuses = ("planned", "held")
+    statuses = (MeetingStatus.PLANNED, MeetingStatus.HELD)
 
     def get_initial(self) -> dict[str, Any]:
         meeting = self.meeting
@@ -153,7 +154,7 @@ class MeetingCancelView(_OneMeetingView):
     success_message = _("Het overleg is geannuleerd en de genodigden zijn verwittigd.")
     danger = True
     anchor = "overleg"
-    statuses = ("planned",)
+    statuses = (MeetingStatus.PLANNED,)
 
     def perform(self, form: Any) -> None:
         meeting_services.meeting_cancel(
