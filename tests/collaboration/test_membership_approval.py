@@ -28,10 +28,10 @@ from collaboration.services.members import _hash
 from portal.accounts.models import User
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
+from tests.factories.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "een-heel-lang-wachtwoord-77"
 POLICE_ONLY = "Proces-verbaal alleen voor politie"
 
 

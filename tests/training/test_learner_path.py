@@ -34,10 +34,9 @@ from content.training.views.learning import feedback_sentence
 from portal.accounts.models import User
 from portal.accounts.signup import SESSION_NEXT_KEY
 from tests.factories.courses import answers_for
+from tests.factories.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "een lange zin als wachtwoord"
 
 
 def _steps(course: CoursePage) -> tuple[LessonPage, QuizPage]:

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration.models import Membership, Organisation, Role
+from collaboration.models import Role
 from content.training.models import RegistrationStatus, SessionKind, SessionRegistration
 from content.training.services.learning import TrainingError
 from content.training.services.sessions import (
@@ -30,6 +30,7 @@ from content.training.services.sessions import (
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 from portal.security.form_guard import form_token
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -189,16 +190,16 @@ def test_attendee_list_is_for_coordinators_only(make_session, make_user, verifie
     _register(session, 1)
     url = reverse("training:session_attendees", args=[session.pk])
     partner = make_user()
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="CAW Test", kind="caw", sector="welfare", region="oost-vlaanderen"
     )
-    Membership.objects.create(user=partner, organisation=organisation, role=Role.PARTNER)
+    MembershipFactory(user=partner, organisation=organisation, role=Role.PARTNER)
     assert verified_client(partner).get(url).status_code == 404
     learner = Client()
     learner.force_login(make_user())
     assert learner.get(url).status_code == 404
     coordinator = make_user()
-    Membership.objects.create(user=coordinator, organisation=organisation, role=Role.COORDINATOR)
+    MembershipFactory(user=coordinator, organisation=organisation, role=Role.COORDINATOR)
     unverified = Client()
     unverified.force_login(coordinator)
     assert unverified.get(url).status_code in (302, 404)  # the second-factor gate or our own check
@@ -216,11 +217,11 @@ def test_attendance_counts_towards_hours(
 ) -> None:
     session = make_session()
     registration = _register(session, 1, user=learner)
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="VH Test", kind="veilig_huis", sector="welfare", region="oost-vlaanderen"
     )
     coordinator = make_user()
-    Membership.objects.create(user=coordinator, organisation=organisation, role=Role.COORDINATOR)
+    MembershipFactory(user=coordinator, organisation=organisation, role=Role.COORDINATOR)
     url = reverse("training:session_attendees", args=[session.pk])
     verified_client(coordinator).post(url, {"present": [registration.pk]})
     registration.refresh_from_db()
