@@ -21,7 +21,7 @@ from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 from portal.security.sockets import close_user_sockets
 
-from .world import YClient, build_world, session_cookie, signed_in_client
+from .world import YClient, build_world, session_cookie, signed_in_client, stored_notes_awaited
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -390,6 +390,9 @@ async def test_finalising_turns_open_editors_read_only(world) -> None:
     ria = await joined(world, world.director)
     await ria.type("Slot.")
     await ria.pump()
+    # Finalising freezes what is stored: wait until the keystrokes are (the writer stores them
+    # a moment after they arrive, longer on a loaded machine).
+    assert await stored_notes_awaited(world.meeting.pk, lambda text: text == "Slot.") == "Slot."
     await sync_to_async(meeting_finalise)(
         actor=world.director, meeting_id=world.meeting.pk, actions=[]
     )

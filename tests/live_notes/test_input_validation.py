@@ -29,7 +29,7 @@ from collaboration.selectors.meetings import meeting_access
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 
-from .world import YClient, build_world, session_cookie, signed_in_client
+from .world import YClient, build_world, session_cookie, signed_in_client, stored_notes_awaited
 
 FORGED_NAME = "Sara Demeester (coördinator)"
 
@@ -213,6 +213,9 @@ async def test_a_list_valued_format_is_refused_not_stored_not_relayed(world) -> 
     # The meeting goes on for everyone else.
     await ria.type("Verder.")
     await ria.pump()
+    # The writer stores a moment after the keystrokes arrive: wait for it, not for a clock.
+    stored = await stored_notes_awaited(world.meeting.pk, lambda text: text == "Verder.")
+    assert stored == "Verder."
     assert await sync_to_async(_stored_count)(world) == len("Verder.")
     await pieter.close()
     await ria.close()

@@ -205,7 +205,10 @@ class YClient:
         return str(self.text)
 
     async def close(self) -> None:
-        await self.comm.disconnect()
+        """Close and wait until the consumer has finished: its tear-down stores what is still
+        queued (up to 30 s, consumers.py). Channels' default of one second cancels the
+        consumer mid-store on a loaded machine, and the test then saw keystrokes 'lost'."""
+        await self.comm.disconnect(timeout=60)
 
 
 def stored_notes_when(
@@ -235,6 +238,30 @@ def stored_notes_when(
         if done(text) or time.monotonic() > deadline:
             return text
         time.sleep(0.05)
+
+
+async def stored_notes_awaited(
+    meeting_id: int, done: Callable[[str], bool], *, seconds: float = 60
+) -> str:
+    """``stored_notes_when`` for async tests that drive a consumer in their own event loop.
+
+    The consumer stores through the same thread-sensitive executor as the test's
+    ``sync_to_async``: a blocking poll there would keep the writer from storing until the poll
+    gives up, so this one reads once per turn and yields to the loop in between."""
+    from asgiref.sync import sync_to_async
+
+    from collaboration.live_notes import document
+
+    def read() -> str:
+        return document.plain_text(document.stored_update(meeting_id))
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    text = await sync_to_async(read)()
+    while not done(text) and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+        text = await sync_to_async(read)()
+    return text
 
 
 def when_unlocked(operation: Callable[[], Any], *, seconds: float = 15) -> Any:
