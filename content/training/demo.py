@@ -1,4 +1,4 @@
-"""Demo training content, written from the Veilig Huis presentation (see docs/DESIGN.md): two
+"""Demo training content, written from the Veilig Huis presentation (the design brief, DESIGN.md, outside this repository): two
 courses with lessons and quizzes, training sessions and an autumn peer-support session.
 
 Called by ``manage.py load_demo_content``; idempotent (existing pages and sessions are kept).
