@@ -52,8 +52,12 @@ run: demo
 	@echo "Veilig Huis serves at http://127.0.0.1:$(PORT) (sign-in: see README)"
 	$(MAKE) --no-print-directory serve
 
+# One process unless asked: `make test TEST_WORKERS=2` (or auto) spreads the tests over that many
+# pytest-xdist workers, each with its own test database, Redis database and files folder
+# (portal/settings/test.py says how).
+TEST_WORKERS ?= 1
 test: install
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS)) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

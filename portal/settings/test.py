@@ -3,9 +3,10 @@
 
 import os
 import time
+from typing import Any, cast
 
 from .base import *
-from .base import DATABASES, PASSWORD_HASHERS, env
+from .base import CACHES, CHANNEL_LAYERS, DATABASES, PASSWORD_HASHERS, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = "test-insecure-key-only-for-the-test-suite-00000000"  # noqa: S105
@@ -44,3 +45,69 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"veilighuis-test-{os.getpid()}.sqlite3")
     }
+
+# --- Several workers (pytest-xdist, `make test TEST_WORKERS=2`) -----------------------------
+# Each worker is a process of its own with its own test database (pytest-django appends the
+# worker id, gw0, gw1, to the database name; the SQLite file above carries the pid as well).
+# What the workers would otherwise share:
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... or "" (one process)
+
+
+def _redis_url_for_worker(url: str, worker: str) -> str:
+    """``url`` on the Redis database ``base + 1 + N`` for worker gwN (base: the index in ``url``).
+
+    The suite empties its Redis database (``cache.clear()`` is FLUSHDB; the live-notes fixture
+    deletes every channel key), so two workers on one database would wipe each other's cache,
+    throttle counts and channel messages mid-test. One database per worker keeps them apart;
+    the base index itself stays unused by the workers, so a single-process run and a
+    several-worker run of the same REDIS_URL do not meet either. Redis has 16 databases unless
+    configured otherwise (0-15): an index past 15 is refused rather than wrapped onto a
+    database someone else uses.
+    """
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    path_db = parts.path.strip("/")
+    base = int(query.get("db", "0") if parts.scheme == "unix" else path_db or query.get("db", "0"))
+    index = base + 1 + int(worker.removeprefix("gw"))
+    if index > 15:
+        raise ImproperlyConfigured(
+            f"Worker {worker} would use Redis database {index} (REDIS_URL's {base} + 1 + "
+            f"{worker.removeprefix('gw')}); Redis has 0-15. Use a lower base index or fewer workers."
+        )
+    if parts.scheme == "unix" or (not path_db and "db" in query):
+        query["db"] = str(index)
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(path=f"/{index}"))
+
+
+if XDIST_WORKER and REDIS_URL:
+    # Everything that reads REDIS_URL (portal/settings/base.py: the cache and the channel
+    # layer; tests/live_notes/conftest.py reads settings.REDIS_URL) follows. os.environ keeps
+    # the base URL on purpose: a server a test starts as a subprocess (tests/live_notes/
+    # test_two_processes.py) inherits it and PYTEST_XDIST_WORKER, and derives the same index.
+    REDIS_URL = _redis_url_for_worker(REDIS_URL, XDIST_WORKER)
+    CACHES["default"]["LOCATION"] = REDIS_URL
+    cast(dict[str, Any], CHANNEL_LAYERS["default"]["CONFIG"])["hosts"] = [REDIS_URL]
+
+# Uploaded media and case documents go to a folder of this run's own in the temporary
+# directory, not the repository's media/ and private-media/ (shared by every worker, by other
+# runs and by `make run`): the orphan sweeper and the retention tests delete what no row of
+# *their* database refers to, which in a shared folder is the other worker's files. Tests that
+# need an empty folder still set their own tmp_path. A subprocess a test starts inherits the
+# folder through the environment (and leaves its removal to the process that made it); the
+# variable is named per worker, since xdist's workers inherit the environment of the
+# controller, which loads these settings too.
+_FILES_ENV = f"VEILIGHUIS_TEST_FILES_ROOT_{XDIST_WORKER.upper()}".rstrip("_")
+if not os.environ.get(_FILES_ENV):
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ[_FILES_ENV] = tempfile.mkdtemp(prefix=f"veilighuis-test-{XDIST_WORKER or 'files'}-")
+    atexit.register(shutil.rmtree, os.environ[_FILES_ENV], ignore_errors=True)
+MEDIA_ROOT = os.path.join(os.environ[_FILES_ENV], "media")
+CASE_DOCUMENTS_ROOT = os.path.join(os.environ[_FILES_ENV], "case-documents")
