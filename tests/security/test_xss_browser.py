@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from tests.factories.organisations import MembershipFactory, OrganisationFactory
 from tests.factories.people import verify_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,17 +67,17 @@ def test_search_query_is_rendered_as_text(live_server, page) -> None:
 
 
 def test_case_timeline_and_audit_show_hostile_text_as_text(live_server, page, make_user) -> None:
-    from collaboration.models import Case, Membership, Organisation
+    from collaboration.models import Case
     from collaboration.services.timeline import timeline_entry_add
     from portal.audit.events import AuditAction
     from portal.audit.writer import record_event
 
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="VH XSS", kind="veilig_huis", sector="welfare", region="leuven"
     )
     director = make_user(email="regie-xss@test.example")
-    Membership.objects.create(user=director, organisation=organisation, role="case_director")
-    Membership.objects.create(user=director, organisation=organisation, role="privacy_officer")
+    MembershipFactory(user=director, organisation=organisation, role="case_director")
+    MembershipFactory(user=director, organisation=organisation, role="privacy_officer")
     case = Case.objects.create(
         reference="VH-LEU-2026-0099", region="leuven", case_director=director
     )

@@ -227,31 +227,11 @@ class Filler:
 # --- the test ------------------------------------------------------------------------------
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_cms_fields_show_hostile_text_as_text(
-    make_user: Callable[..., Any],
-    verified_client: Callable[..., Client],
-    browser: Any,
-    asgi_server: str,
-) -> None:
+def _upload_hostile_media(admin: Client) -> tuple[Any, Any]:
+    """Documents and images are uploaded by editors too: hostile titles, through the admin."""
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Collection
 
-    from content.demo import ensure_home_page
-    from content.models import ContactPerson
-    from content.training.models import TrainingSession
-    from content.training.services.learning import enrolment_create
-    from content.training.services.quizzes import attempt_start
-
-    home = ensure_home_page()
-    # A flush between transactional tests also empties what Wagtail's migrations made.
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    admin = verified_client(make_user(is_staff=True, is_superuser=True, email="cms@test.example"))
-
-    # Documents and images are uploaded by editors too: hostile titles, through the admin.
     png = _png()
     hostile_title = '<img data-xss src=x onerror="window.__xss=1"> brochure'
     response = admin.post(
@@ -267,45 +247,46 @@ def test_cms_fields_show_hostile_text_as_text(
         {"title": hostile_title, "file": SimpleUploadedFile("beeld.png", png)},
     )
     assert response.status_code == 302, error_summary(response)
-    document = get_document_model().objects.get()
-    image = get_image_model().objects.get()
+    return get_document_model().objects.get(), get_image_model().objects.get()
 
-    models = cms_models()
-    filler = Filler({type(document): document.pk, type(image): image.pk})
-    expected: dict[str, list[str]] = {}
-    created: dict[str, Any] = {}
 
-    def fill(model: type, kind: str, base: dict[str, Any]) -> dict[str, Any]:
-        label = model._meta.label
-        data = dict(base)
-        shown_before = len(filler.shown)
-        for name, field in cms_text_fields(model, kind).items():
-            if name == "slug":
-                continue
-            shown = not _not_shown(model, name)
-            if isinstance(field, BlockField):
-                data[name] = filler.block(field.block, f"{label}.{name}")
-                if not shown:
-                    del filler.shown[shown_before:]
-            elif isinstance(field, forms.URLField):
-                data[name] = HOSTILE_URL
-            elif isinstance(field, forms.EmailField):
-                data[name] = '"<svg/onload=window.__xss=1>"@example.be'
-            elif "Draftail" in type(field.widget).__name__:
-                data[name] = contentstate(filler.text(None, f"{label}.{name}", shown))
-            else:
-                limit = FIELD_LIMITS.get(name, field.max_length)
-                data[name] = filler.text(limit, f"{label}.{name}", shown)
-        page_label = SHOWN_ON.get(label, f"page:{label}")
-        expected.setdefault(page_label, []).extend(filler.shown[shown_before:])
-        filler.turn += 1
-        return nested_form_data(data)
+def _fill(
+    filler: Filler, expected: dict[str, list[str]], model: type, kind: str, base: dict[str, Any]
+) -> dict[str, Any]:
+    """The admin form data of ``model`` with hostile text in every text field; what a page will
+    show of it is added to ``expected`` under that page's label."""
+    label = model._meta.label
+    data = dict(base)
+    shown_before = len(filler.shown)
+    for name, field in cms_text_fields(model, kind).items():
+        if name == "slug":
+            continue
+        shown = not _not_shown(model, name)
+        if isinstance(field, BlockField):
+            data[name] = filler.block(field.block, f"{label}.{name}")
+            if not shown:
+                del filler.shown[shown_before:]
+        elif isinstance(field, forms.URLField):
+            data[name] = HOSTILE_URL
+        elif isinstance(field, forms.EmailField):
+            data[name] = '"<svg/onload=window.__xss=1>"@example.be'
+        elif "Draftail" in type(field.widget).__name__:
+            data[name] = contentstate(filler.text(None, f"{label}.{name}", shown))
+        else:
+            limit = FIELD_LIMITS.get(name, field.max_length)
+            data[name] = filler.text(limit, f"{label}.{name}", shown)
+    page_label = SHOWN_ON.get(label, f"page:{label}")
+    expected.setdefault(page_label, []).extend(filler.shown[shown_before:])
+    filler.turn += 1
+    return nested_form_data(data)
 
-    def post(path: str, data: dict[str, Any], what: str) -> None:
-        response = admin.post(path, data)
-        assert response.status_code == 302, (what, response.status_code, admin_errors(response))
 
-    # Snippets and settings first: pages show them.
+def _add_snippets_and_settings(
+    admin: Client, models: list[Any], home: Any, fill: Callable[..., Any], post: Callable[..., None]
+) -> None:
+    """Every snippet added and every setting saved through the admin, with hostile text."""
+    from content.training.models import TrainingSession
+
     for model, kind in models:
         if kind == "snippet":
             add = reverse(model.snippet_viewset.get_url_name("add"))
@@ -326,16 +307,16 @@ def test_cms_fields_show_hostile_text_as_text(
             )
             base = dict(querydict_from_html(admin.get(edit).content.decode()).items())
             post(edit, fill(model, kind, base), model._meta.label)
-    filler.choosers[ContactPerson] = ContactPerson.objects.get().pk
 
-    # Pages: the home page edited, every other type added under a parent it allows.
-    pages = [m for m, kind in models if kind == "page"]
-    home_model = type(home.specific)
-    edit = reverse("wagtailadmin_pages:edit", args=[home.pk])
-    base = dict(querydict_from_html(admin.get(edit).content.decode(), "page-edit-form").items())
-    post(edit, fill(home_model, "page", base | {"action-publish": "1"}), "home")
-    created[home_model._meta.label] = Page.objects.get(pk=home.pk).specific
-    waiting = [m for m in pages if m is not home_model]
+
+def _add_every_page(
+    admin: Client,
+    waiting: list[Any],
+    created: dict[str, Any],
+    fill: Callable[..., Any],
+    post: Callable[..., None],
+) -> None:
+    """Every other page type added and published under a parent it allows (into ``created``)."""
     while waiting:
         progress = False
         for model in list(waiting):
@@ -371,6 +352,57 @@ def test_cms_fields_show_hostile_text_as_text(
             waiting.remove(model)
             progress = True
         assert progress, f"no parent for {[m.__name__ for m in waiting]}"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_cms_fields_show_hostile_text_as_text(
+    make_user: Callable[..., Any],
+    verified_client: Callable[..., Client],
+    browser: Any,
+    asgi_server: str,
+) -> None:
+    from wagtail.models import Collection
+
+    from content.demo import ensure_home_page
+    from content.models import ContactPerson
+    from content.training.models import TrainingSession
+    from content.training.services.learning import enrolment_create
+    from content.training.services.quizzes import attempt_start
+
+    home = ensure_home_page()
+    # A flush between transactional tests also empties what Wagtail's migrations made.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    admin = verified_client(make_user(is_staff=True, is_superuser=True, email="cms@test.example"))
+
+    # Documents and images are uploaded by editors too: hostile titles, through the admin.
+    document, image = _upload_hostile_media(admin)
+
+    models = cms_models()
+    filler = Filler({type(document): document.pk, type(image): image.pk})
+    expected: dict[str, list[str]] = {}
+    created: dict[str, Any] = {}
+
+    def fill(model: type, kind: str, base: dict[str, Any]) -> dict[str, Any]:
+        return _fill(filler, expected, model, kind, base)
+
+    def post(path: str, data: dict[str, Any], what: str) -> None:
+        response = admin.post(path, data)
+        assert response.status_code == 302, (what, response.status_code, admin_errors(response))
+
+    # Snippets and settings first: pages show them.
+    _add_snippets_and_settings(admin, models, home, fill, post)
+    filler.choosers[ContactPerson] = ContactPerson.objects.get().pk
+
+    # Pages: the home page edited, every other type added under a parent it allows.
+    pages = [m for m, kind in models if kind == "page"]
+    home_model = type(home.specific)
+    edit = reverse("wagtailadmin_pages:edit", args=[home.pk])
+    base = dict(querydict_from_html(admin.get(edit).content.decode(), "page-edit-form").items())
+    post(edit, fill(home_model, "page", base | {"action-publish": "1"}), "home")
+    created[home_model._meta.label] = Page.objects.get(pk=home.pk).specific
+    _add_every_page(admin, [m for m in pages if m is not home_model], created, fill, post)
 
     # Lessons and quizzes are shown to enrolled learners only; the quiz's questions (fed
     # above through the admin) appear in an attempt, their feedback after it.

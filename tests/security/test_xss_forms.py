@@ -21,7 +21,9 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
@@ -41,6 +43,7 @@ from collaboration.services.closure import reason_field
 from portal.organisations import forms as organisation_forms
 from portal.security.once import new_token
 from tests.factories.cases import referral_data
+from tests.factories.people import PASSWORD
 
 from .xss import CORPUS, EMAIL_CORPUS, Probe, normalise
 from .xss_plan import (
@@ -52,9 +55,6 @@ from .xss_plan import (
     project_forms,
     text_fields,
 )
-
-PASSWORD = "een-lang-hostiel-wachtwoord-42"
-
 
 # --- 1. the plan is complete --------------------------------------------------------------
 
@@ -265,6 +265,440 @@ def _approve_waiting(admin: Any) -> None:
         invitation_approve(actor=admin, invitation=invitation)
 
 
+@dataclass
+class _Walk:
+    """One hostile walk through the case workspace: the feeder, the world, a verified client
+    per role and the browser probe that reads every page."""
+
+    feed: Feeder
+    world: Any
+    probe: Probe
+    asgi_server: str
+    coordinator: Client
+    director: Client
+    referrer: Client
+    partner: Client
+    privacy: Client
+
+    @property
+    def case(self) -> Any:
+        return self.world.case
+
+    @property
+    def ref(self) -> str:
+        return self.world.case.reference
+
+    def visit(self, path: str, label: str, who: Client | None) -> str:
+        self.probe.sign_in(session_cookie(who) if who else None)
+        return self.probe.visit(path, label=label, expect=self.feed.expect(label))
+
+
+def _walk_people(w: _Walk) -> list[Any]:
+    """People: invitations (e-mail addresses with markup) and accounts with hostile names."""
+    from collaboration.models import Membership
+
+    feed, world, coordinator, visit = w.feed, w.world, w.coordinator, w.visit
+    # People: invitations (e-mail addresses with markup) and accounts with hostile names.
+    names = feed.plan(organisation_forms.InvitationAcceptForm, ["full_name"])
+    invitations = feed.plan(cf.InvitationForm, ["email"], count=len(names))
+    # the coordinator's invitations into the CAW wait for a CAW admin (issue 12, item 4)
+    caw_admin = _organisation_admin(world.caw)
+    mail.outbox.clear()
+    for row in invitations:
+        post_ok(
+            coordinator,
+            url("collaboration:invite"),
+            {**row, "organisation": world.caw.pk, "role": "partner"},
+        )
+    tokens = re.findall(r"/account/uitnodiging/([^/\s]+)/", "".join(m.body for m in mail.outbox))
+    assert len(tokens) == len(invitations)
+    for i, token in enumerate(tokens[: len(EMAIL_CORPUS)]):
+        visit(url("accounts:invitation_accept", token), f"invitation_accept@{i}", None)
+    hostile_people = []
+    for token, row in zip(tokens, names, strict=False):
+        newcomer = Client()
+        post_ok(
+            newcomer,
+            url("accounts:invitation_accept", token),
+            {**row, "password1": PASSWORD, "password2": PASSWORD},
+        )
+        _approve_waiting(caw_admin)
+        hostile_people.append(
+            Membership.objects.filter(organisation=world.caw, user__full_name=row["full_name"])
+            .select_related("user")
+            .get()
+            .user
+        )
+    assert len(hostile_people) == len(names)
+    return hostile_people
+
+
+def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list[Any], Any]:
+    """The case workspace, form by form; the goal, the action and the meetings it made."""
+    from collaboration.models import Action, Goal, Meeting
+
+    feed, world, case, ref, director, partner, visit = (
+        w.feed,
+        w.world,
+        w.case,
+        w.ref,
+        w.director,
+        w.partner,
+        w.visit,
+    )
+    # The case workspace, form by form.
+    visit(url("collaboration:participant_add", ref), "participant_add_form", director)
+    for person, row in zip(
+        hostile_people,
+        feed.plan(cf.ParticipantForm, ["role_in_case", "task_division"], count=len(hostile_people)),
+        strict=False,
+    ):
+        post_ok(
+            director,
+            url("collaboration:participant_add", ref),
+            {**row, "membership": f"{person.pk}:{world.caw.pk}"},
+        )
+    for row in feed.plan(cf.FamilyMemberForm, ["name"]):
+        post_ok(
+            director,
+            url("collaboration:family_add", ref),
+            {**row, "birth_year": "2012", "family_role": "child"},
+        )
+    assessment = feed.plan(cf.AssessmentForm, ["strengths", "worries", "concerns", "wishes"])
+    for row in assessment:
+        post_ok(partner, url("collaboration:assessment", ref, "housing"), row)
+    for row in feed.plan(cf.GoalForm, ["description"]):
+        post_ok(director, url("collaboration:goal_add", ref), {**row, "domain": "housing"})
+    goal = Goal.objects.filter(plan__case=case).latest("pk")
+    for row in feed.plan(cf.ActionForm, ["description"]):
+        post_ok(
+            director,
+            url("collaboration:action_add", ref),
+            {
+                **row,
+                "goal": goal.pk,
+                "organisation": world.caw.pk,
+                "responsible": hostile_people[0].pk,
+                "due_date": "2030-01-01",
+            },
+        )
+    action = Action.objects.filter(case=case).latest("pk")
+    for row in feed.plan(cf.ActionStatusForm, ["reason"]):
+        post_ok(
+            partner,
+            url("collaboration:action_status", ref, action.pk),
+            {**row, "status": "not_possible"},
+        )
+    for row in feed.plan(cf.TimelineEntryForm, ["title", "body"]):
+        post_ok(
+            partner,
+            url("collaboration:timeline_add", ref),
+            {**row, "kind": "note", "occurred_on": "2026-01-15", "visibility": "all"},
+        )
+    for number, row in enumerate(feed.plan(cf.DocumentForm, ["title"])):
+        upload = SimpleUploadedFile(f"verslag-{number}.pdf", b"%PDF-1.4\n fictief verslag")
+        post_ok(
+            partner,
+            url("collaboration:document_upload", ref),
+            {**row, "visibility": "all", "file": upload},
+        )
+    starts = timezone.localtime() + datetime.timedelta(days=7)
+    for row in feed.plan(fm.MeetingForm, ["place"]):
+        post_ok(
+            director,
+            url("collaboration:meeting_add", ref),
+            {
+                **row,
+                "kind": "network",
+                "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+                "invitees": [world.caw_partner.pk],
+            },
+        )
+    meetings = list(Meeting.objects.filter(case=case).order_by("pk"))
+    return goal, action, meetings, starts
+
+
+def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
+    """Meetings as they happen: one recorded after the fact, one moved, one cancelled."""
+    from collaboration.models import Meeting
+
+    feed, world, case, ref, director = w.feed, w.world, w.case, w.ref, w.director
+    # Meetings as they happen: one recorded after the fact, one moved, one cancelled.
+    past = timezone.localtime() - datetime.timedelta(days=1)
+    for row in feed.plan(fm.MeetingRecordForm, ["place"]):
+        post_ok(
+            director,
+            url("collaboration:meeting_record", ref),
+            {
+                **row,
+                "kind": "network",
+                "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
+                "invitees": [world.caw_partner.pk],
+            },
+        )
+
+    def planned_meeting() -> int:
+        post_ok(
+            director,
+            url("collaboration:meeting_add", ref),
+            {
+                "kind": "network",
+                "place": "Veilig Huis",
+                "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+                "invitees": [world.caw_partner.pk],
+            },
+        )
+        return Meeting.objects.filter(case=case).latest("pk").pk
+
+    later = starts + datetime.timedelta(days=1)
+    for row in feed.plan(fm.MeetingRescheduleForm, ["place"]):
+        post_ok(
+            director,
+            url("collaboration:meeting_reschedule", ref, planned_meeting()),
+            {**row, "starts_at": later.strftime("%Y-%m-%dT%H:%M")},
+        )
+    for row in feed.plan(fm.MeetingCancelForm, ["reason"]):
+        post_ok(director, url("collaboration:meeting_cancel", ref, planned_meeting()), row)
+
+
+def _walk_meeting(w: _Walk, meetings: list[Any], goal: Any, hostile_people: list[Any]) -> None:
+    """The meeting: agenda, attendance, live notes typed in the browser and sent by a hostile
+    client, then the minutes with the agreed actions."""
+    from collaboration.models import Meeting
+
+    feed, world, director, partner, probe, visit, asgi_server = (
+        w.feed,
+        w.world,
+        w.director,
+        w.partner,
+        w.probe,
+        w.visit,
+        w.asgi_server,
+    )
+    meeting = meetings[0]
+    # The meeting: agenda, attendance, live notes typed in the browser and sent by a
+    # hostile client, then the minutes with the agreed actions.
+    for who in (director, partner):
+        post_ok(who, url("live_notes:acknowledge", meeting.pk), {"confirm": "yes"})
+    agenda = feed.plan(fm.PrepareForm, ["agenda"], limits={"agenda": 200})
+    people = {f"person_{u.pk}": "present" for u in [world.director, *hostile_people]}
+    post_ok(
+        director,
+        url("live_notes:prepare", meeting.pk),
+        {"agenda": "\n".join(r["agenda"] for r in agenda), "started": "on", **people},
+    )
+    typed = " ".join(CORPUS)
+    probe.sign_in(session_cookie(director))
+    probe.page.goto(f"{asgi_server}{url('live_notes:meeting', meeting.pk)}")
+    probe.page.wait_for_selector(".ql-editor[contenteditable=true]", timeout=10_000)
+    probe.page.locator(".ql-editor").click()
+    probe.page.keyboard.insert_text(typed)
+    _wait_for_notes(meeting.pk, typed)
+    _hostile_yjs_client(asgi_server, session_cookie(partner), meeting.pk)
+    _plant_hostile_notes(meeting.pk, world.caw_partner)
+    _wait_for_notes(meeting.pk, "einde hostiele client")
+    probe.sign_in(session_cookie(partner))
+    probe.page.goto(f"{asgi_server}{url('live_notes:meeting', meeting.pk)}")
+    probe.page.wait_for_function(
+        "() => document.querySelector('.ql-editor')"
+        " && document.querySelector('.ql-editor').innerText.includes('einde hostiele')",
+        timeout=10_000,
+    )
+    live = probe.visit(
+        url("live_notes:meeting", meeting.pk),
+        label="meeting@0",
+        expect=[typed, *feed.expect("meeting@0")],
+    )
+    embeds = probe.page.evaluate(
+        "() => [...document.querySelectorAll('.ql-editor img, .ql-editor iframe,"
+        " .ql-editor video, .ql-editor .ql-formula')].map(e => e.outerHTML)"
+    )
+    assert embeds == [], f"the editor shows embeds the toolbar cannot make: {embeds}"
+    assert "einde hostiele client" in live
+    for number, other in enumerate(meetings[1:], start=1):
+        visit(url("live_notes:meeting", other.pk), f"meeting@{number}", director)
+
+    agreed = feed.plan(fm.AgreedActionForm, ["description"])
+    formset = {
+        "actie-TOTAL_FORMS": str(len(agreed)),
+        "actie-INITIAL_FORMS": "0",
+        "actie-MIN_NUM_FORMS": "0",
+        "actie-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(agreed):
+        formset |= {
+            f"actie-{i}-goal": goal.pk,
+            f"actie-{i}-description": row["description"],
+            f"actie-{i}-organisation": world.caw.pk,
+            f"actie-{i}-responsible": hostile_people[-1].pk,
+            f"actie-{i}-due_date": "",
+        }
+    # Planned for next week through the form; it took place an hour ago for the minutes.
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    in_thread(lambda: post_ok(director, url("live_notes:finalise", meeting.pk), formset))
+    visit(url("live_notes:meeting", meeting.pk), "minutes", partner)
+
+
+def _walk_phases_and_closure(w: _Walk, action: Any) -> None:
+    """The workspace pages that show all of it; phases, closing and reopening; break the glass."""
+    from collaboration.models import Action
+
+    feed, case, ref, coordinator, director, partner, privacy, visit = (
+        w.feed,
+        w.case,
+        w.ref,
+        w.coordinator,
+        w.director,
+        w.partner,
+        w.privacy,
+        w.visit,
+    )
+    # The workspace pages that show all of it, and the forms that show some of it again.
+    visit(url("collaboration:assessment", ref, "housing"), "assessment_form", partner)
+    visit(url("collaboration:action_status", ref, action.pk), "action_status_form", partner)
+    visit(url("collaboration:action_add", ref), "action_add_form", director)
+    visit(url("collaboration:members"), "members", coordinator)
+
+    # Phases: each reason lands on the timeline; closing and reopening.
+    post_ok(director, url("collaboration:plan_presented", ref), {"presented_on": "2026-01-20"})
+    reasons = feed.plan(cf.PhaseChangeForm, ["reason"])
+    for to_phase in ("execution", "completion"):
+        if to_phase == "completion":
+            # completion needs every action finished and the plan evaluated
+            for pk in Action.objects.filter(case=case, status="open").values_list("pk", flat=True):
+                post_ok(
+                    director,
+                    url("collaboration:action_status", ref, pk),
+                    {"status": "done", "reason": ""},
+                )
+            evaluations = feed.plan(fc.PlanEvaluationForm, ["evaluation"])
+            for number, row in enumerate(evaluations):
+                post_ok(
+                    director,
+                    url("collaboration:plan_evaluate", ref),
+                    {**row, "evaluated_on": "2026-01-20"},
+                )
+                visit(url("collaboration:case_detail", ref), f"plan_evaluated@{number}", director)
+        for row in reasons:
+            post_ok(director, url("collaboration:case_phase", ref), {**row, "to_phase": to_phase})
+    # Closing with "Nee" everywhere (a reason each): a coordinator reads and confirms.
+    criteria = {name: "no" for name, _label in CLOSURE_CRITERIA}
+    closures = feed.plan(
+        fc.ClosureForm,
+        [
+            "closing_summary",
+            "contact_card",
+            *(reason_field(name) for name, _label in CLOSURE_CRITERIA),
+        ],
+    )
+    notes = feed.plan(fc.ClosureDecisionForm, ["note"], count=len(closures))
+    for number, (row, note) in enumerate(zip(closures, notes, strict=False)):
+        if number:  # closed by the previous row: reopened and back in completion
+            post_ok(
+                director,
+                url("collaboration:case_reopen", ref),
+                {"incident": "Opnieuw", "to_phase": "execution"},
+            )
+            post_ok(
+                director,
+                url("collaboration:case_phase", ref),
+                {"reason": "", "to_phase": "completion"},
+            )
+        post_ok(director, url("collaboration:case_close", ref), {**row, **criteria})
+        decide = url("collaboration:case_closure_decide", ref)
+        visit(decide, f"closure_decide@{number}", coordinator)
+        post_ok(coordinator, decide, {**note, "decision": "confirm"})
+        visit(url("collaboration:case_detail", ref), f"closure_closed@{number}", director)
+    visit(url("collaboration:case_detail", ref), "case:closed", director)
+    for row in feed.plan(cf.ReopenForm, ["incident"]):
+        post_ok(director, url("collaboration:case_reopen", ref), {**row, "to_phase": "execution"})
+    visit(url("collaboration:case_detail", ref), "case", director)
+
+    # Break the glass: the justification is stored for the audit trail.
+    for row in feed.plan(cf.BreakGlassForm, ["justification"]):
+        post_ok(privacy, url("collaboration:break_glass"), {**row, "reference": ref})
+    visit(url("collaboration:notifications"), "notifications", director)
+    visit(url("collaboration:case_audit", ref), "case_audit", director)
+    visit(f"{url('audit:log')}?case={ref}", "audit_log", privacy)
+
+
+def _walk_referral_and_consults(w: _Walk) -> None:
+    """A referral declined with the corpus as reason; consult questions from the public page."""
+    from collaboration.models import ConsultRequest, Referral
+    from content.demo import ensure_home_page
+    from content.forms import ConsultRequestForm, form_token
+    from content.models import ConsultPage
+
+    feed, world, ref, coordinator, director, referrer, visit = (
+        w.feed,
+        w.world,
+        w.ref,
+        w.coordinator,
+        w.director,
+        w.referrer,
+        w.visit,
+    )
+    # A referral with the corpus in every text field, declined with the corpus as reason.
+    for row in feed.plan(
+        cf.ReferralForm,
+        [
+            "family_composition",
+            "criterion_complexity",
+            "criterion_multiple_domains",
+            "criterion_stuck_help",
+            "services_involved",
+        ],
+    ):
+        data = referral_data(world.clb) | row | {"organisation": world.clb.pk}
+        post_ok(referrer, url("collaboration:referral_create"), {**data, "once": new_token()})
+    referral = Referral.objects.filter(referrer=world.referrer).latest("pk")
+    visit(url("collaboration:referral_detail", referral.pk), "referral:coordinator", coordinator)
+    for row in feed.plan(cf.ReferralDeclineForm, ["reason", "advice"]):
+        post_ok(coordinator, url("collaboration:referral_decline", referral.pk), row)
+    visit(url("collaboration:referral_detail", referral.pk), "referral:referrer", referrer)
+    visit(url("collaboration:referral_list"), "referral_list", coordinator)
+
+    # Consult questions from the public consult page, into the coordinators' inbox.
+    home = ensure_home_page()
+    consult_page = ConsultPage(title="Consult", slug="consult", thank_you_text="Bedankt.")
+    home.add_child(instance=consult_page)
+    consult_page.save_revision().publish()
+    questions = feed.plan(
+        ConsultRequestForm, ["name", "organisation", "email", "phone", "question"]
+    )
+    addresses = [f"192.0.2.{number + 1}" for number in range(len(questions))]
+    forget_consult_rate(addresses)  # a count left in Redis by an earlier run
+    for number, row in enumerate(questions):
+        post_ok(
+            Client(),
+            consult_page.url,
+            {
+                **row,
+                "region": "oost-vlaanderen",
+                "website": "",
+                "shown_at": form_token(time.time() - 60),
+                "once": new_token(),
+            },
+            REMOTE_ADDR=addresses[number],
+        )
+    consults = list(ConsultRequest.objects.order_by("pk"))
+    assert len(consults) == len(questions)
+    for row in feed.plan(cf.ConsultAnswerForm, ["answer"]):
+        post_ok(coordinator, url("collaboration:consult_detail", consults[0].pk), row)
+    visit(url("collaboration:consult_inbox"), "consult_inbox", coordinator)
+    for number, consult in enumerate(consults):
+        visit(
+            url("collaboration:consult_detail", consult.pk),
+            f"consult_detail@{number}",
+            coordinator,
+        )
+    visit(url("collaboration:consult_convert", consults[1].pk), "consult_convert", coordinator)
+    visit(f"{url('collaboration:case_list')}?q={ref}", "case_list", director)
+    visit(url("collaboration:home"), "dashboard", director)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_collaboration_forms_show_hostile_text_as_text(
@@ -273,375 +707,26 @@ def test_collaboration_forms_show_hostile_text_as_text(
     browser: Any,
     asgi_server: str,
 ) -> None:
-    from collaboration.models import (
-        Action,
-        ConsultRequest,
-        Goal,
-        Meeting,
-        Membership,
-        Referral,
-    )
-    from content.demo import ensure_home_page
-    from content.forms import ConsultRequestForm, form_token
-    from content.models import ConsultPage
-
     feed = Feeder()
-    case = world.case
-    ref = case.reference
-    coordinator = verified_client(world.coordinator)
-    director = verified_client(world.director)
-    referrer = verified_client(world.referrer)
-    partner = verified_client(world.caw_partner)
-    privacy = verified_client(world.privacy)
     probe = Probe(browser, asgi_server)
-
-    def visit(path: str, label: str, who: Client | None) -> str:
-        probe.sign_in(session_cookie(who) if who else None)
-        return probe.visit(path, label=label, expect=feed.expect(label))
-
+    w = _Walk(
+        feed=feed,
+        world=world,
+        probe=probe,
+        asgi_server=asgi_server,
+        coordinator=verified_client(world.coordinator),
+        director=verified_client(world.director),
+        referrer=verified_client(world.referrer),
+        partner=verified_client(world.caw_partner),
+        privacy=verified_client(world.privacy),
+    )
     try:
-        # People: invitations (e-mail addresses with markup) and accounts with hostile names.
-        names = feed.plan(organisation_forms.InvitationAcceptForm, ["full_name"])
-        invitations = feed.plan(cf.InvitationForm, ["email"], count=len(names))
-        # the coordinator's invitations into the CAW wait for a CAW admin (issue 12, item 4)
-        caw_admin = _organisation_admin(world.caw)
-        mail.outbox.clear()
-        for row in invitations:
-            post_ok(
-                coordinator,
-                url("collaboration:invite"),
-                {**row, "organisation": world.caw.pk, "role": "partner"},
-            )
-        tokens = re.findall(
-            r"/account/uitnodiging/([^/\s]+)/", "".join(m.body for m in mail.outbox)
-        )
-        assert len(tokens) == len(invitations)
-        for i, token in enumerate(tokens[: len(EMAIL_CORPUS)]):
-            visit(url("accounts:invitation_accept", token), f"invitation_accept@{i}", None)
-        hostile_people = []
-        for token, row in zip(tokens, names, strict=False):
-            newcomer = Client()
-            post_ok(
-                newcomer,
-                url("accounts:invitation_accept", token),
-                {**row, "password1": PASSWORD, "password2": PASSWORD},
-            )
-            _approve_waiting(caw_admin)
-            hostile_people.append(
-                Membership.objects.filter(organisation=world.caw, user__full_name=row["full_name"])
-                .select_related("user")
-                .get()
-                .user
-            )
-        assert len(hostile_people) == len(names)
-
-        # The case workspace, form by form.
-        visit(url("collaboration:participant_add", ref), "participant_add_form", director)
-        for person, row in zip(
-            hostile_people,
-            feed.plan(cf.ParticipantForm, ["role_in_case", "task_division"], count=len(names)),
-            strict=False,
-        ):
-            post_ok(
-                director,
-                url("collaboration:participant_add", ref),
-                {**row, "membership": f"{person.pk}:{world.caw.pk}"},
-            )
-        for row in feed.plan(cf.FamilyMemberForm, ["name"]):
-            post_ok(
-                director,
-                url("collaboration:family_add", ref),
-                {**row, "birth_year": "2012", "family_role": "child"},
-            )
-        assessment = feed.plan(cf.AssessmentForm, ["strengths", "worries", "concerns", "wishes"])
-        for row in assessment:
-            post_ok(partner, url("collaboration:assessment", ref, "housing"), row)
-        for row in feed.plan(cf.GoalForm, ["description"]):
-            post_ok(director, url("collaboration:goal_add", ref), {**row, "domain": "housing"})
-        goal = Goal.objects.filter(plan__case=case).latest("pk")
-        for row in feed.plan(cf.ActionForm, ["description"]):
-            post_ok(
-                director,
-                url("collaboration:action_add", ref),
-                {
-                    **row,
-                    "goal": goal.pk,
-                    "organisation": world.caw.pk,
-                    "responsible": hostile_people[0].pk,
-                    "due_date": "2030-01-01",
-                },
-            )
-        action = Action.objects.filter(case=case).latest("pk")
-        for row in feed.plan(cf.ActionStatusForm, ["reason"]):
-            post_ok(
-                partner,
-                url("collaboration:action_status", ref, action.pk),
-                {**row, "status": "not_possible"},
-            )
-        for row in feed.plan(cf.TimelineEntryForm, ["title", "body"]):
-            post_ok(
-                partner,
-                url("collaboration:timeline_add", ref),
-                {**row, "kind": "note", "occurred_on": "2026-01-15", "visibility": "all"},
-            )
-        for number, row in enumerate(feed.plan(cf.DocumentForm, ["title"])):
-            upload = SimpleUploadedFile(f"verslag-{number}.pdf", b"%PDF-1.4\n fictief verslag")
-            post_ok(
-                partner,
-                url("collaboration:document_upload", ref),
-                {**row, "visibility": "all", "file": upload},
-            )
-        starts = timezone.localtime() + datetime.timedelta(days=7)
-        for row in feed.plan(fm.MeetingForm, ["place"]):
-            post_ok(
-                director,
-                url("collaboration:meeting_add", ref),
-                {
-                    **row,
-                    "kind": "network",
-                    "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-                    "invitees": [world.caw_partner.pk],
-                },
-            )
-        meetings = list(Meeting.objects.filter(case=case).order_by("pk"))
-        meeting = meetings[0]
-
-        # Meetings as they happen: one recorded after the fact, one moved, one cancelled.
-        past = timezone.localtime() - datetime.timedelta(days=1)
-        for row in feed.plan(fm.MeetingRecordForm, ["place"]):
-            post_ok(
-                director,
-                url("collaboration:meeting_record", ref),
-                {
-                    **row,
-                    "kind": "network",
-                    "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
-                    "invitees": [world.caw_partner.pk],
-                },
-            )
-
-        def planned_meeting() -> int:
-            post_ok(
-                director,
-                url("collaboration:meeting_add", ref),
-                {
-                    "kind": "network",
-                    "place": "Veilig Huis",
-                    "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-                    "invitees": [world.caw_partner.pk],
-                },
-            )
-            return Meeting.objects.filter(case=case).latest("pk").pk
-
-        later = starts + datetime.timedelta(days=1)
-        for row in feed.plan(fm.MeetingRescheduleForm, ["place"]):
-            post_ok(
-                director,
-                url("collaboration:meeting_reschedule", ref, planned_meeting()),
-                {**row, "starts_at": later.strftime("%Y-%m-%dT%H:%M")},
-            )
-        for row in feed.plan(fm.MeetingCancelForm, ["reason"]):
-            post_ok(director, url("collaboration:meeting_cancel", ref, planned_meeting()), row)
-
-        # The meeting: agenda, attendance, live notes typed in the browser and sent by a
-        # hostile client, then the minutes with the agreed actions.
-        for who in (director, partner):
-            post_ok(who, url("live_notes:acknowledge", meeting.pk), {"confirm": "yes"})
-        agenda = feed.plan(fm.PrepareForm, ["agenda"], limits={"agenda": 200})
-        people = {f"person_{u.pk}": "present" for u in [world.director, *hostile_people]}
-        post_ok(
-            director,
-            url("live_notes:prepare", meeting.pk),
-            {"agenda": "\n".join(r["agenda"] for r in agenda), "started": "on", **people},
-        )
-        typed = " ".join(CORPUS)
-        probe.sign_in(session_cookie(director))
-        probe.page.goto(f"{asgi_server}{url('live_notes:meeting', meeting.pk)}")
-        probe.page.wait_for_selector(".ql-editor[contenteditable=true]", timeout=10_000)
-        probe.page.locator(".ql-editor").click()
-        probe.page.keyboard.insert_text(typed)
-        _wait_for_notes(meeting.pk, typed)
-        _hostile_yjs_client(asgi_server, session_cookie(partner), meeting.pk)
-        _plant_hostile_notes(meeting.pk, world.caw_partner)
-        _wait_for_notes(meeting.pk, "einde hostiele client")
-        probe.sign_in(session_cookie(partner))
-        probe.page.goto(f"{asgi_server}{url('live_notes:meeting', meeting.pk)}")
-        probe.page.wait_for_function(
-            "() => document.querySelector('.ql-editor')"
-            " && document.querySelector('.ql-editor').innerText.includes('einde hostiele')",
-            timeout=10_000,
-        )
-        live = probe.visit(
-            url("live_notes:meeting", meeting.pk),
-            label="meeting@0",
-            expect=[typed, *feed.expect("meeting@0")],
-        )
-        embeds = probe.page.evaluate(
-            "() => [...document.querySelectorAll('.ql-editor img, .ql-editor iframe,"
-            " .ql-editor video, .ql-editor .ql-formula')].map(e => e.outerHTML)"
-        )
-        assert embeds == [], f"the editor shows embeds the toolbar cannot make: {embeds}"
-        assert "einde hostiele client" in live
-        for number, other in enumerate(meetings[1:], start=1):
-            visit(url("live_notes:meeting", other.pk), f"meeting@{number}", director)
-
-        agreed = feed.plan(fm.AgreedActionForm, ["description"])
-        formset = {
-            "actie-TOTAL_FORMS": str(len(agreed)),
-            "actie-INITIAL_FORMS": "0",
-            "actie-MIN_NUM_FORMS": "0",
-            "actie-MAX_NUM_FORMS": "1000",
-        }
-        for i, row in enumerate(agreed):
-            formset |= {
-                f"actie-{i}-goal": goal.pk,
-                f"actie-{i}-description": row["description"],
-                f"actie-{i}-organisation": world.caw.pk,
-                f"actie-{i}-responsible": hostile_people[-1].pk,
-                f"actie-{i}-due_date": "",
-            }
-        # Planned for next week through the form; it took place an hour ago for the minutes.
-        Meeting.objects.filter(pk=meeting.pk).update(
-            starts_at=timezone.now() - datetime.timedelta(hours=1)
-        )
-        in_thread(lambda: post_ok(director, url("live_notes:finalise", meeting.pk), formset))
-        visit(url("live_notes:meeting", meeting.pk), "minutes", partner)
-
-        # The workspace pages that show all of it, and the forms that show some of it again.
-        visit(url("collaboration:assessment", ref, "housing"), "assessment_form", partner)
-        visit(url("collaboration:action_status", ref, action.pk), "action_status_form", partner)
-        visit(url("collaboration:action_add", ref), "action_add_form", director)
-        visit(url("collaboration:members"), "members", coordinator)
-
-        # Phases: each reason lands on the timeline; closing and reopening.
-        post_ok(director, url("collaboration:plan_presented", ref), {"presented_on": "2026-01-20"})
-        reasons = feed.plan(cf.PhaseChangeForm, ["reason"])
-        for to_phase in ("execution", "completion"):
-            if to_phase == "completion":
-                # completion needs every action finished and the plan evaluated
-                for pk in Action.objects.filter(case=case, status="open").values_list(
-                    "pk", flat=True
-                ):
-                    post_ok(
-                        director,
-                        url("collaboration:action_status", ref, pk),
-                        {"status": "done", "reason": ""},
-                    )
-                evaluations = feed.plan(fc.PlanEvaluationForm, ["evaluation"])
-                for number, row in enumerate(evaluations):
-                    post_ok(
-                        director,
-                        url("collaboration:plan_evaluate", ref),
-                        {**row, "evaluated_on": "2026-01-20"},
-                    )
-                    visit(
-                        url("collaboration:case_detail", ref), f"plan_evaluated@{number}", director
-                    )
-            for row in reasons:
-                post_ok(
-                    director, url("collaboration:case_phase", ref), {**row, "to_phase": to_phase}
-                )
-        # Closing with "Nee" everywhere (a reason each): a coordinator reads and confirms.
-        criteria = {name: "no" for name, _label in CLOSURE_CRITERIA}
-        closures = feed.plan(
-            fc.ClosureForm,
-            [
-                "closing_summary",
-                "contact_card",
-                *(reason_field(name) for name, _label in CLOSURE_CRITERIA),
-            ],
-        )
-        notes = feed.plan(fc.ClosureDecisionForm, ["note"], count=len(closures))
-        for number, (row, note) in enumerate(zip(closures, notes, strict=False)):
-            if number:  # closed by the previous row: reopened and back in completion
-                post_ok(
-                    director,
-                    url("collaboration:case_reopen", ref),
-                    {"incident": "Opnieuw", "to_phase": "execution"},
-                )
-                post_ok(
-                    director,
-                    url("collaboration:case_phase", ref),
-                    {"reason": "", "to_phase": "completion"},
-                )
-            post_ok(director, url("collaboration:case_close", ref), {**row, **criteria})
-            decide = url("collaboration:case_closure_decide", ref)
-            visit(decide, f"closure_decide@{number}", coordinator)
-            post_ok(coordinator, decide, {**note, "decision": "confirm"})
-            visit(url("collaboration:case_detail", ref), f"closure_closed@{number}", director)
-        visit(url("collaboration:case_detail", ref), "case:closed", director)
-        for row in feed.plan(cf.ReopenForm, ["incident"]):
-            post_ok(
-                director, url("collaboration:case_reopen", ref), {**row, "to_phase": "execution"}
-            )
-        visit(url("collaboration:case_detail", ref), "case", director)
-
-        # Break the glass: the justification is stored for the audit trail.
-        for row in feed.plan(cf.BreakGlassForm, ["justification"]):
-            post_ok(privacy, url("collaboration:break_glass"), {**row, "reference": ref})
-        visit(url("collaboration:notifications"), "notifications", director)
-        visit(url("collaboration:case_audit", ref), "case_audit", director)
-        visit(f"{url('audit:log')}?case={ref}", "audit_log", privacy)
-
-        # A referral with the corpus in every text field, declined with the corpus as reason.
-        for row in feed.plan(
-            cf.ReferralForm,
-            [
-                "family_composition",
-                "criterion_complexity",
-                "criterion_multiple_domains",
-                "criterion_stuck_help",
-                "services_involved",
-            ],
-        ):
-            data = referral_data(world.clb) | row | {"organisation": world.clb.pk}
-            post_ok(referrer, url("collaboration:referral_create"), {**data, "once": new_token()})
-        referral = Referral.objects.filter(referrer=world.referrer).latest("pk")
-        visit(
-            url("collaboration:referral_detail", referral.pk), "referral:coordinator", coordinator
-        )
-        for row in feed.plan(cf.ReferralDeclineForm, ["reason", "advice"]):
-            post_ok(coordinator, url("collaboration:referral_decline", referral.pk), row)
-        visit(url("collaboration:referral_detail", referral.pk), "referral:referrer", referrer)
-        visit(url("collaboration:referral_list"), "referral_list", coordinator)
-
-        # Consult questions from the public consult page, into the coordinators' inbox.
-        home = ensure_home_page()
-        consult_page = ConsultPage(title="Consult", slug="consult", thank_you_text="Bedankt.")
-        home.add_child(instance=consult_page)
-        consult_page.save_revision().publish()
-        questions = feed.plan(
-            ConsultRequestForm, ["name", "organisation", "email", "phone", "question"]
-        )
-        addresses = [f"192.0.2.{number + 1}" for number in range(len(questions))]
-        forget_consult_rate(addresses)  # a count left in Redis by an earlier run
-        for number, row in enumerate(questions):
-            post_ok(
-                Client(),
-                consult_page.url,
-                {
-                    **row,
-                    "region": "oost-vlaanderen",
-                    "website": "",
-                    "shown_at": form_token(time.time() - 60),
-                    "once": new_token(),
-                },
-                REMOTE_ADDR=addresses[number],
-            )
-        consults = list(ConsultRequest.objects.order_by("pk"))
-        assert len(consults) == len(questions)
-        for row in feed.plan(cf.ConsultAnswerForm, ["answer"]):
-            post_ok(coordinator, url("collaboration:consult_detail", consults[0].pk), row)
-        visit(url("collaboration:consult_inbox"), "consult_inbox", coordinator)
-        for number, consult in enumerate(consults):
-            visit(
-                url("collaboration:consult_detail", consult.pk),
-                f"consult_detail@{number}",
-                coordinator,
-            )
-        visit(url("collaboration:consult_convert", consults[1].pk), "consult_convert", coordinator)
-        visit(f"{url('collaboration:case_list')}?q={ref}", "case_list", director)
-        visit(url("collaboration:home"), "dashboard", director)
+        hostile_people = _walk_people(w)
+        goal, action, meetings, starts = _walk_workspace(w, hostile_people)
+        _walk_meetings_as_they_happen(w, starts)
+        _walk_meeting(w, meetings, goal, hostile_people)
+        _walk_phases_and_closure(w, action)
+        _walk_referral_and_consults(w)
         problems, visited = list(probe.problems), list(probe.visited)
     finally:
         probe.close()
@@ -660,6 +745,60 @@ def test_collaboration_forms_show_hostile_text_as_text(
 # --- 3a. stored through the subject-access forms (the audit area) ------------------------
 
 
+def _post_the_persons_rights(
+    feed: Feeder, privacy: Client, rights_url: str, member: Any, case: Any, today: str
+) -> None:
+    """On a request's rights page: rectifications and their handling, restrictions and their
+    lifting, each with the corpus as text."""
+    from collaboration import forms_subject_access as sa
+    from collaboration.models import ProcessingRestriction, RectificationRequest
+
+    for row in feed.plan(sa.RectificationForm, ["request_text"]):
+        post_ok(
+            privacy,
+            rights_url,
+            {
+                "form": "rectification",
+                "rechtzetting-kind": "annotate",
+                "rechtzetting-target": "",
+                "rechtzetting-request_text": row["request_text"],
+                "rechtzetting-received_on": today,
+            },
+        )
+    rectifications = list(RectificationRequest.objects.filter(family_member=member))
+    handled = feed.plan(sa.HandleRectificationForm, ["text"], count=len(rectifications))
+    for rectification, row in zip(rectifications, handled, strict=True):
+        prefix = f"r{rectification.pk}"
+        post_ok(
+            privacy,
+            rights_url,
+            {
+                "form": "handle",
+                "id": rectification.pk,
+                f"{prefix}-outcome": "annotated",
+                f"{prefix}-text": row["text"],
+            },
+        )
+    for row in feed.plan(sa.RestrictionForm, ["reason"]):
+        post_ok(
+            privacy,
+            rights_url,
+            {"form": "restriction", "beperking-target": "", "beperking-reason": row["reason"]},
+        )
+    restrictions = list(ProcessingRestriction.objects.filter(case=case))
+    lifted = feed.plan(sa.LiftForm, ["lift_reason"], count=len(restrictions))
+    for restriction, row in zip(restrictions, lifted, strict=True):
+        post_ok(
+            privacy,
+            rights_url,
+            {
+                "form": "lift",
+                "id": restriction.pk,
+                f"l{restriction.pk}-lift_reason": row["lift_reason"],
+            },
+        )
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_subject_access_forms_show_hostile_text_as_text(
@@ -674,8 +813,6 @@ def test_subject_access_forms_show_hostile_text_as_text(
     from collaboration import forms_subject_access as sa
     from collaboration.models import (
         FamilyMember,
-        ProcessingRestriction,
-        RectificationRequest,
         SubjectAccessRequest,
     )
     from collaboration.services import timeline
@@ -738,50 +875,7 @@ def test_subject_access_forms_show_hostile_text_as_text(
         # The person's rights, on the first request's page.
         sar = requests[0]
         rights_url = url("audit:subject_access_rights", sar.pk)
-        for row in feed.plan(sa.RectificationForm, ["request_text"]):
-            post_ok(
-                privacy,
-                rights_url,
-                {
-                    "form": "rectification",
-                    "rechtzetting-kind": "annotate",
-                    "rechtzetting-target": "",
-                    "rechtzetting-request_text": row["request_text"],
-                    "rechtzetting-received_on": today,
-                },
-            )
-        rectifications = list(RectificationRequest.objects.filter(family_member=member))
-        handled = feed.plan(sa.HandleRectificationForm, ["text"], count=len(rectifications))
-        for rectification, row in zip(rectifications, handled, strict=True):
-            prefix = f"r{rectification.pk}"
-            post_ok(
-                privacy,
-                rights_url,
-                {
-                    "form": "handle",
-                    "id": rectification.pk,
-                    f"{prefix}-outcome": "annotated",
-                    f"{prefix}-text": row["text"],
-                },
-            )
-        for row in feed.plan(sa.RestrictionForm, ["reason"]):
-            post_ok(
-                privacy,
-                rights_url,
-                {"form": "restriction", "beperking-target": "", "beperking-reason": row["reason"]},
-            )
-        restrictions = list(ProcessingRestriction.objects.filter(case=case))
-        lifted = feed.plan(sa.LiftForm, ["lift_reason"], count=len(restrictions))
-        for restriction, row in zip(restrictions, lifted, strict=True):
-            post_ok(
-                privacy,
-                rights_url,
-                {
-                    "form": "lift",
-                    "id": restriction.pk,
-                    f"l{restriction.pk}-lift_reason": row["lift_reason"],
-                },
-            )
+        _post_the_persons_rights(feed, privacy, rights_url, member, case, today)
         visit(rights_url, "subject_access_rights")
         problems, visited = list(probe.problems), list(probe.visited)
     finally:
@@ -886,18 +980,11 @@ def hostile_data(
     return data, shown
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_every_form_re_renders_hostile_input_as_text(
-    world,
-    verified_client: Callable[..., Client],
-    make_user: Callable[..., Any],
-    browser: Any,
-    asgi_server: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from django import forms
-
+def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleNamespace:
+    """A record behind every form: a second case waiting for closure, a goal and an action, a
+    held and a planned meeting, a referral, a consult, an invitation, a course with a quiz
+    attempt, a peer-support registration, subject-access requests, a retention proposal and
+    accounts (one signed in with a password only)."""
     from collaboration.models import Action, ConsultRequest, Meeting, Membership
     from collaboration.services import plans, timeline
     from collaboration.services.members import invitation_send
@@ -912,20 +999,10 @@ def test_every_form_re_renders_hostile_input_as_text(
     )
     from content.training.services.learning import enrolment_create
     from content.training.services.quizzes import attempt_start
-    from content.training.services.sessions import registration_create, registration_link_token
+    from content.training.services.sessions import registration_create
     from tests.factories.courses import QUESTIONS, publish, stream
 
-    bound: set[str] = set()
-    original = forms.BaseForm.__init__
-
-    def recording(self: Any, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        if data is not None:
-            bound.add(f"{type(self).__module__}.{type(self).__qualname__}")
-        original(self, data, *args, **kwargs)
-
-    monkeypatch.setattr(forms.BaseForm, "__init__", recording)
-
-    case, ref = world.case, world.case.reference
+    case = world.case
     # a second case whose closure waits for the coordinator (the decision form)
     from collaboration.models import Case, ClosureRequest
 
@@ -1078,22 +1155,65 @@ def test_every_form_re_renders_hostile_input_as_text(
     TOTPDevice.objects.create(user=half, name="default", confirmed=True)
     password_only = Client()
     password_only.force_login(half)
+    return SimpleNamespace(
+        waiting=waiting,
+        pending=pending,
+        consult=consult,
+        token=token,
+        consult_page=consult_page,
+        session=session,
+        registration=registration,
+        learner=learner,
+        attempt=attempt,
+        sar=sar,
+        second_sar=second_sar,
+        second_privacy=second_privacy,
+        run=run,
+        account=account,
+        password_only=password_only,
+        planned=planned,
+        meeting=meeting,
+        action=action,
+    )
 
-    # an address of its own: the consult page's rate limit (kept in Redis) is not shared
-    anonymous = Client(REMOTE_ADDR="198.51.100.23")
-    forget_consult_rate(["198.51.100.23"])
-    clients = {
-        "anonymous": anonymous,
-        "password_only": password_only,
-        "director": verified_client(world.director),
-        "coordinator": verified_client(world.coordinator),
-        "partner": verified_client(world.caw_partner),
-        "referrer": verified_client(world.referrer),
-        "privacy": verified_client(world.privacy),
-        "learner": verified_client(learner),
-        "account": verified_client(account),
-        "second_privacy": verified_client(second_privacy),
-    }
+
+def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
+    """Who opens which page: every form of the portal, forms without fields last."""
+    from collaboration.models import Membership
+    from content.training.services.sessions import registration_link_token
+
+    case, ref = world.case, world.case.reference
+    (
+        waiting,
+        pending,
+        consult,
+        token,
+        consult_page,
+        session,
+        registration,
+        attempt,
+        sar,
+        second_sar,
+        run,
+        planned,
+        meeting,
+        action,
+    ) = (
+        r.waiting,
+        r.pending,
+        r.consult,
+        r.token,
+        r.consult_page,
+        r.session,
+        r.registration,
+        r.attempt,
+        r.sar,
+        r.second_sar,
+        r.run,
+        r.planned,
+        r.meeting,
+        r.action,
+    )
     collab = "collaboration:"
     pages: list[tuple[str, str]] = [
         ("coordinator", url(collab + "invite")),
@@ -1168,61 +1288,114 @@ def test_every_form_re_renders_hostile_input_as_text(
         ("second_privacy", url("audit:subject_access_detail", second_sar.pk)),  # releases
         ("coordinator", url(collab + "director_reassign", ref)),  # last: the director changes
     ]
+    return pages
+
+
+def _post_every_form(
+    probe: Probe,
+    pages: list[tuple[str, str]],
+    clients: dict[str, Client],
+    keep: dict[str, frozenset[str]],
+) -> list[str]:
+    """GET every page as its person, post each of its forms with hostile data (one look per
+    search form) and let the probe read what comes back; the addresses posted to."""
+    posted: list[str] = []
+    searched: set[str] = set()
+    for who, path in pages:
+        client = clients[who]
+        page = client.get(path)
+        if page.status_code != 200:
+            probe.problems.append(f"GET {path} as {who}: {page.status_code}")
+            continue
+        parser = _Forms()
+        parser.feed(page.content.decode())
+        # a page's forms without fields last, as the pages': posting them acts at once
+        # (assembling again, say, would replace the records the other forms are about)
+        for form in sorted(parser.forms, key=lambda f: not _fields_of(f)):
+            action_url = urljoin(path, form["action"] or path)
+            if action_url.startswith(GLOBAL_ACTIONS):
+                continue
+            data, shown = hostile_data(
+                form["fields"], method=form["method"], keep=keep.get(path, frozenset())
+            )
+            if form["method"] == "get":
+                # one look per search form: two on one page (a case, a person) are two
+                key = action_url.split("?")[0]
+                searched_key = f"{key} {sorted(data)}"
+                if searched_key in searched or not data:
+                    continue
+                searched.add(searched_key)
+                probe.sign_in(session_cookie(client) if who != "anonymous" else None)
+                probe.visit(
+                    f"{key}?{urlencode(data)}",
+                    label=f"GET {key} as {who}",
+                    expect=shown,
+                    statuses=(200, 400),
+                )
+                continue
+            response = client.post(action_url, data)
+            posted.append(action_url)
+            label = f"POST {action_url} as {who}"
+            if response.status_code in (200, 400):
+                probe.visit(action_url, label=label, expect=shown, html=response.content.decode())
+            elif response.status_code in (301, 302, 303):
+                probe.sign_in(session_cookie(client) if who != "anonymous" else None)
+                probe.visit(response["Location"], label=f"{label} -> {response['Location']}")
+            else:
+                probe.problems.append(f"{label}: {response.status_code}")
+    return posted
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_form_re_renders_hostile_input_as_text(
+    world,
+    verified_client: Callable[..., Client],
+    make_user: Callable[..., Any],
+    browser: Any,
+    asgi_server: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django import forms
+
+    bound: set[str] = set()
+    original = forms.BaseForm.__init__
+
+    def recording(self: Any, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None:
+            bound.add(f"{type(self).__module__}.{type(self).__qualname__}")
+        original(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(forms.BaseForm, "__init__", recording)
+
+    r = _every_form_records(world, make_user)
+    ref = world.case.reference
+    # an address of its own: the consult page's rate limit (kept in Redis) is not shared
+    anonymous = Client(REMOTE_ADDR="198.51.100.23")
+    forget_consult_rate(["198.51.100.23"])
+    clients = {
+        "anonymous": anonymous,
+        "password_only": r.password_only,
+        "director": verified_client(world.director),
+        "coordinator": verified_client(world.coordinator),
+        "partner": verified_client(world.caw_partner),
+        "referrer": verified_client(world.referrer),
+        "privacy": verified_client(world.privacy),
+        "learner": verified_client(r.learner),
+        "account": verified_client(r.account),
+        "second_privacy": verified_client(r.second_privacy),
+    }
+    pages = _every_form_pages(world, r)
     # Hidden controls that name the record or which of the page's forms is posted: with the
     # corpus in them the post is "not found", and the fields around them go untested.
     keep = {
         f"{url('audit:subject_access_new')}?dossier={ref}": frozenset({"dossier"}),
-        url("audit:subject_access_rights", sar.pk): frozenset({"form", "id"}),
+        url("audit:subject_access_rights", r.sar.pk): frozenset({"form", "id"}),
     }
 
     probe = Probe(browser, asgi_server)
-    posted: list[str] = []
-    searched: set[str] = set()
     try:
-        for who, path in pages:
-            client = clients[who]
-            page = client.get(path)
-            if page.status_code != 200:
-                probe.problems.append(f"GET {path} as {who}: {page.status_code}")
-                continue
-            parser = _Forms()
-            parser.feed(page.content.decode())
-            # a page's forms without fields last, as the pages': posting them acts at once
-            # (assembling again, say, would replace the records the other forms are about)
-            for form in sorted(parser.forms, key=lambda f: not _fields_of(f)):
-                action_url = urljoin(path, form["action"] or path)
-                if action_url.startswith(GLOBAL_ACTIONS):
-                    continue
-                data, shown = hostile_data(
-                    form["fields"], method=form["method"], keep=keep.get(path, frozenset())
-                )
-                if form["method"] == "get":
-                    # one look per search form: two on one page (a case, a person) are two
-                    key = action_url.split("?")[0]
-                    searched_key = f"{key} {sorted(data)}"
-                    if searched_key in searched or not data:
-                        continue
-                    searched.add(searched_key)
-                    probe.sign_in(session_cookie(client) if who != "anonymous" else None)
-                    probe.visit(
-                        f"{key}?{urlencode(data)}",
-                        label=f"GET {key} as {who}",
-                        expect=shown,
-                        statuses=(200, 400),
-                    )
-                    continue
-                response = client.post(action_url, data)
-                posted.append(action_url)
-                label = f"POST {action_url} as {who}"
-                if response.status_code in (200, 400):
-                    probe.visit(
-                        action_url, label=label, expect=shown, html=response.content.decode()
-                    )
-                elif response.status_code in (301, 302, 303):
-                    probe.sign_in(session_cookie(client) if who != "anonymous" else None)
-                    probe.visit(response["Location"], label=f"{label} -> {response['Location']}")
-                else:
-                    probe.problems.append(f"{label}: {response.status_code}")
+        posted = _post_every_form(probe, pages, clients, keep)
         problems, visited, expected = list(probe.problems), list(probe.visited), probe.expected
     finally:
         probe.close()

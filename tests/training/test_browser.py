@@ -19,13 +19,12 @@ from content.training.models import (
 )
 from content.training.services.sessions import registration_create, registration_link_token
 from tests.axe import assert_no_axe_violations
+from tests.factories.people import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "een lange zin als wachtwoord"
 
 
 def _answer(page, attempt: QuizAttempt, *, right: bool) -> None:
