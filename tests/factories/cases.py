@@ -7,7 +7,8 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from collaboration.models import Case, CaseParticipant, Organisation, Region
+from collaboration.models import Case, CaseParticipant
+from portal.organisations.models import Organisation, Region
 from tests.factories.organisations import OrganisationFactory
 from tests.factories.people import UserFactory
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from collaboration.models import Membership, Organisation, OrganisationKind, Region, Role, Sector
+from portal.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Region,
+    Role,
+    Sector,
+)
 from tests.factories.people import UserFactory
 
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from django.test import Client
 
-from collaboration.models import Case, Organisation, OrganisationKind, Region, Role, Sector
+from collaboration.models import Case
 from collaboration.services.referrals import referral_accept, referral_submit
+from portal.organisations.models import Organisation, OrganisationKind, Region, Role, Sector
 from tests.factories.cases import CaseParticipantFactory, referral_data
 from tests.factories.organisations import MembershipFactory, OrganisationFactory
 from tests.factories.people import TOTPDeviceFactory
