@@ -323,7 +323,7 @@ def test_only_superusers_change_groups_memberships_and_devices(staff, make_user,
         name="Politie Test", kind="police", sector="police", region="limburg"
     )
     response = client.post(
-        "/django-admin/collaboration/membership/add/",
+        "/django-admin/organisations/membership/add/",
         {"user": user.pk, "organisation": police.pk, "role": "partner", "is_active": "on"},
     )
     assert response.status_code == 403
