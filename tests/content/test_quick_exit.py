@@ -84,7 +84,7 @@ def _bar_then_skip_link(body: str) -> bool:
         "/account/aanmelden/",
         "/account/registreren/",
         "/certificaat/",
-        "/vorming/sessies/",
+        "/agenda/",  # the one agenda (/vorming/sessies/ sends there)
         "/bestaat-niet/",
     ],
 )

@@ -45,6 +45,8 @@ def test_book_a_peer_session_from_the_agenda(
             private_address=ADDRESS,
             capacity=8,
         )
+        for existing in EventIndexPage.objects.child_of(home):  # a demo site of another test
+            existing.delete()
         agenda = _publish(home, EventIndexPage(title="Agenda", slug="agenda"))
         _publish(
             agenda,

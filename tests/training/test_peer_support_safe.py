@@ -142,6 +142,10 @@ def _page(client: Client, url: str) -> str:
 
 
 def _agenda(home: Any) -> EventIndexPage:
+    """A new, empty agenda (one the demo site of another test committed is removed first; this
+    test's transaction puts it back)."""
+    for existing in EventIndexPage.objects.child_of(home):
+        existing.delete()
     return _publish(home, EventIndexPage(title="Agenda", slug="agenda"))
 
 
@@ -368,3 +372,24 @@ def test_an_event_links_one_session_and_takes_its_time(
     with pytest.raises(ValidationError) as error:
         agenda.add_child(instance=second)
     assert "verwijst al naar deze sessie" in str(error.value)
+
+
+def test_the_demo_agenda_lists_every_activity_once(home: Any) -> None:
+    """The demo's peer-support event is booked through the demo peer session: one entry, with
+    the booking link; the old "the address is in your confirmation mail" sentence is gone."""
+    from content.demo_site import ensure_demo_site
+    from content.training.demo import ensure_demo_training
+
+    ensure_demo_site()
+    ensure_demo_training()
+    ensure_demo_training()  # idempotent: linked once
+    peer = TrainingSession.objects.get(kind=SessionKind.PEER_SUPPORT)
+    assert peer.private_address and peer.location == "Gent"
+    [event] = EventPage.objects.filter(booking_session=peer)
+    cache.clear()
+    page = _page(Client(), EventIndexPage.objects.get().url)
+    titles = re.findall(r'<h2 class="card__title"><a href="[^"]+">([^<]+)</a>', page)
+    assert len(titles) == len(set(titles)) == 4  # two events, two sessions of their own
+    assert event.title in titles and peer.title not in titles
+    assert f'href="{reverse("training:session_detail", args=[peer.pk])}"' in page
+    assert "bevestigingsmail" not in page and peer.private_address not in page
