@@ -14,9 +14,11 @@ class CollaborationConfig(AppConfig):
         # (portal/audit/scope_registry.py, portal/audit/objects.py).
         from portal.audit.objects import register_resolver
         from portal.audit.scope_registry import register_scope_rules
+        from portal.demo import register_demo_step
 
         from . import audit_scope, audit_words
 
         register_scope_rules(audit_scope.RULES)
+        register_demo_step(40, "organisations and cases", "collaboration.demo.demo_step")
         for kind, resolver in audit_words.RESOLVERS.items():
             register_resolver(kind, resolver)

@@ -553,3 +553,8 @@ def _active_case(users: dict, orgs: dict[str, Organisation]) -> None:
         created_by=director,
     )
     meeting.invitees.set([caw_partner, police_partner])
+
+
+def demo_step(context: dict[str, Any]) -> None:
+    """Organisations, memberships and demo cases for the people of the people step."""
+    ensure_demo_organisations(context["users"])

@@ -10,5 +10,8 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from content import signals
+        from portal.demo import register_demo_step
 
         signals.connect()
+        register_demo_step(10, "home page", "content.demo.demo_step")
+        register_demo_step(20, "public site", "content.demo_site.demo_step")

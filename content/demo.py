@@ -6,6 +6,8 @@ a home page exists; the full demo site is built by ``content.demo_site.ensure_de
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
@@ -65,3 +67,8 @@ def ensure_home_page() -> HomePage:
         ):
             old_root.delete()
     return home
+
+
+def demo_step(context: dict[str, Any]) -> None:
+    """The home page, as the demo's first step (portal/demo.py)."""
+    ensure_home_page()

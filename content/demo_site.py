@@ -187,3 +187,8 @@ def _ensure_english(pages: list[tuple[Page, dict[str, Any]]]) -> None:
         translation.body = _body(data["body"])
         translation.show_in_menus = page.show_in_menus
         translation.save_revision().publish()
+
+
+def demo_step(context: dict[str, Any]) -> None:
+    """The public site under the home page (portal/demo.py)."""
+    ensure_demo_site()

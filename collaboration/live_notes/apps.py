@@ -9,3 +9,8 @@ class LiveNotesConfig(AppConfig):
     label = "live_notes"
     verbose_name = _("Live notities van overleggen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.demo import register_demo_step
+
+        register_demo_step(50, "live notes", "collaboration.live_notes.demo.demo_step")

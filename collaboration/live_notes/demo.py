@@ -4,6 +4,8 @@ the same text separately in two places would create unrelated Yjs histories."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from pycrdt import Doc, Text
 
@@ -46,3 +48,8 @@ def ensure_demo_live_notes() -> None:
         if not has_notes:
             state = _skeleton_state()
             NoteSnapshot.objects.create(meeting=meeting, state=state, size=len(state))
+
+
+def demo_step(context: dict[str, Any]) -> None:
+    """Notes for the demo's network meeting (portal/demo.py)."""
+    ensure_demo_live_notes()

@@ -28,6 +28,7 @@ class TrainingConfig(AppConfig):
 
         from portal.accounts.rights_registry import register_holder
         from portal.audit.objects import register_resolver
+        from portal.demo import register_demo_step
 
         from . import checks  # noqa: F401  (registers the Open Badges key check)
         from .audit_words import training_sessions
@@ -36,6 +37,7 @@ class TrainingConfig(AppConfig):
 
         # A learner's copy and erasure from "Mijn account" include their training records.
         register_holder("training", TrainingRecords())
+        register_demo_step(60, "training", "content.training.demo.demo_step")
         # The audit viewer names an attendance list by its session (portal/audit/objects.py).
         register_resolver("training_session_attendees", training_sessions)
 

@@ -634,3 +634,8 @@ def ensure_demo_training() -> TrainingIndexPage:
         email_verified_at=timezone.now()
     )
     return index
+
+
+def demo_step(context: dict[str, Any]) -> None:
+    """Courses, lessons, quizzes and sessions (portal/demo.py)."""
+    ensure_demo_training()

@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from portal.demo import register_demo_step
+
         from . import signals
 
         signals.connect()
+        register_demo_step(30, "people", "portal.accounts.demo.demo_step")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django_otp.oath import TOTP
@@ -91,3 +92,8 @@ def current_totp_code(email: str) -> str | None:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     return f"{totp.token():0{device.digits}d}"
+
+
+def demo_step(context: dict[str, Any]) -> None:
+    """One demo person per role; they are left in ``context["users"]`` for the organisations."""
+    context["users"] = ensure_demo_people()

@@ -1,6 +1,8 @@
 """Build a believable demo site in one go (bakerydemo's ``load_initial_data``, idempotent).
 
-Each app owns its part of the demo in its own ``demo`` module; this command only orders them.
+Each app owns its part of the demo in its own ``demo`` module and registers it as a step
+(``portal/demo.py``) in its ``AppConfig.ready()``; this command only runs the steps in order, so
+the ground floor imports no side.
 """
 
 from __future__ import annotations
@@ -10,12 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from collaboration.demo import ensure_demo_organisations
-from collaboration.live_notes.demo import ensure_demo_live_notes
-from content.demo import ensure_home_page
-from content.demo_site import ensure_demo_site
-from content.training.demo import ensure_demo_training
-from portal.accounts.demo import DEMO_PASSWORD, ensure_demo_people
+from portal.accounts.demo import DEMO_PASSWORD
+from portal.demo import demo_steps, run_demo_steps
 
 
 class Command(BaseCommand):
@@ -36,12 +34,9 @@ class Command(BaseCommand):
                 f"never in production (now: {module or 'no settings module'}, "
                 f"DEBUG {'on' if settings.DEBUG else 'off'})."
             )
-        ensure_home_page()
-        ensure_demo_site()
-        users = ensure_demo_people()
-        ensure_demo_organisations(users)
-        ensure_demo_live_notes()
-        ensure_demo_training()
+        if len(demo_steps()) < 6:
+            raise CommandError("load_demo_content: an app's demo step is not registered.")
+        users = run_demo_steps()["users"]
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {len(users)} people (password {DEMO_PASSWORD!r})."
