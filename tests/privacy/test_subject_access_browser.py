@@ -22,7 +22,8 @@ from collaboration.models import (
     SubjectAccessStatus,
 )
 from collaboration.services import timeline
-from tests.browser.journeys import Journey, Person, build_agencies
+from tests.browser.journeys import Journey
+from tests.factories.worlds import Person, build_agencies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +71,7 @@ def test_register_withhold_release_by_a_second_officer_and_read_the_pdf(
 ) -> None:
     from pypdf import PdfReader
 
-    people = build_agencies(make_user, make_device)
+    people = build_agencies()
     case = _case(people)
     user = make_user(email="bert@vh.example", full_name="Bert Bewaker")
     Membership.objects.create(user=user, organisation=people.veilig_huis, role=Role.PRIVACY_OFFICER)
