@@ -36,6 +36,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from collaboration.live_notes import document
 from content.models import HomePage
+from portal.accounts.models import User
 from tests.factories.people import VerifiedUserFactory
 from tests.live_notes.netclient import NetClient
 from tests.live_notes.world import build_world, session_cookie, signed_in_client
@@ -188,12 +189,8 @@ def _http_session(host: str, cookie: str | None) -> requests.Session:
     return http
 
 
-@ON_SQLITE
-@pytest.mark.django_db(transaction=True)
-def test_two_note_takers_and_a_publish_at_once_on_sqlite(served: dict, file_database) -> None:
-    started = time.monotonic()
-    deadline = started + DEADLINE
-    world = build_world()
+def _editor_and_home() -> tuple[User, HomePage]:
+    """A superuser editor, and a home page to publish under."""
     editor = VerifiedUserFactory(email="redacteur@test.example", full_name="Rita Redacteur")
     editor.is_superuser = editor.is_staff = True
     editor.save()
@@ -203,6 +200,56 @@ def test_two_note_takers_and_a_publish_at_once_on_sqlite(served: dict, file_data
         instance=Page(title="Root", slug="root", locale=locale)
     )
     home = root.add_child(instance=HomePage(title="Thuis (test)", slug="thuis-test"))
+    return editor, home
+
+
+def _publish(host: str, cookie: str, home_pk: int, title: str, sentence: str) -> int:
+    """An editor publishes a standard page under the home page through the CMS."""
+    http = _http_session(host, cookie)
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": "gepubliceerd-tijdens-het-typen",
+            "intro": sentence,
+            "body": streamfield([]),
+            "seo_title": "",
+            "search_description": "",
+            "action-publish": "publish",
+        }
+    )
+    response = http.post(
+        f"http://{host}/cms/pages/add/content/standardpage/{home_pk}/",
+        data=data,
+        allow_redirects=False,
+        timeout=30,
+    )
+    return response.status_code
+
+
+def _sign_up(host: str) -> int:
+    """A learner signs up (anonymous); the verification mail goes to the console."""
+    http = _http_session(host, None)
+    response = http.post(
+        f"http://{host}/account/registreren/",
+        data={
+            "full_name": "Lena Lerende",
+            "email": "lena.lerende@test.example",
+            "password1": "een-ander-lang-wachtwoord-77",
+            "password2": "een-ander-lang-wachtwoord-77",
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    return response.status_code
+
+
+@ON_SQLITE
+@pytest.mark.django_db(transaction=True)
+def test_two_note_takers_and_a_publish_at_once_on_sqlite(served: dict, file_database) -> None:
+    started = time.monotonic()
+    deadline = started + DEADLINE
+    world = build_world()
+    editor, home = _editor_and_home()
     cookies = {
         user.pk: session_cookie(signed_in_client(user))
         for user in (world.director, world.partner, editor)
@@ -212,43 +259,6 @@ def test_two_note_takers_and_a_publish_at_once_on_sqlite(served: dict, file_data
     cookie_header = {pk: f"{settings.SESSION_COOKIE_NAME}={value}" for pk, value in cookies.items()}
     title = f"Gepubliceerd tijdens het typen {secrets.token_hex(4)}"
     sentence = "Deze zin staat er precies één keer."
-
-    def publish() -> int:
-        http = _http_session(host, cookies[editor.pk])
-        data = nested_form_data(
-            {
-                "title": title,
-                "slug": "gepubliceerd-tijdens-het-typen",
-                "intro": sentence,
-                "body": streamfield([]),
-                "seo_title": "",
-                "search_description": "",
-                "action-publish": "publish",
-            }
-        )
-        response = http.post(
-            f"http://{host}/cms/pages/add/content/standardpage/{home.pk}/",
-            data=data,
-            allow_redirects=False,
-            timeout=30,
-        )
-        return response.status_code
-
-    def sign_up() -> int:
-        """A learner signs up (anonymous); the verification mail goes to the console."""
-        http = _http_session(host, None)
-        response = http.post(
-            f"http://{host}/account/registreren/",
-            data={
-                "full_name": "Lena Lerende",
-                "email": "lena.lerende@test.example",
-                "password1": "een-ander-lang-wachtwoord-77",
-                "password2": "een-ander-lang-wachtwoord-77",
-            },
-            allow_redirects=False,
-            timeout=30,
-        )
-        return response.status_code
 
     def load_meeting_page(user_pk: int) -> list[int]:
         http = _http_session(host, cookies[user_pk])
@@ -282,10 +292,10 @@ def test_two_note_takers_and_a_publish_at_once_on_sqlite(served: dict, file_data
         results = await asyncio.gather(
             type_words(ria, "r", 150),
             type_words(pieter, "p", 150),
-            asyncio.to_thread(publish),
+            asyncio.to_thread(_publish, host, cookies[editor.pk], home.pk, title, sentence),
             asyncio.to_thread(load_meeting_page, world.director.pk),
             asyncio.to_thread(load_meeting_page, world.partner.pk),
-            asyncio.to_thread(sign_up),
+            asyncio.to_thread(_sign_up, host),
         )
         typed = results[0] + results[1]
         # Both see everything both typed (each relay arrives only after its commit).
