@@ -16,7 +16,7 @@ import os
 import weakref
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 logger = logging.getLogger(__name__)
@@ -51,14 +51,14 @@ class _UncommittedFile:
     file alone, and the orphan sweeper decides later (it keeps files that a row references).
     """
 
-    def __init__(self, storage: FileSystemStorage, name: str, using: str) -> None:
+    def __init__(self, storage: Storage, name: str, using: str) -> None:
         self._finalizer = weakref.finalize(self, _delete_if_rolled_back, storage, name, using)
 
     def keep(self) -> None:
         self._finalizer.detach()
 
 
-def _delete_if_rolled_back(storage: FileSystemStorage, name: str, using: str) -> None:
+def _delete_if_rolled_back(storage: Storage, name: str, using: str) -> None:
     if getattr(connections[using], "run_commit_hooks_on_set_autocommit_on", False):
         return
     try:
@@ -67,9 +67,7 @@ def _delete_if_rolled_back(storage: FileSystemStorage, name: str, using: str) ->
         logger.exception("Could not delete the file of a rolled-back upload")
 
 
-def delete_unless_committed(
-    storage: FileSystemStorage, name: str, using: str | None = None
-) -> None:
+def delete_unless_committed(storage: Storage, name: str, using: str | None = None) -> None:
     """Delete the stored file ``name`` unless the current transaction commits.
 
     Call right after saving the file, inside the transaction that saves the row referring to

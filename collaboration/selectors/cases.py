@@ -81,12 +81,12 @@ def case_access(*, user: Any, reference: str, purpose: str = "") -> CaseAccess:
             basis=str(basis or ""),
             purpose=purpose,
         )
-    if basis is None:
+    if basis is None or case is None:
         raise NotFoundOrNotAllowed
     return CaseAccess(case=case, basis=basis, profile=profile)
 
 
-def _visible_items(qs: QuerySet, access: CaseAccess, *, author_field: str) -> QuerySet:
+def _visible_items(qs: QuerySet[Any], access: CaseAccess, *, author_field: str) -> QuerySet[Any]:
     # Restriction of processing (GDPR art. 18): only the case director and a privacy officer.
     if not sees_restricted(access.basis):
         qs = qs.exclude(restricted_q(qs.model))
@@ -110,7 +110,7 @@ class CaseWorkspace:
     access: CaseAccess
     family: list[FamilyMember]
     participants: list[CaseParticipant]
-    assessments: list
+    assessments: list[Any]
     plan: ActionPlan | None
     timeline: list[TimelineEntry]
     documents: list[CaseDocument]
@@ -308,7 +308,7 @@ def case_search(
     assigned_only: bool = False,
     page: int = 1,
     per_page: int = 25,
-) -> Page:
+) -> Page[Any]:
     """Search over the visible cases only: by reference or by family member's name; filter by
     phase, and (for coordinators) to the cases they are assigned to themselves."""
     profile = actor_profile(user)
@@ -373,7 +373,7 @@ def case_audit_trail(*, user: Any, reference: str) -> tuple[Case, list[AuditEven
             object_id=case.pk if case else "",
             case_reference=reference[:40],
         )
-    if not allowed:
+    if not allowed or case is None:
         raise NotFoundOrNotAllowed
     events = list(
         AuditEvent.objects.filter(case_reference=case.reference)

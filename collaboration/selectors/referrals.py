@@ -34,7 +34,7 @@ def referral_access(*, user: Any, referral_id: int) -> tuple[Referral, ActorProf
             object_type="referral",
             object_id=referral_id,
         )
-    if not allowed:
+    if not allowed or referral is None:
         raise NotFoundOrNotAllowed
     return referral, profile
 
@@ -113,6 +113,6 @@ def consult_access(*, user: Any, consult_id: int) -> tuple[ConsultRequest, Actor
             object_type="consult",
             object_id=consult_id,
         )
-    if not allowed:
+    if not allowed or consult is None:
         raise NotFoundOrNotAllowed
     return consult, profile

@@ -336,7 +336,7 @@ def break_the_glass(*, actor: Any, reference: str, justification: str) -> Case:
         )
     case = Case.objects.filter(reference=reference.strip()).first()
     allowed = case is not None and case.region in profile.privacy_regions
-    if not allowed:
+    if not allowed or case is None:
         record_event(
             action=AuditAction.BREAK_THE_GLASS,
             actor=actor,

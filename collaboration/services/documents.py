@@ -39,7 +39,7 @@ DOCUMENT_TYPES: dict[str, tuple[str, Any]] = {
 }
 
 
-def _sniff(upload: UploadedFile) -> tuple[str, str]:
+def _sniff(upload: UploadedFile[Any]) -> tuple[str, str]:
     name = os.path.basename(upload.name or "")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in DOCUMENT_TYPES:
@@ -74,7 +74,7 @@ def document_upload(
     actor: Any,
     case: Case,
     title: str,
-    upload: UploadedFile,
+    upload: UploadedFile[Any],
     visibility: str = Visibility.ALL,
     sectors: list[str] | None = None,
     organisation_ids: list[int] | None = None,
@@ -104,14 +104,14 @@ def document_upload(
         case=case,
         title=title[:200],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
         visibility=visibility,
     )
     with transaction.atomic():
         document.file.save(upload.name, upload, save=False)
-        stored_name = document.file.name
+        stored_name = document.file.name or upload.name
         # Also when a caller's transaction around this one rolls back later.
         delete_unless_committed(document.file.storage, stored_name)
         try:

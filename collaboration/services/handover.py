@@ -60,7 +60,7 @@ def directed_q() -> Q:
 
 
 def has_director(case: Case) -> bool:
-    return _director_memberships(user=case.case_director_id, region=case.region).exists()
+    return bool(_director_memberships(user=case.case_director_id, region=case.region).exists())
 
 
 def require_director(case: Case) -> None:

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,7 +136,7 @@ def invitation_send(
     return invitation, token
 
 
-def pending_approvals(actor: Any) -> Any:
+def pending_approvals(actor: Any) -> QuerySet[Invitation]:
     """Accepted invitations that wait for ``actor`` as an admin of their organisation."""
     profile = actor_profile(actor)
     return (

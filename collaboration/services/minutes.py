@@ -42,6 +42,16 @@ class AgreedAction:
     due_date: datetime.date | None
 
 
+def _attendee_name(attendance: Attendance) -> str:
+    """A person by name, a family member by their role in the family (the minutes name no
+    family member)."""
+    if attendance.user is not None:
+        return str(attendance.user.full_name)
+    if attendance.family_member is not None:
+        return str(attendance.family_member.get_family_role_display())
+    return ""
+
+
 def minutes_pdf(*, title: str, lines: list[str]) -> bytes:
     """A plain, reproducible PDF of the minutes (reportlab's invariant mode: no random id)."""
     from xml.sax.saxutils import escape
@@ -111,11 +121,7 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
         }
         lines = [
             _("Plaats: %s") % meeting.place,
-            *[
-                f"{a.user.full_name if a.user else a.family_member.get_family_role_display()}: "
-                f"{a.get_status_display()}"
-                for a in attendance
-            ],
+            *[f"{_attendee_name(a)}: {a.get_status_display()}" for a in attendance],
             "",
             *document.plain_text(state).splitlines(),
             "",

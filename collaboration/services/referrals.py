@@ -35,7 +35,9 @@ from ..models import (
 from .notifications import Kind, notify
 
 
-def _check_choices(values: list[str], allowed: list[str], field: str, *, required: bool) -> list:
+def _check_choices(
+    values: list[str], allowed: list[str], field: str, *, required: bool
+) -> list[str]:
     values = list(dict.fromkeys(values or []))
     if required and not values:
         raise ValidationError({field: _("Kies minstens één mogelijkheid.")})

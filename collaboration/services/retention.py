@@ -549,12 +549,13 @@ def _replacement(model: type[models.Model], rule: Rule, name: str) -> Any:
         return b""
     if isinstance(model_field, models.JSONField):
         return None if model_field.null else {}
-    return REDACTED[: model_field.max_length or len(REDACTED)]
+    max_length = getattr(model_field, "max_length", None)
+    return REDACTED[: max_length or len(REDACTED)]
 
 
 def _pointer_rows(
     rule: Rule, model: type[models.Model], rows: Mapping[str, list[Any]]
-) -> models.QuerySet:
+) -> models.QuerySet[Any]:
     """The pointer's rows that point at any of ``rows``."""
     if rule.pointer is None:
         raise ValueError("not a generic pointer")
