@@ -174,6 +174,14 @@ def can_contribute(basis: Basis | None) -> bool:
     return basis in (Basis.CASE_DIRECTOR, Basis.COORDINATOR, Basis.PARTICIPANT)
 
 
+def can_retract(profile: ActorProfile, basis: Basis | None, author_id: int | None) -> bool:
+    """A timeline entry or document is retracted by its author (while assigned to the case),
+    the case director or a coordinator of the region; the caller checks it is visible to them."""
+    if can_direct(basis):
+        return True
+    return can_contribute(basis) and author_id == profile.user.pk
+
+
 def restricted_item_q(profile: ActorProfile, *, author_field: str = "author") -> Q:
     """Visibility filter for timeline entries (and, with ``uploaded_by``, documents)."""
     target = "entry" if author_field == "author" else "document"

@@ -287,6 +287,20 @@ class DocumentForm(AudienceFields):
     field_order = ["title", "file", "visibility", "sectors", "organisations"]
 
 
+class RetractForm(forms.Form):
+    """Retracting a timeline entry or a document: those who saw it read the reason."""
+
+    reason = forms.CharField(
+        label=_("Reden van de intrekking"),
+        help_text=_(
+            "Wie het item zag, leest wie het introk, wanneer en waarom; de inhoud zelf toont het "
+            "portaal niet meer. Schrijf hier dus geen gegevens over het gezin."
+        ),
+        widget=TEXTAREA,
+        max_length=2000,
+    )
+
+
 class ConsultAnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Antwoord of advies"),

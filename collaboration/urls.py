@@ -38,7 +38,17 @@ urlpatterns = [
     path(f"{CASE}plan/voorgelegd/", cases.PlanPresentedView.as_view(), name="plan_presented"),
     path(f"{CASE}plan/nieuwe-versie/", cases.PlanNewVersionView.as_view(), name="plan_version"),
     path(f"{CASE}tijdlijn/nieuw/", cases.TimelineEntryAddView.as_view(), name="timeline_add"),
+    path(
+        f"{CASE}tijdlijn/<int:entry_id>/intrekken/",
+        cases.TimelineEntryRetractView.as_view(),
+        name="timeline_retract",
+    ),
     path(f"{CASE}documenten/nieuw/", cases.DocumentUploadView.as_view(), name="document_upload"),
+    path(
+        f"{CASE}documenten/<int:document_id>/intrekken/",
+        cases.DocumentRetractView.as_view(),
+        name="document_retract",
+    ),
     path(
         f"{CASE}documenten/<int:document_id>/",
         cases.DocumentDownloadView.as_view(),

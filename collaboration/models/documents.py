@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..storage import case_document_storage
 from .cases import Case
 from .organisations import Organisation, Sector
+from .text import text_field as _text
 from .timeline import TimelineEntry, Visibility
 
 
@@ -29,6 +30,13 @@ class CaseDocument(models.Model):
         _("zichtbaarheid"), max_length=10, choices=Visibility.choices, default=Visibility.ALL
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A retracted document keeps its row, not its downloadable file
+    # (services.documents.document_retract).
+    retracted_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = _text(_("reden van intrekking"), max_length=2000)
 
     class Meta:
         verbose_name = _("document")
@@ -36,6 +44,10 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
 
 
 class Audience(models.Model):

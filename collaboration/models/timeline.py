@@ -42,6 +42,13 @@ class TimelineEntry(models.Model):
         _("zichtbaarheid"), max_length=10, choices=Visibility.choices, default=Visibility.ALL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A retracted entry keeps its row (the reason and who retracted it are shown to those who
+    # saw it); its title and text are no longer shown (services.timeline.timeline_entry_retract).
+    retracted_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = _text(_("reden van intrekking"), max_length=2000)
 
     class Meta:
         verbose_name = _("tijdlijnitem")
@@ -50,3 +57,7 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..access import can_retract
 from ..models import (
     Action,
+    CaseDocument,
     CaseParticipant,
     DomainAssessment,
+    EntryKind,
     Goal,
     Organisation,
+    TimelineEntry,
 )
-from .cases import CaseAccess
+from .cases import CaseAccess, visible_documents, visible_timeline
 
 
 def case_people(case: Any) -> list[Any]:
@@ -60,3 +64,25 @@ def action_form_choices(access: CaseAccess, plan: Any) -> dict[str, Any]:
         "organisations": Organisation.objects.filter(pk__in=organisation_ids),
         "people": case_people(access.case),
     }
+
+
+def retractable_entry(access: CaseAccess, entry_id: int) -> TimelineEntry | None:
+    """A timeline entry the viewer sees, not yet retracted and not a phase change, that they
+    may retract, or None."""
+    entry = (
+        visible_timeline(access)
+        .filter(pk=entry_id, retracted_at__isnull=True)
+        .exclude(kind=EntryKind.PHASE)  # written by a phase change, which stays
+        .first()
+    )
+    if entry is None or not can_retract(access.profile, access.basis, entry.author_id):
+        return None
+    return entry
+
+
+def retractable_document(access: CaseAccess, document_id: int) -> CaseDocument | None:
+    """A document the viewer sees, not yet retracted, that they may retract, or None."""
+    document = visible_documents(access).filter(pk=document_id, retracted_at__isnull=True).first()
+    if document is None or not can_retract(access.profile, access.basis, document.uploaded_by_id):
+        return None
+    return document

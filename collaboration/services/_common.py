@@ -43,6 +43,16 @@ def require_open(case: Case) -> None:
         raise ValidationError(_("Dit dossier is afgesloten en kan niet meer gewijzigd worden."))
 
 
+def retraction_reason(reason: str) -> str:
+    """The reason of a retraction or a removal: required, at most 2000 characters."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Geef een reden op.")})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("De reden is te lang (ten hoogste 2000 tekens).")})
+    return reason
+
+
 def audit_change(
     *,
     action: AuditAction,

@@ -11,14 +11,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.events import AuditAction
 
-from ..access import can_contribute
+from ..access import NotFoundOrNotAllowed, actor_profile, can_contribute, can_retract, case_basis
 from ..models import Audience, Case, CaseDocument, Organisation, Sector, Visibility
+from ..selectors.cases import CaseAccess, visible_documents
 from ..storage import delete_unless_committed
-from ._common import audit_change, require_case_right, require_open
+from ._common import audit_change, require_case_right, require_open, retraction_reason
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # extension -> (content type, sniffing test on the first bytes)
@@ -132,6 +134,50 @@ def document_upload(
         except Exception:
             document.file.storage.delete(stored_name)
             raise
+    return document
+
+
+def document_retract(*, actor: Any, case: Case, document_id: int, reason: str) -> CaseDocument:
+    """Retract a document the actor sees (its uploader, the case director or a coordinator of
+    the region): from now on nobody downloads it or reads its title; those who saw it see who
+    retracted it, when and why. The stored file stays until the case's retention deletes it
+    with the row. Another document, or one already retracted, is "not found"."""
+    profile = actor_profile(actor)
+    basis = case_basis(profile, case)
+    document: CaseDocument | None = None
+    if basis is not None and can_contribute(basis):
+        access = CaseAccess(case=case, basis=basis, profile=profile)
+        document = (
+            visible_documents(access).filter(pk=document_id, retracted_at__isnull=True).first()
+        )
+    profile, basis = require_case_right(
+        actor=actor,
+        case=case,
+        check=lambda b: document is not None and can_retract(profile, b, document.uploaded_by_id),
+        what="document_retract",
+    )
+    if document is None:  # refused above; for the type checker
+        raise NotFoundOrNotAllowed
+    require_open(case)
+    reason = retraction_reason(reason)
+    with transaction.atomic():
+        document = CaseDocument.objects.select_for_update().get(pk=document.pk)
+        if document.is_retracted:  # retracted by someone else in the meantime
+            raise NotFoundOrNotAllowed
+        document.retracted_at = timezone.now()
+        document.retracted_by = actor
+        document.retraction_reason = reason
+        document.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+        audit_change(
+            action=AuditAction.DOCUMENT_RETRACTED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="document",
+            object_id=document.pk,
+            extra={"change": "document_retract", "visibility": document.visibility},
+        )
     return document
 
 

@@ -229,9 +229,9 @@ RETENTION: dict[str, Rule] = {
     ),
     "collaboration.TimelineEntry": Rule(
         Treatment.SCRUB,
-        "kind and date stay for statistics; title and text go",
+        "kind and date stay for statistics; title, text and the reason of a retraction go",
         paths=("case",),
-        scrub=("title", "body"),
+        scrub=("title", "body", "retraction_reason"),
     ),
     "collaboration.Audience": Rule(
         Treatment.KEEP,

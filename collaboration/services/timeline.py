@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from portal.audit.events import AuditAction
 
-from ..access import can_contribute
+from ..access import NotFoundOrNotAllowed, actor_profile, can_contribute, can_retract, case_basis
 from ..models import Audience, Case, CaseParticipant, EntryKind, TimelineEntry, Visibility
-from ._common import audit_change, require_case_right, require_open
+from ..selectors.cases import CaseAccess, visible_timeline
+from ._common import audit_change, require_case_right, require_open, retraction_reason
 from .documents import audience_rows
 
 
@@ -80,5 +81,51 @@ def timeline_entry_add(
             object_type="timeline_entry",
             object_id=entry.pk,
             extra={"change": "timeline_entry", "kind": kind, "visibility": visibility},
+        )
+    return entry
+
+
+def timeline_entry_retract(*, actor: Any, case: Case, entry_id: int, reason: str) -> TimelineEntry:
+    """Retract an entry the actor sees (its author, the case director or a coordinator of the
+    region): from now on its title and text are shown to nobody; those who saw it see who
+    retracted it, when and why. Another entry, or one already retracted, is "not found"."""
+    profile = actor_profile(actor)
+    basis = case_basis(profile, case)
+    entry: TimelineEntry | None = None
+    if basis is not None and can_contribute(basis):
+        access = CaseAccess(case=case, basis=basis, profile=profile)
+        entry = (
+            visible_timeline(access)
+            .filter(pk=entry_id, retracted_at__isnull=True)
+            .exclude(kind=EntryKind.PHASE)  # written by a phase change, which stays
+            .first()
+        )
+    profile, basis = require_case_right(
+        actor=actor,
+        case=case,
+        check=lambda b: entry is not None and can_retract(profile, b, entry.author_id),
+        what="timeline_retract",
+    )
+    if entry is None:  # refused above; for the type checker
+        raise NotFoundOrNotAllowed
+    require_open(case)
+    reason = retraction_reason(reason)
+    with transaction.atomic():
+        entry = TimelineEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.is_retracted:  # retracted by someone else in the meantime
+            raise NotFoundOrNotAllowed
+        entry.retracted_at = timezone.now()
+        entry.retracted_by = actor
+        entry.retraction_reason = reason
+        entry.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+        audit_change(
+            action=AuditAction.TIMELINE_ENTRY_RETRACTED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="timeline_entry",
+            object_id=entry.pk,
+            extra={"change": "timeline_retract", "visibility": entry.visibility},
         )
     return entry

@@ -23,6 +23,7 @@ from ..forms import (
     PhaseChangeForm,
     PresentedForm,
     ReopenForm,
+    RetractForm,
     TimelineEntryForm,
 )
 from ..selectors.case_audit import case_audit_overview
@@ -30,6 +31,8 @@ from ..selectors.case_forms import (
     action_form_choices,
     case_assessment,
     case_participant,
+    retractable_document,
+    retractable_entry,
 )
 from ..selectors.cases import (
     case_search,
@@ -115,6 +118,7 @@ class CaseDetailView(TemplateView):
             "can_contribute": basis != Basis.BREAK_THE_GLASS and not case.is_closed,
             "can_reopen": can_direct(basis) and case.is_closed,
             "is_director": basis == Basis.CASE_DIRECTOR,
+            "viewer_id": self.request.user.pk,
             "domains": [
                 (value, label, assessments.get(value)) for value, label in LifeDomain.choices
             ],
@@ -413,4 +417,70 @@ class DocumentUploadView(ContributeFormView):
             visibility=data["visibility"],
             sectors=data["sectors"],
             organisation_ids=[int(o) for o in data["organisations"]],
+        )
+
+
+class TimelineEntryRetractView(ContributeFormView):
+    """Retract one entry the viewer sees and may retract; any other is "not found"."""
+
+    actor_rule = ActorRule.ITEM_RETRACT
+    form_class = RetractForm
+    title = _("Tijdlijnitem intrekken")
+    intro = _(
+        "Het item verdwijnt meteen uit het dossier. Wie het kon zien, ziet alleen nog dat het "
+        "ingetrokken is, door wie, wanneer en waarom."
+    )
+    submit_label = _("Intrekken")
+    success_message = _("Het tijdlijnitem is ingetrokken.")
+    danger = True
+    anchor = "tijdlijn"
+    item: Any
+
+    def authorise(self) -> None:
+        self.item = retractable_entry(self.access, self.kwargs["entry_id"])
+        if self.item is None:
+            raise NotFoundOrNotAllowed
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "subject": self.item.title}
+
+    def perform(self, form: Any) -> None:
+        timeline_services.timeline_entry_retract(
+            actor=self.request.user,
+            case=self.case,
+            entry_id=self.item.pk,
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class DocumentRetractView(ContributeFormView):
+    """Retract one document the viewer sees and may retract; any other is "not found"."""
+
+    actor_rule = ActorRule.ITEM_RETRACT
+    form_class = RetractForm
+    title = _("Document intrekken")
+    intro = _(
+        "Het document verdwijnt meteen uit het dossier en kan niet meer gedownload worden. Wie "
+        "het kon zien, ziet alleen nog dat het ingetrokken is, door wie, wanneer en waarom."
+    )
+    submit_label = _("Intrekken")
+    success_message = _("Het document is ingetrokken.")
+    danger = True
+    anchor = "documenten"
+    item: Any
+
+    def authorise(self) -> None:
+        self.item = retractable_document(self.access, self.kwargs["document_id"])
+        if self.item is None:
+            raise NotFoundOrNotAllowed
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "subject": self.item.title}
+
+    def perform(self, form: Any) -> None:
+        document_services.document_retract(
+            actor=self.request.user,
+            case=self.case,
+            document_id=self.item.pk,
+            reason=form.cleaned_data["reason"],
         )

@@ -52,6 +52,8 @@ class AuditAction(models.IntegerChoices):
     DOCUMENT_UPLOADED = 308, _("Document toegevoegd")
     CONSULT_HANDLED = 309, _("Consultvraag behandeld")
     CASE_PARTICIPANT_CHANGED = 310, _("Betrokkenen van dossier gewijzigd")
+    TIMELINE_ENTRY_RETRACTED = 311, _("Tijdlijnitem ingetrokken")
+    DOCUMENT_RETRACTED = 312, _("Document ingetrokken")
     # 4xx: retention (collaboration.services.retention_runs)
     RETENTION_PROPOSED = 400, _("Bewaartermijnen: voorstel klaargezet")
     RETENTION_CONFIRMED = 401, _("Bewaartermijnen: voorstel bevestigd")

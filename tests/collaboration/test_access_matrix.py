@@ -20,7 +20,7 @@ from collaboration.models import (
     Membership,
     Region,
 )
-from collaboration.services import documents, plans
+from collaboration.services import documents, plans, timeline
 from collaboration.services.referrals import referral_submit
 from collaboration.views.base import ActorRule
 from tests.factories.cases import referral_data
@@ -59,6 +59,8 @@ EXPECTED: dict[str, set[str]] = {
     ActorRule.CASE_READ: {"participant", "case_director", "coordinator"},
     ActorRule.CASE_CONTRIBUTE: {"participant", "case_director", "coordinator"},
     ActorRule.CASE_DIRECT: {"case_director", "coordinator"},
+    # the fixture's entry and document are the case director's own: not the participant's
+    ActorRule.ITEM_RETRACT: {"case_director", "coordinator"},
     # the fixture's action is owned by the CAW, the participant's service (for the other
     # actors of an action see test_action_rights_matrix.py)
     ActorRule.ACTION_CHANGE: {"participant", "case_director", "coordinator"},
@@ -105,6 +107,13 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
             "verslag.pdf", b"%PDF-1.4 fictief", content_type="application/pdf"
         ),
     )
+    entry = timeline.timeline_entry_add(
+        actor=world.director,
+        case=case,
+        kind="note",
+        occurred_on=datetime.date(2020, 1, 5),
+        title="Notitie",
+    )
     pending = referral_submit(actor=world.referrer, **referral_data(world.clb))
     ClosureRequest.objects.create(
         case=case,
@@ -147,6 +156,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         "action_id": action.pk,
         "meeting_id": meeting.pk,
         "document_id": document.pk,
+        "entry_id": entry.pk,
         "referral_id": pending.pk,
         "consult_id": consult.pk,
         "membership_id": Membership.objects.get(user=world.caw_colleague).pk,

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration.models import ConsultRequest, Membership, Region
-from collaboration.services import documents, plans
+from collaboration.services import documents, plans, timeline
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.referrals import referral_submit
 from tests.factories.cases import referral_data
@@ -212,6 +212,13 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
             "verslag.pdf", b"%PDF-1.4 fictief", content_type="application/pdf"
         ),
     )
+    entry = timeline.timeline_entry_add(
+        actor=director,
+        case=case,
+        kind="note",
+        occurred_on=datetime.date(2020, 1, 5),
+        title="Notitie",
+    )
     planned = MeetingFactory(
         case=case,
         starts_at=timezone.now() + datetime.timedelta(days=7),
@@ -241,6 +248,7 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
             "domain": "housing",
             "action_id": str(action.pk),
             "document_id": str(document.pk),
+            "entry_id": str(entry.pk),
             "meeting_id": str(planned.pk),
             "referral_id": str(pending.pk),
             "consult_id": str(consult.pk),

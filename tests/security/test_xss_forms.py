@@ -402,6 +402,18 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
             url("collaboration:document_upload", ref),
             {**row, "visibility": "all", "file": upload},
         )
+    # retractions: the reason is shown, in place of the entry, to those who saw it
+    from collaboration.services import timeline
+
+    for row in feed.plan(cf.RetractForm, ["reason"]):
+        entry = timeline.timeline_entry_add(
+            actor=world.caw_partner,
+            case=case,
+            kind="note",
+            occurred_on=datetime.date(2026, 1, 15),
+            title="In te trekken",
+        )
+        post_ok(partner, url("collaboration:timeline_retract", ref, entry.pk), row)
     starts = timezone.localtime() + datetime.timedelta(days=7)
     for row in feed.plan(fm.MeetingForm, ["place"]):
         post_ok(
@@ -1106,6 +1118,14 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
         visibility="audience",
         sectors=["police"],
     )
+    # an entry of the CAW's partner, for the retraction form
+    partner_entry = timeline.timeline_entry_add(
+        actor=world.caw_partner,
+        case=case,
+        kind="note",
+        occurred_on=datetime.date(2026, 1, 5),
+        title="Notitie (fictief)",
+    )
     sar = sa_services.subject_access_register(
         actor=world.privacy,
         requester_name="Tom Pompelmoes",
@@ -1156,6 +1176,7 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
     password_only = Client()
     password_only.force_login(half)
     return SimpleNamespace(
+        partner_entry=partner_entry,
         waiting=waiting,
         pending=pending,
         consult=consult,
@@ -1266,6 +1287,7 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         ("director", url(collab + "meeting_record", ref)),
         ("director", url(collab + "meeting_reschedule", ref, planned.pk)),
         ("director", url(collab + "meeting_cancel", ref, planned.pk)),
+        ("partner", url(collab + "timeline_retract", ref, r.partner_entry.pk)),
         # forms without fields last: posting them acts at once
         ("director", url(collab + "plan_version", ref)),
         ("coordinator", url(collab + "consult_close", consult.pk)),
