@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.audit.classification import AccessRule
-from portal.audit.events import AuditAction
+from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
 
 from ..access import (
@@ -33,6 +35,8 @@ from ..models import (
     Case,
     CaseDocument,
     CaseParticipant,
+    ConsultRequest,
+    ConsultStatus,
     FamilyMember,
     Goal,
     Meeting,
@@ -47,6 +51,36 @@ from ..subject_access.rights import restricted_q, sees_restricted
 from ._audit import audit_read
 
 TIMELINE_LIMIT = 200
+CASE_PAGE = "case_page"
+
+
+def current_open_actions() -> QuerySet[Action]:
+    """Open actions of each case's current plan version: an action is counted once, never again
+    through the carried-over copy of an earlier version (open means not done, not possible, not
+    done or carried over)."""
+    newer_plan = ActionPlan.objects.filter(
+        case_id=OuterRef("case_id"), version__gt=OuterRef("goal__plan__version")
+    )
+    return Action.objects.filter(status=ActionStatus.OPEN).exclude(Exists(newer_plan))
+
+
+def _previous_case_page_visit(user: Any, reference: str) -> datetime.datetime | None:
+    """When ``user`` last opened this case page: the newest allowed case-page read in the audit
+    trail (read before this visit records its own), so no table of its own."""
+    if not getattr(user, "pk", None):
+        return None
+    return (
+        AuditEvent.objects.filter(
+            case_reference=reference[:40],
+            actor_id=user.pk,
+            action=AuditAction.CASE_VIEWED,
+            outcome=Outcome.ALLOWED,
+            purpose=CASE_PAGE,
+        )
+        .order_by("-id")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
 
 
 @dataclass
@@ -115,17 +149,50 @@ class CaseWorkspace:
     timeline: list[TimelineEntry]
     documents: list[CaseDocument]
     meetings: list[Meeting]
+    next_meeting: Meeting | None = None
+    previous_visit: datetime.datetime | None = None
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
     def case(self) -> Case:
         return self.access.case
 
+    @property
+    def open_actions(self) -> list[Action]:
+        """Open actions of the current plan version (earlier versions carried theirs over)."""
+        if self.plan is None:
+            return []
+        return [
+            action
+            for goal in self.plan.goals.all()
+            for action in goal.actions.all()
+            if action.status == ActionStatus.OPEN
+        ]
+
+    @property
+    def overdue_actions(self) -> list[Action]:
+        """Open actions whose due date lies before today (a Brussels calendar day)."""
+        return [a for a in self.open_actions if a.due_date is not None and a.due_date < self.today]
+
+    @property
+    def new_timeline(self) -> list[TimelineEntry]:
+        """Timeline entries this person may see, written since their previous visit."""
+        if self.previous_visit is None:
+            return []
+        return [e for e in self.timeline if e.created_at > self.previous_visit]
+
+    @property
+    def new_documents(self) -> list[CaseDocument]:
+        if self.previous_visit is None:
+            return []
+        return [d for d in self.documents if d.uploaded_at > self.previous_visit]
+
 
 def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
     """Everything the case page shows, filtered by the viewer's visibility, in a fixed number of
-    queries. One audit record for the page."""
-    access = case_access(user=user, reference=reference, purpose="case_page")
+    queries. One audit record for the page; the previous one dates "new since your last visit"."""
+    previous_visit = _previous_case_page_visit(user, reference)
+    access = case_access(user=user, reference=reference, purpose=CASE_PAGE)
     case = access.case
     audience = Prefetch("audience", queryset=Audience.objects.select_related("organisation"))
     plan = (
@@ -154,15 +221,15 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
         plan=plan,
         timeline=list(
             visible_timeline(access)
-            .select_related("author", "author_organisation", "retracted_by")
+            .select_related("author", "author_organisation")
             .prefetch_related(audience)[:TIMELINE_LIMIT]
         ),
         documents=list(
-            visible_documents(access)
-            .select_related("uploaded_by", "retracted_by")
-            .prefetch_related(audience)
+            visible_documents(access).select_related("uploaded_by").prefetch_related(audience)
         ),
         meetings=list(case.meetings.order_by("-starts_at")[:20]),
+        next_meeting=_upcoming(Meeting.objects.filter(case=case)).first(),
+        previous_visit=previous_visit,
     )
 
 
@@ -173,10 +240,7 @@ def document_for_download(*, user: Any, reference: str, document_id: int) -> Cas
     except NotFoundOrNotAllowed:
         raise
     with transaction.atomic():
-        # a retracted document stays listed (as retracted) but is never served again
-        document = (
-            visible_documents(access).filter(pk=document_id, retracted_at__isnull=True).first()
-        )
+        document = visible_documents(access).filter(pk=document_id).first()
         audit_read(
             action=AuditAction.DOCUMENT_DOWNLOADED,
             profile=access.profile,
@@ -198,13 +262,17 @@ def document_for_download(*, user: Any, reference: str, document_id: int) -> Cas
 class Dashboard:
     profile: ActorProfile
     phase_counts: dict[str, int]
-    cases: list[Case]
+    # each annotated with next_meeting_at, open_actions and overdue_actions
+    cases: Sequence[Case]
     actions: list[Action]
     meetings: list[Meeting]
     referrals: list[Referral]
     referral_count: int
     unread_notifications: int
     today: datetime.date
+    open_action_count: int = 0
+    overdue_action_count: int = 0
+    consult_count: int = 0
 
 
 DASHBOARD_CASES = 20
@@ -216,17 +284,30 @@ def _own_cases(profile: ActorProfile) -> QuerySet[Case]:
     return visible_cases(profile)
 
 
+def _upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Planned or live meetings from now on, the soonest first."""
+    return meetings.filter(
+        starts_at__gte=timezone.now(), status__in=[MeetingStatus.PLANNED, MeetingStatus.LIVE]
+    ).order_by("starts_at", "pk")
+
+
+def _count_per_case(actions: QuerySet[Action]) -> Coalesce:
+    """A subquery counting ``actions`` of the outer case (one query for all listed cases)."""
+    counted = (
+        actions.filter(case_id=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _upcoming_meetings(profile: ActorProfile, limit: int = 10) -> list[Meeting]:
     """Meetings of cases the user directs, and meetings they are invited to in a case they
     still see; two index-driven queries merged here (one OR-query scans every meeting)."""
     user = profile.user
-    upcoming = (
-        Meeting.objects.filter(
-            starts_at__gte=timezone.now(), status__in=[MeetingStatus.PLANNED, MeetingStatus.LIVE]
-        )
-        .select_related("case")
-        .order_by("starts_at", "pk")
-    )
+    upcoming = _upcoming(Meeting.objects.all()).select_related("case")
     directed = list(upcoming.filter(case__case_director=user)[:limit])
     still_assigned = CaseParticipant.objects.filter(
         user=user, is_active=True, case_id=OuterRef("case_id")
@@ -253,29 +334,49 @@ def dashboard(*, user: Any) -> Dashboard:
             if profile.is_member
             else dict.fromkeys(Phase.values, 0)
         )
+        open_actions = current_open_actions()
+        overdue = open_actions.filter(due_date__lt=today)
         case_list = list(
             cases.exclude(phase=Phase.CLOSED)
             .select_related("case_director")
+            .annotate(
+                next_meeting_at=Subquery(
+                    _upcoming(Meeting.objects.filter(case_id=OuterRef("pk"))).values("starts_at")[
+                        :1
+                    ]
+                ),
+                open_actions=_count_per_case(open_actions),
+                overdue_actions=_count_per_case(overdue),
+            )
             .order_by("-phase_changed_at", "-pk")[:DASHBOARD_CASES]
         )
         visible_case_ids = cases.values("pk")
+        # Their own actions and, for a case director, every open action in the cases they
+        # direct (a partner's overdue action is the director's to chase).
+        mine = (
+            open_actions.filter(
+                Q(responsible=user) | Q(case__case_director=user), case__in=visible_case_ids
+            ).exclude(case__phase=Phase.CLOSED)
+            if profile.is_member
+            else Action.objects.none()
+        )
         actions = (
             list(
-                Action.objects.filter(
-                    responsible=user,
-                    status=ActionStatus.OPEN,
-                    case__in=visible_case_ids,
-                )
-                .exclude(case__phase=Phase.CLOSED)
-                .select_related("case", "organisation")
-                .order_by("due_date", "pk")[:DASHBOARD_ACTIONS]
+                mine.select_related("case", "organisation", "responsible").order_by(
+                    "due_date", "pk"
+                )[:DASHBOARD_ACTIONS]
             )
             if profile.is_member
             else []
         )
+        action_counts = (
+            mine.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+            if profile.is_member
+            else {"open": 0, "overdue": 0}
+        )
         meetings = _upcoming_meetings(profile) if profile.is_member else []
         referrals: list[Referral] = []
-        referral_count = 0
+        referral_count = consult_count = 0
         if profile.coordinator_regions:
             pending = Referral.objects.filter(
                 region__in=profile.coordinator_regions, status=ReferralStatus.SUBMITTED
@@ -284,6 +385,9 @@ def dashboard(*, user: Any) -> Dashboard:
                 pending.select_related("referring_organisation").order_by("created_at")[:20]
             )
             referral_count = len(referrals) if len(referrals) < 20 else pending.count()
+            consult_count = ConsultRequest.objects.filter(
+                region__in=profile.coordinator_regions, status=ConsultStatus.NEW
+            ).count()
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
         audit_read(
             action=AuditAction.CASE_LIST_VIEWED,
@@ -302,6 +406,9 @@ def dashboard(*, user: Any) -> Dashboard:
         referral_count=referral_count,
         unread_notifications=unread,
         today=today,
+        open_action_count=action_counts["open"],
+        overdue_action_count=action_counts["overdue"],
+        consult_count=consult_count,
     )
 
 
