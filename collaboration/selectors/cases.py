@@ -221,11 +221,13 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
         plan=plan,
         timeline=list(
             visible_timeline(access)
-            .select_related("author", "author_organisation")
+            .select_related("author", "author_organisation", "retracted_by")
             .prefetch_related(audience)[:TIMELINE_LIMIT]
         ),
         documents=list(
-            visible_documents(access).select_related("uploaded_by").prefetch_related(audience)
+            visible_documents(access)
+            .select_related("uploaded_by", "retracted_by")
+            .prefetch_related(audience)
         ),
         meetings=list(case.meetings.order_by("-starts_at")[:20]),
         next_meeting=_upcoming(Meeting.objects.filter(case=case)).first(),
@@ -240,7 +242,10 @@ def document_for_download(*, user: Any, reference: str, document_id: int) -> Cas
     except NotFoundOrNotAllowed:
         raise
     with transaction.atomic():
-        document = visible_documents(access).filter(pk=document_id).first()
+        # a retracted document stays listed (as retracted) but is never served again
+        document = (
+            visible_documents(access).filter(pk=document_id, retracted_at__isnull=True).first()
+        )
         audit_read(
             action=AuditAction.DOCUMENT_DOWNLOADED,
             profile=access.profile,
