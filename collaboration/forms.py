@@ -287,6 +287,30 @@ class DocumentForm(AudienceFields):
     field_order = ["title", "file", "visibility", "sectors", "organisations"]
 
 
+class NarrowAudienceForm(forms.Form):
+    """Narrowing who sees a timeline entry: only sectors and services that see it now."""
+
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectoren die het item blijven zien"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organisations = forms.MultipleChoiceField(
+        label=_("Diensten die het item blijven zien"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self, *args: Any, sectors: Any = (), organisations: Any = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].choices = list(sectors)
+        self.fields["organisations"].choices = [(o.pk, o.name) for o in organisations]
+
+
 class RetractForm(forms.Form):
     """Retracting a timeline entry or a document: those who saw it read the reason."""
 

@@ -43,6 +43,11 @@ urlpatterns = [
         cases.TimelineEntryRetractView.as_view(),
         name="timeline_retract",
     ),
+    path(
+        f"{CASE}tijdlijn/<int:entry_id>/zichtbaarheid/",
+        cases.TimelineEntryNarrowView.as_view(),
+        name="timeline_narrow",
+    ),
     path(f"{CASE}documenten/nieuw/", cases.DocumentUploadView.as_view(), name="document_upload"),
     path(
         f"{CASE}documenten/<int:document_id>/intrekken/",

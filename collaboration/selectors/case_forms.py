@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from ..access import can_retract
 from ..models import (
     Action,
@@ -19,7 +21,9 @@ from ..models import (
     EntryKind,
     Goal,
     Organisation,
+    Sector,
     TimelineEntry,
+    Visibility,
 )
 from .cases import CaseAccess, visible_documents, visible_timeline
 
@@ -86,3 +90,25 @@ def retractable_document(access: CaseAccess, document_id: int) -> CaseDocument |
     if document is None or not can_retract(access.profile, access.basis, document.uploaded_by_id):
         return None
     return document
+
+
+def narrowing_choices(access: CaseAccess, entry: TimelineEntry) -> dict[str, Any]:
+    """What the narrowing form offers for ``entry``: the sectors and the region's active
+    services within its current audience (everything, for an entry all participants see), and
+    the current audience as the initial choice."""
+    organisations = Organisation.objects.filter(is_active=True, region=access.case.region)
+    if entry.visibility != Visibility.AUDIENCE:
+        return {
+            "sectors": list(Sector.choices),
+            "organisations": list(organisations.order_by("name")),
+            "initial": {"sectors": [], "organisations": []},
+        }
+    current = list(entry.audience.all())
+    sectors = [a.sector for a in current if a.sector]
+    organisation_ids = [a.organisation_id for a in current if a.organisation_id]
+    within = organisations.filter(Q(pk__in=organisation_ids) | Q(sector__in=sectors))
+    return {
+        "sectors": [(value, label) for value, label in Sector.choices if value in sectors],
+        "organisations": list(within.order_by("name")),
+        "initial": {"sectors": sectors, "organisations": [str(o) for o in organisation_ids]},
+    }

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from portal.audit.events import AuditAction
 
 from ..access import NotFoundOrNotAllowed, actor_profile, can_contribute, can_retract, case_basis
-from ..models import Audience, Case, CaseParticipant, EntryKind, TimelineEntry, Visibility
+from ..models import (
+    Audience,
+    Case,
+    CaseParticipant,
+    EntryKind,
+    Organisation,
+    TimelineEntry,
+    Visibility,
+)
 from ..selectors.cases import CaseAccess, visible_timeline
 from ._common import audit_change, require_case_right, require_open, retraction_reason
 from .documents import audience_rows
@@ -85,10 +93,11 @@ def timeline_entry_add(
     return entry
 
 
-def timeline_entry_retract(*, actor: Any, case: Case, entry_id: int, reason: str) -> TimelineEntry:
-    """Retract an entry the actor sees (its author, the case director or a coordinator of the
-    region): from now on its title and text are shown to nobody; those who saw it see who
-    retracted it, when and why. Another entry, or one already retracted, is "not found"."""
+def _retractable(
+    actor: Any, case: Case, entry_id: int, what: str
+) -> tuple[Any, Any, TimelineEntry]:
+    """The entry ``actor`` sees, not retracted and not a phase change, if they may retract it or
+    narrow its audience (``access.can_retract``); refused as not found (and audited) otherwise."""
     profile = actor_profile(actor)
     basis = case_basis(profile, case)
     entry: TimelineEntry | None = None
@@ -104,10 +113,82 @@ def timeline_entry_retract(*, actor: Any, case: Case, entry_id: int, reason: str
         actor=actor,
         case=case,
         check=lambda b: entry is not None and can_retract(profile, b, entry.author_id),
-        what="timeline_retract",
+        what=what,
     )
     if entry is None:  # refused above; for the type checker
         raise NotFoundOrNotAllowed
+    return profile, basis, entry
+
+
+def timeline_entry_narrow(
+    *,
+    actor: Any,
+    case: Case,
+    entry_id: int,
+    sectors: list[str] | None = None,
+    organisation_ids: list[int] | None = None,
+) -> TimelineEntry:
+    """Narrow who sees an entry, at once: the new audience lies within the current one (a
+    service of an audience sector counts as within it). Widening is a new act of sharing, not
+    this. The author and the case director keep seeing it, as every restricted entry."""
+    profile, basis, entry = _retractable(actor, case, entry_id, "timeline_narrow")
+    require_open(case)
+    rows = audience_rows(sectors=sectors or [], organisation_ids=organisation_ids or [], case=case)
+    new_sectors = {r.sector for r in rows if r.sector}
+    new_organisations = {r.organisation_id for r in rows if r.organisation_id}
+    with transaction.atomic():
+        entry = TimelineEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.is_retracted:
+            raise NotFoundOrNotAllowed
+        if entry.visibility == Visibility.AUDIENCE:
+            old = list(entry.audience.all())
+            old_sectors = {a.sector for a in old if a.sector}
+            old_organisations = {a.organisation_id for a in old if a.organisation_id}
+            outside_sectors = new_sectors - old_sectors
+            outside_organisations = set(
+                Organisation.objects.filter(pk__in=new_organisations - old_organisations)
+                .exclude(sector__in=old_sectors)
+                .values_list("pk", flat=True)
+            )
+            if outside_sectors or outside_organisations:
+                raise ValidationError(
+                    {
+                        "sectors": _(
+                            "Kies alleen binnen wie het item nu al ziet; wie het nog niet ziet, "
+                            "voegt u toe met een nieuw item."
+                        )
+                    }
+                )
+            if new_sectors == old_sectors and new_organisations == old_organisations:
+                raise ValidationError({"sectors": _("Laat minstens één sector of dienst weg.")})
+            entry.audience.all().delete()
+        entry.visibility = Visibility.AUDIENCE
+        entry.save(update_fields=["visibility"])
+        for row in rows:
+            row.entry = entry
+        Audience.objects.bulk_create(rows)
+        audit_change(
+            action=AuditAction.TIMELINE_AUDIENCE_NARROWED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="timeline_entry",
+            object_id=entry.pk,
+            extra={
+                "change": "timeline_narrow",
+                "sectors": sorted(new_sectors),
+                "organisations": sorted(new_organisations),
+            },
+        )
+    return entry
+
+
+def timeline_entry_retract(*, actor: Any, case: Case, entry_id: int, reason: str) -> TimelineEntry:
+    """Retract an entry the actor sees (its author, the case director or a coordinator of the
+    region): from now on its title and text are shown to nobody; those who saw it see who
+    retracted it, when and why. Another entry, or one already retracted, is "not found"."""
+    profile, basis, entry = _retractable(actor, case, entry_id, "timeline_retract")
     require_open(case)
     reason = retraction_reason(reason)
     with transaction.atomic():

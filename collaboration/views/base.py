@@ -32,7 +32,8 @@ class ActorRule:
     CASE_READ = "case_read"  # case director, participant, coordinator of the region
     CASE_CONTRIBUTE = "case_contribute"
     CASE_DIRECT = "case_direct"  # case director, coordinator
-    # one timeline entry or document: its author, the case director, a coordinator (who see it)
+    # retracting one timeline entry or document, or narrowing an entry's audience: its author,
+    # the case director, a coordinator of the region (each only if they see it)
     ITEM_RETRACT = "item_retract"
     # one action: case director, coordinator, a participant acting for the owning service
     ACTION_CHANGE = "action_change"

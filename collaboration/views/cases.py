@@ -19,6 +19,7 @@ from ..forms import (
     DocumentForm,
     FamilyMemberForm,
     GoalForm,
+    NarrowAudienceForm,
     ParticipantForm,
     PhaseChangeForm,
     PresentedForm,
@@ -31,6 +32,7 @@ from ..selectors.case_forms import (
     action_form_choices,
     case_assessment,
     case_participant,
+    narrowing_choices,
     retractable_document,
     retractable_entry,
 )
@@ -450,6 +452,51 @@ class TimelineEntryRetractView(ContributeFormView):
             case=self.case,
             entry_id=self.item.pk,
             reason=form.cleaned_data["reason"],
+        )
+
+
+class TimelineEntryNarrowView(ContributeFormView):
+    """Narrow who sees one entry, at once; widening is a new entry, so not offered here."""
+
+    actor_rule = ActorRule.ITEM_RETRACT
+    form_class = NarrowAudienceForm
+    title = _("Zichtbaarheid van een tijdlijnitem beperken")
+    intro = _(
+        "Wie u weglaat, ziet het item meteen niet meer. De auteur en de casusregisseur blijven "
+        "het zien. Iemand toevoegen kan hier niet: deel het dan opnieuw in een nieuw item."
+    )
+    submit_label = _("Zichtbaarheid beperken")
+    success_message = _("De zichtbaarheid van het item is beperkt.")
+    anchor = "tijdlijn"
+    item: Any
+    choices: dict[str, Any]
+
+    def authorise(self) -> None:
+        self.item = retractable_entry(self.access, self.kwargs["entry_id"])
+        if self.item is None:
+            raise NotFoundOrNotAllowed
+        self.choices = narrowing_choices(self.access, self.item)
+
+    def form_extra(self) -> dict[str, Any]:
+        return {
+            "sectors": self.choices["sectors"],
+            "organisations": self.choices["organisations"],
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        return dict(self.choices["initial"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "subject": self.item.title}
+
+    def perform(self, form: Any) -> None:
+        data = form.cleaned_data
+        timeline_services.timeline_entry_narrow(
+            actor=self.request.user,
+            case=self.case,
+            entry_id=self.item.pk,
+            sectors=data["sectors"],
+            organisation_ids=[int(o) for o in data["organisations"]],
         )
 
 

@@ -178,6 +178,93 @@ def test_a_reason_is_required_and_a_phase_entry_stays(world: Any, verified_clien
     assert verified_client(world.director).get(url).status_code == 404
 
 
+# --- narrowing an entry's audience ---------------------------------------------------------
+
+
+def test_narrowing_takes_effect_at_once_and_is_audited(world: Any, verified_client: Any) -> None:
+    entry = _entry(
+        world, world.police_partner, visibility="audience", sectors=["police", "welfare"]
+    )
+    clients = _clients(world, verified_client)
+    assert SECRET_TITLE in _page(clients["caw_partner"], world)  # the CAW is a welfare service
+    url = reverse("collaboration:timeline_narrow", args=[world.case.reference, entry.pk])
+    form = clients["police_partner"].get(url).content.decode()
+    # only what sees it now is offered: no justice sector, no widening
+    assert 'value="police"' in form and 'value="welfare"' in form
+    assert 'value="justice"' not in form
+    assert clients["police_partner"].post(url, {"sectors": ["police"]}).status_code == 302
+
+    entry.refresh_from_db()
+    assert {a.sector for a in entry.audience.all()} == {"police"}
+    seen = {who: SECRET_TITLE in _page(client, world) for who, client in clients.items()}
+    assert seen == {
+        "director": True,
+        "coordinator": False,
+        "caw_partner": False,
+        "police_partner": True,
+        "outsider_member": False,
+    }
+    event = AuditEvent.objects.get(action=AuditAction.TIMELINE_AUDIENCE_NARROWED)
+    assert event.actor == world.police_partner
+    assert event.extra["sectors"] == ["police"]
+
+
+def test_an_entry_for_everyone_narrows_to_one_service(world: Any) -> None:
+    entry = _entry(world, world.caw_partner)
+    timeline.timeline_entry_narrow(
+        actor=world.director, case=world.case, entry_id=entry.pk, organisation_ids=[world.caw.pk]
+    )
+    entry.refresh_from_db()
+    assert entry.visibility == "audience"
+    assert [a.organisation_id for a in entry.audience.all()] == [world.caw.pk]
+
+
+def test_narrowing_cannot_widen_and_needs_a_change(world: Any) -> None:
+    entry = _entry(world, world.police_partner, visibility="audience", sectors=["police"])
+    attempts: list[dict[str, Any]] = [
+        {"sectors": ["police", "justice"]},  # adds a sector
+        {"organisation_ids": [world.caw.pk]},  # a service outside the audience
+        {"sectors": ["police"]},  # no change
+        {},  # nobody at all
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError):
+            timeline.timeline_entry_narrow(
+                actor=world.police_partner, case=world.case, entry_id=entry.pk, **attempt
+            )
+    assert {a.sector for a in entry.audience.all()} == {"police"}
+    # a police service is within the police sector: that narrows
+    timeline.timeline_entry_narrow(
+        actor=world.police_partner,
+        case=world.case,
+        entry_id=entry.pk,
+        organisation_ids=[world.police.pk],
+    )
+    assert [a.organisation_id for a in entry.audience.all()] == [world.police.pk]
+    assert (
+        not AuditEvent.objects.filter(
+            action=AuditAction.TIMELINE_AUDIENCE_NARROWED, outcome=Outcome.ALLOWED
+        )
+        .exclude(extra__organisations=[world.police.pk])
+        .exists()
+    )
+
+
+def test_others_cannot_narrow(world: Any, verified_client: Any) -> None:
+    entry = _entry(world, world.caw_partner)
+    url = reverse("collaboration:timeline_narrow", args=[world.case.reference, entry.pk])
+    for who in ("police_partner", "outsider_member"):
+        client = verified_client(getattr(world, who))
+        assert client.get(url).status_code == 404, who
+        assert client.post(url, {"sectors": ["police"]}).status_code == 404, who
+        with pytest.raises(NotFoundOrNotAllowed):
+            timeline.timeline_entry_narrow(
+                actor=getattr(world, who), case=world.case, entry_id=entry.pk, sectors=["police"]
+            )
+    entry.refresh_from_db()
+    assert entry.visibility == "all"
+
+
 # --- documents ----------------------------------------------------------------------------
 
 

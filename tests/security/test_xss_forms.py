@@ -1287,6 +1287,7 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         ("director", url(collab + "meeting_record", ref)),
         ("director", url(collab + "meeting_reschedule", ref, planned.pk)),
         ("director", url(collab + "meeting_cancel", ref, planned.pk)),
+        ("partner", url(collab + "timeline_narrow", ref, r.partner_entry.pk)),
         ("partner", url(collab + "timeline_retract", ref, r.partner_entry.pk)),
         # forms without fields last: posting them acts at once
         ("director", url(collab + "plan_version", ref)),
