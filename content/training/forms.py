@@ -127,6 +127,13 @@ class SessionRegistrationForm(HumanCheckForm):
         else:
             self.fields["display_name"].widget.attrs["autocomplete"] = "name"
 
+    def clean_display_name(self) -> str:
+        """One line: the name opens the e-mail ("Beste ..."), so a name sent with line breaks
+        would let anyone who types a victim's address write lines of their own into a mail
+        from our neutral sender. A browser's text field sends none; runs of white space
+        become one space."""
+        return " ".join(self.cleaned_data["display_name"].split())
+
 
 class LearnerProfileForm(forms.Form):
     organisation = forms.ModelChoiceField(
