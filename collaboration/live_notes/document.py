@@ -118,12 +118,13 @@ def _inline_html(text: str, attrs: dict) -> str:
     return out
 
 
-def to_html(update: bytes) -> str:
-    """Render the Quill document as simple, safe HTML (paragraphs, headings, lists).
+def lines(update: bytes) -> list[tuple[str, dict]]:
+    """The Quill document line by line: each line's escaped inline HTML (bold, italic,
+    underline, strike) with its line formats (``header``: 1-3, ``list``: bullet/ordered).
 
     Only known formats with well-formed values count; anything else in stored data (a list as
     a heading level, an unknown format, an embed) is ignored rather than failing the page."""
-    lines: list[tuple[str, dict]] = []
+    result: list[tuple[str, dict]] = []
     current = ""
     for chunk, raw_attrs in _text_of(update).diff():
         if not isinstance(chunk, str):
@@ -133,13 +134,18 @@ def to_html(update: bytes) -> str:
         for index, part in enumerate(parts):
             current += _inline_html(part, attrs)
             if index < len(parts) - 1:
-                lines.append((current, attrs))
+                result.append((current, attrs))
                 current = ""
     if current:
-        lines.append((current, {}))
+        result.append((current, {}))
+    return result
+
+
+def to_html(update: bytes) -> str:
+    """Render the Quill document as simple, safe HTML (paragraphs, headings, lists)."""
     out: list[str] = []
     open_list = ""
-    for content, attrs in lines:
+    for content, attrs in lines(update):
         kind = attrs.get("list")
         tag = {"bullet": "ul", "ordered": "ol"}.get(kind or "", "")
         if tag != open_list:
