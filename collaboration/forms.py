@@ -325,6 +325,20 @@ class RetractForm(forms.Form):
     )
 
 
+class RemovalForm(forms.Form):
+    """Removing a professional or a family member from the case: case members read the reason."""
+
+    reason = forms.CharField(
+        label=_("Reden van de verwijdering"),
+        help_text=_(
+            "Wie in het dossier werkt, leest wie de persoon verwijderde, wanneer en waarom. "
+            "Schrijf hier alleen wat daarvoor nodig is."
+        ),
+        widget=TEXTAREA,
+        max_length=2000,
+    )
+
+
 class ConsultAnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Antwoord of advies"),

@@ -26,6 +26,11 @@ urlpatterns = [
         name="participant_remove",
     ),
     path(f"{CASE}gezin/nieuw/", cases.FamilyMemberAddView.as_view(), name="family_add"),
+    path(
+        f"{CASE}gezin/<int:family_member_id>/verwijderen/",
+        cases.FamilyMemberRemoveView.as_view(),
+        name="family_remove",
+    ),
     path(f"{CASE}verkenning/<str:domain>/", cases.AssessmentView.as_view(), name="assessment"),
     path(f"{CASE}plan/doel/", cases.GoalAddView.as_view(), name="goal_add"),
     path(f"{CASE}plan/actie/", cases.ActionAddView.as_view(), name="action_add"),

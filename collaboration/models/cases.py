@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .organisations import Organisation, Region
+from .text import text_field as _text
 
 
 class Phase(models.TextChoices):
@@ -148,6 +149,13 @@ class FamilyMember(models.Model):
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     family_role = models.CharField(_("rol in het gezin"), max_length=20, choices=FamilyRole.choices)
+    # A removed family member keeps its row (the retention run anonymises or erases it with the
+    # case); current lists leave it out (services.cases.family_member_remove).
+    removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = _text(_("reden van verwijdering"), max_length=2000)
 
     class Meta:
         verbose_name = _("gezinslid")
@@ -156,6 +164,10 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class CaseParticipant(models.Model):
@@ -177,6 +189,13 @@ class CaseParticipant(models.Model):
     )
     is_active = models.BooleanField(_("actief"), default=True)
     added_at = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
+    # Removed from the case (is_active False in the same transaction): who, when and why
+    # (services.cases.participant_remove); adding the person again clears them.
+    removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = _text(_("reden van verwijdering"), max_length=2000)
 
     class Meta:
         verbose_name = _("betrokken professional")

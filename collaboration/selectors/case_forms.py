@@ -19,6 +19,7 @@ from ..models import (
     CaseParticipant,
     DomainAssessment,
     EntryKind,
+    FamilyMember,
     Goal,
     Organisation,
     Sector,
@@ -44,6 +45,13 @@ def case_participant(access: CaseAccess, participant_id: int) -> CaseParticipant
         .select_related("user", "organisation")
         .first()
     )
+
+
+def case_family_member(access: CaseAccess, member_id: int) -> FamilyMember | None:
+    """One family member of the case not removed, or None."""
+    return FamilyMember.objects.filter(
+        case=access.case, pk=member_id, removed_at__isnull=True
+    ).first()
 
 
 def case_assessment(access: CaseAccess, domain: str) -> DomainAssessment | None:

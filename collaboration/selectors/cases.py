@@ -144,6 +144,8 @@ class CaseWorkspace:
     access: CaseAccess
     family: list[FamilyMember]
     participants: list[CaseParticipant]
+    removed_family: list[FamilyMember]
+    removed_participants: list[CaseParticipant]
     assessments: list[Any]
     plan: ActionPlan | None
     timeline: list[TimelineEntry]
@@ -213,9 +215,19 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
     )
     return CaseWorkspace(
         access=access,
-        family=list(case.family_members.all()),
+        family=list(case.family_members.filter(removed_at__isnull=True)),
         participants=list(
             case.participants.filter(is_active=True).select_related("user", "organisation")
+        ),
+        removed_family=list(
+            case.family_members.filter(removed_at__isnull=False)
+            .select_related("removed_by")
+            .order_by("removed_at")
+        ),
+        removed_participants=list(
+            case.participants.filter(is_active=False, removed_at__isnull=False)
+            .select_related("user", "organisation", "removed_by")
+            .order_by("removed_at")
         ),
         assessments=list(case.assessments.all()),
         plan=plan,

@@ -195,7 +195,7 @@ def prepare_choices(access: MeetingAccess) -> PrepareChoices:
             initial["family"].append(str(row.family_member_id))
     return PrepareChoices(
         people=case_people(access.case),
-        family=list(FamilyMember.objects.filter(case=access.case)),
+        family=list(FamilyMember.objects.filter(case=access.case, removed_at__isnull=True)),
         initial=initial,
     )
 

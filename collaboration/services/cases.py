@@ -32,7 +32,7 @@ from ..models import (
     PhaseTransition,
     TimelineEntry,
 )
-from ._common import audit_change, require_case_right, require_open
+from ._common import audit_change, require_case_right, require_open, retraction_reason
 from .handover import require_director
 from .notifications import Kind, notify
 
@@ -257,6 +257,9 @@ def participant_add(
                 "role_in_case": role_in_case.strip(),
                 "task_division": task_division.strip(),
                 "is_active": True,
+                "removed_at": None,
+                "removed_by": None,
+                "removal_reason": "",
             },
         )
         participant.full_clean()
@@ -277,26 +280,43 @@ def participant_add(
     return participant
 
 
-def participant_remove(*, actor: Any, case: Case, participant_id: int) -> None:
+def participant_remove(*, actor: Any, case: Case, participant_id: int, reason: str) -> None:
+    """Take a professional out of the case with a reason (the case director or a coordinator
+    of the region). The row stays, inactive, with who removed them, when and why; they lose
+    access at once and their open sockets close after the commit. Another or an already removed
+    participant is "not found"."""
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_direct, what="participant_remove"
     )
     require_open(case)
+    reason = retraction_reason(reason)
     with transaction.atomic():
-        participant = CaseParticipant.objects.filter(case=case, pk=participant_id).first()
+        participant = (
+            CaseParticipant.objects.select_for_update()
+            .filter(case=case, pk=participant_id, is_active=True)
+            .first()
+        )
         if participant is None:
             raise NotFoundOrNotAllowed
         participant.is_active = False
-        participant.save(update_fields=["is_active"])
+        participant.removed_at = timezone.now()
+        participant.removed_by = actor
+        participant.removal_reason = reason
+        participant.save(update_fields=["is_active", "removed_at", "removed_by", "removal_reason"])
         audit_change(
-            action=AuditAction.CASE_PARTICIPANT_CHANGED,
+            action=AuditAction.CASE_PERSON_REMOVED,
             actor=actor,
             profile=profile,
             case=case,
             basis=basis,
-            extra={"removed_user_id": participant.user_id},
+            extra={
+                "change": "participant_removed",
+                "participant_id": participant.pk,
+                "removed_user_id": participant.user_id,
+            },
         )
-    transaction.on_commit(lambda: close_user_sockets(participant.user_id))
+        user_id = participant.user_id
+        transaction.on_commit(lambda: close_user_sockets(user_id))
 
 
 def family_member_add(
@@ -321,6 +341,39 @@ def family_member_add(
             object_type="family_member",
             object_id=member.pk,
             extra={"change": "family_member_added"},
+        )
+    return member
+
+
+def family_member_remove(*, actor: Any, case: Case, member_id: int, reason: str) -> FamilyMember:
+    """Remove a family member from the case's current lists with a reason (the case director or
+    a coordinator of the region). The row stays, listed as removed with date and reason; the
+    retention run anonymises or erases it with the case. Another or an already removed member
+    is "not found"."""
+    profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="family")
+    require_open(case)
+    reason = retraction_reason(reason)
+    with transaction.atomic():
+        member = (
+            FamilyMember.objects.select_for_update()
+            .filter(case=case, pk=member_id, removed_at__isnull=True)
+            .first()
+        )
+        if member is None:
+            raise NotFoundOrNotAllowed
+        member.removed_at = timezone.now()
+        member.removed_by = actor
+        member.removal_reason = reason
+        member.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+        audit_change(
+            action=AuditAction.CASE_PERSON_REMOVED,
+            actor=actor,
+            profile=profile,
+            case=case,
+            basis=basis,
+            object_type="family_member",
+            object_id=member.pk,
+            extra={"change": "family_member_removed"},
         )
     return member
 

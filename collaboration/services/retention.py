@@ -170,16 +170,17 @@ RETENTION: dict[str, Rule] = {
     ),
     "collaboration.FamilyMember": Rule(
         Treatment.SCRUB,
-        "the name goes; year of birth and role in the family stay for statistics",
+        "the name and the reason of a removal go; year of birth and role in the family stay "
+        "for statistics",
         paths=("case",),
-        scrub=("name",),
+        scrub=("name", "removal_reason"),
     ),
     "collaboration.CaseParticipant": Rule(
         Treatment.SCRUB,
         "which professional took part for which service stays (accountability); the task "
-        "division may describe the family",
+        "division and the reason of a removal may describe the family",
         paths=("case",),
-        scrub=("task_division",),
+        scrub=("task_division", "removal_reason"),
         kept_fields={"role_in_case": "a professional's role, not data about the family"},
     ),
     "collaboration.PhaseTransition": Rule(

@@ -23,6 +23,7 @@ from ..forms import (
     ParticipantForm,
     PhaseChangeForm,
     PresentedForm,
+    RemovalForm,
     ReopenForm,
     RetractForm,
     TimelineEntryForm,
@@ -31,6 +32,7 @@ from ..selectors.case_audit import case_audit_overview
 from ..selectors.case_forms import (
     action_form_choices,
     case_assessment,
+    case_family_member,
     case_participant,
     narrowing_choices,
     retractable_document,
@@ -232,25 +234,67 @@ class ParticipantAddView(CaseFormView):
 
 
 class ParticipantRemoveView(CaseFormView):
-    from django import forms as _forms
+    """Take one active participant out of the case with a reason; any other is "not found"."""
 
-    form_class = _forms.Form
+    form_class = RemovalForm
     title = _("Professional uit het dossier halen")
-    intro = _("Deze persoon verliest meteen de toegang tot het dossier.")
+    intro = _(
+        "Deze persoon verliest meteen de toegang tot het dossier. Wie in het dossier werkt, "
+        "ziet wie de persoon verwijderde, wanneer en waarom."
+    )
     submit_label = _("Uit het dossier halen")
     success_message = _("De professional is uit het dossier gehaald.")
     danger = True
     anchor = "betrokkenen"
+    participant: Any
+
+    def authorise(self) -> None:
+        self.participant = case_participant(self.access, self.kwargs["participant_id"])
+        if self.participant is None:
+            raise NotFoundOrNotAllowed
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        participant = case_participant(self.access, self.kwargs["participant_id"])
-        if participant is None:
-            raise NotFoundOrNotAllowed
-        return {**super().get_context_data(**kwargs), "subject": participant}
+        return {**super().get_context_data(**kwargs), "subject": self.participant}
 
     def perform(self, form: Any) -> None:
         case_services.participant_remove(
-            actor=self.request.user, case=self.case, participant_id=self.kwargs["participant_id"]
+            actor=self.request.user,
+            case=self.case,
+            participant_id=self.participant.pk,
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class FamilyMemberRemoveView(CaseFormView):
+    """Remove one family member from the current lists with a reason; any other is "not
+    found". The member stays listed as removed."""
+
+    form_class = RemovalForm
+    title = _("Gezinslid verwijderen")
+    intro = _(
+        "Het gezinslid verdwijnt uit de lijsten van het dossier en blijft vermeld als verwijderd, "
+        "met de datum en de reden."
+    )
+    submit_label = _("Verwijderen")
+    success_message = _("Het gezinslid is verwijderd.")
+    danger = True
+    anchor = "gezin"
+    member: Any
+
+    def authorise(self) -> None:
+        self.member = case_family_member(self.access, self.kwargs["family_member_id"])
+        if self.member is None:
+            raise NotFoundOrNotAllowed
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "subject": self.member.name}
+
+    def perform(self, form: Any) -> None:
+        case_services.family_member_remove(
+            actor=self.request.user,
+            case=self.case,
+            member_id=self.member.pk,
+            reason=form.cleaned_data["reason"],
         )
 
 

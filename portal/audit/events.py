@@ -55,6 +55,7 @@ class AuditAction(models.IntegerChoices):
     TIMELINE_ENTRY_RETRACTED = 311, _("Tijdlijnitem ingetrokken")
     DOCUMENT_RETRACTED = 312, _("Document ingetrokken")
     TIMELINE_AUDIENCE_NARROWED = 313, _("Zichtbaarheid van een tijdlijnitem beperkt")
+    CASE_PERSON_REMOVED = 314, _("Professional of gezinslid uit dossier verwijderd")
     # 4xx: retention (collaboration.services.retention_runs)
     RETENTION_PROPOSED = 400, _("Bewaartermijnen: voorstel klaargezet")
     RETENTION_CONFIRMED = 401, _("Bewaartermijnen: voorstel bevestigd")

@@ -57,6 +57,7 @@ PURPOSE_LABELS: dict[str, Label] = {
     "CaseReopenView": _("formulier: dossier heropenen"),
     "DocumentUploadView": _("formulier: document toevoegen"),
     "FamilyMemberAddView": _("formulier: gezinslid toevoegen"),
+    "FamilyMemberRemoveView": _("formulier: gezinslid verwijderen"),
     "GoalAddView": _("formulier: doel toevoegen"),
     "MeetingAddView": _("formulier: overleg plannen"),
     "ParticipantAddView": _("formulier: professional toevoegen"),

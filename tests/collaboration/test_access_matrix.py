@@ -88,7 +88,9 @@ def collaboration_patterns() -> list[tuple[str, URLPattern]]:
 @pytest.fixture
 def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
     case = world.case
-    FamilyMember.objects.create(case=case, name=FAMILY_NAME, family_role="child", birth_year=2012)
+    member = FamilyMember.objects.create(
+        case=case, name=FAMILY_NAME, family_role="child", birth_year=2012
+    )
     goal = plans.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
     action = plans.action_add(
         actor=world.director,
@@ -152,6 +154,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
     kwargs = {
         "reference": case.reference,
         "participant_id": case.participants.get(user=world.caw_partner).pk,
+        "family_member_id": member.pk,
         "domain": "housing",
         "action_id": action.pk,
         "meeting_id": meeting.pk,

@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration.models import ConsultRequest, Membership, Region
+from collaboration.models import ConsultRequest, FamilyMember, Membership, Region
 from collaboration.services import documents, plans, timeline
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.referrals import referral_submit
@@ -194,6 +194,9 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
     so the timeline and the meeting page carry its minutes), a referral, a consult."""
     case = world.case
     director = world.director
+    member = FamilyMember.objects.create(
+        case=case, name="Mila Fictief", family_role="child", birth_year=2014
+    )
     goal = plans.goal_add(actor=director, case=case, domain="housing", description="Wonen")
     action = plans.action_add(
         actor=director,
@@ -245,6 +248,7 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
         "values": {
             "reference": case.reference,
             "participant_id": str(case.participants.get(user=world.caw_partner).pk),
+            "family_member_id": str(member.pk),
             "domain": "housing",
             "action_id": str(action.pk),
             "document_id": str(document.pk),

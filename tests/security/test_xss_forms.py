@@ -414,6 +414,14 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
             title="In te trekken",
         )
         post_ok(partner, url("collaboration:timeline_retract", ref, entry.pk), row)
+    # removals: the reason is shown on the case page, with the removed family member
+    from collaboration.models import FamilyMember
+
+    for row in feed.plan(cf.RemovalForm, ["reason"]):
+        leaving = FamilyMember.objects.create(
+            case=case, name="Te verwijderen", birth_year=2014, family_role="child"
+        )
+        post_ok(director, url("collaboration:family_remove", ref, leaving.pk), row)
     starts = timezone.localtime() + datetime.timedelta(days=7)
     for row in feed.plan(fm.MeetingForm, ["place"]):
         post_ok(
@@ -1108,6 +1116,10 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
     member = FamilyMember.objects.create(
         case=case, name="Tom Pompelmoes", birth_year=1984, family_role="father"
     )
+    # a family member for the removal form (posting it removes them: among the last pages)
+    leaving = FamilyMember.objects.create(
+        case=case, name="Lies Vertrokken", birth_year=2015, family_role="child"
+    )
     police_entry = timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
@@ -1176,6 +1188,7 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
     password_only = Client()
     password_only.force_login(half)
     return SimpleNamespace(
+        leaving=leaving,
         partner_entry=partner_entry,
         waiting=waiting,
         pending=pending,
@@ -1300,6 +1313,7 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
                 case.participants.get(user=world.police_partner).pk,
             ),
         ),
+        ("director", url(collab + "family_remove", ref, r.leaving.pk)),
         (
             "coordinator",
             url(

@@ -53,6 +53,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
     _C + "TimelineEntryForm.body": ("case",),
     _C + "DocumentForm.title": ("case",),
     _C + "RetractForm.reason": ("case",),
+    _C + "RemovalForm.reason": ("case",),
     _M + "MeetingForm.place": ("case", "meeting@*"),
     _M + "MeetingRecordForm.place": ("case",),
     _M + "MeetingRescheduleForm.place": ("case",),
