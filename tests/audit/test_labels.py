@@ -33,11 +33,19 @@ def _source_files() -> Iterator[Path]:
 
 
 def _written_strings(keyword: str) -> set[str]:
-    """String constants given as ``keyword=...`` in a call, as a ``"keyword": ...`` dict
-    entry, or assigned to a module constant ``KEYWORD = ...``."""
+    """String constants given as ``keyword=...`` in a call (also through a module constant's
+    name), as a ``"keyword": ...`` dict entry, or assigned to a module constant ``KEYWORD = ...``."""
     found: set[str] = set()
     for path in _source_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        # A module constant given by name (``purpose=CASE_PAGE``) counts as its string.
+        constants = {
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
         for node in ast.walk(tree):
             values: list[ast.AST] = []
             if isinstance(node, ast.Call):
@@ -52,6 +60,7 @@ def _written_strings(keyword: str) -> set[str]:
                 names = [t.id for t in node.targets if isinstance(t, ast.Name)]
                 if keyword.upper() in names:
                     values = [node.value]
+            values = [constants.get(v.id, v) if isinstance(v, ast.Name) else v for v in values]
             found |= {
                 v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
             }

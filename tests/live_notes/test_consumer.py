@@ -163,7 +163,9 @@ async def test_offline_edits_are_merged_on_reconnect(world) -> None:
     await again.close()
 
     pieter = await joined(world, world.partner)
-    assert pieter.value == "Eerste regel. Offline zin."
+    # The joiner's state arrives after the join; wait for it (a loaded machine is slower).
+    expected = "Eerste regel. Offline zin."
+    assert await pieter.until(lambda: pieter.value == expected, timeout=60), pieter.value
     await pieter.close()
 
 
@@ -209,7 +211,10 @@ async def test_every_update_has_its_audit_record(world) -> None:
         return updates, events, joins
 
     updates, events, joins = await sync_to_async(rows)()
-    assert len(updates) == 3 and joins == 1
+    # Three keystrokes, three updates; a fourth when a keystroke left before the client had
+    # answered the server's sync step 1 (its answer then carries that keystroke again: Yjs
+    # merges the duplicate). Either way every stored update has exactly one audit record.
+    assert len(updates) in (3, 4) and joins == 1
     # Each update is listed in exactly one audit record (updates that queued up together
     # share the record of their transaction).
     audited = [i for e in events for i in e.extra["update_ids"]]
