@@ -9,8 +9,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.audit.classification import AccessRule
@@ -308,16 +307,34 @@ def _upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     ).order_by("starts_at", "pk")
 
 
-def _count_per_case(actions: QuerySet[Action]) -> Coalesce:
-    """A subquery counting ``actions`` of the outer case (one query for all listed cases)."""
-    counted = (
-        actions.filter(case_id=OuterRef("pk"))
-        .order_by()
-        .values("case_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _annotate_case_rows(
+    case_list: list[Case], open_actions: QuerySet[Action], today: datetime.date
+) -> None:
+    """Give each listed case ``next_meeting_at``, ``open_actions`` and ``overdue_actions``.
+
+    Two grouped queries over the listed cases' keys: cheaper for the server than three
+    correlated subqueries per row, which the dashboard (the busiest signed-in page) paid on
+    every request and which slowed the live notes served by the same process (make proof)."""
+    ids = [case.pk for case in case_list]
+    counts: dict[int, dict[str, int]] = {}
+    next_at: dict[int, datetime.datetime] = {}
+    if ids:
+        rows = (
+            open_actions.filter(case_id__in=ids)
+            .order_by()
+            .values("case_id")
+            .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        )
+        counts = {row["case_id"]: {"open": row["open"], "overdue": row["overdue"]} for row in rows}
+        for case_id, starts_at in _upcoming(Meeting.objects.filter(case_id__in=ids)).values_list(
+            "case_id", "starts_at"
+        ):
+            next_at.setdefault(case_id, starts_at)
+    for case in case_list:
+        row = counts.get(case.pk, {})
+        setattr(case, "next_meeting_at", next_at.get(case.pk))  # noqa: B010
+        setattr(case, "open_actions", row.get("open", 0))  # noqa: B010
+        setattr(case, "overdue_actions", row.get("overdue", 0))  # noqa: B010
 
 
 def _upcoming_meetings(profile: ActorProfile, limit: int = 10) -> list[Meeting]:
@@ -352,21 +369,12 @@ def dashboard(*, user: Any) -> Dashboard:
             else dict.fromkeys(Phase.values, 0)
         )
         open_actions = current_open_actions()
-        overdue = open_actions.filter(due_date__lt=today)
         case_list = list(
             cases.exclude(phase=Phase.CLOSED)
             .select_related("case_director")
-            .annotate(
-                next_meeting_at=Subquery(
-                    _upcoming(Meeting.objects.filter(case_id=OuterRef("pk"))).values("starts_at")[
-                        :1
-                    ]
-                ),
-                open_actions=_count_per_case(open_actions),
-                overdue_actions=_count_per_case(overdue),
-            )
             .order_by("-phase_changed_at", "-pk")[:DASHBOARD_CASES]
         )
+        _annotate_case_rows(case_list, open_actions, today)
         visible_case_ids = cases.values("pk")
         # Their own actions and, for a case director, every open action in the cases they
         # direct (a partner's overdue action is the director's to chase).
