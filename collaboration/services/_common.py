@@ -4,9 +4,11 @@ record of a change."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.events import AuditAction, Outcome
@@ -51,6 +53,23 @@ def retraction_reason(reason: str) -> str:
     if len(reason) > 2000:
         raise ValidationError({"reason": _("De reden is te lang (ten hoogste 2000 tekens).")})
     return reason
+
+
+Retractable = TypeVar("Retractable", bound=models.Model)
+
+
+def mark_retracted(item: Retractable, *, actor: Any, reason: str) -> Retractable:
+    """Lock the row and stamp it retracted (call inside the transaction that audits it); one
+    retracted by someone else in the meantime is "not found". Shared by entries and documents,
+    which carry the same three fields."""
+    locked = type(item)._default_manager.select_for_update().get(pk=item.pk)
+    if getattr(locked, "retracted_at", None) is not None:
+        raise NotFoundOrNotAllowed
+    locked.retracted_at = timezone.now()  # type: ignore[attr-defined]
+    locked.retracted_by = actor  # type: ignore[attr-defined]
+    locked.retraction_reason = reason  # type: ignore[attr-defined]
+    locked.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    return locked
 
 
 def audit_change(

@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.events import AuditAction
@@ -20,7 +19,13 @@ from ..access import NotFoundOrNotAllowed, actor_profile, can_contribute, can_re
 from ..models import Audience, Case, CaseDocument, Organisation, Sector, Visibility
 from ..selectors.cases import CaseAccess, visible_documents
 from ..storage import delete_unless_committed
-from ._common import audit_change, require_case_right, require_open, retraction_reason
+from ._common import (
+    audit_change,
+    mark_retracted,
+    require_case_right,
+    require_open,
+    retraction_reason,
+)
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # extension -> (content type, sniffing test on the first bytes)
@@ -161,13 +166,7 @@ def document_retract(*, actor: Any, case: Case, document_id: int, reason: str) -
     require_open(case)
     reason = retraction_reason(reason)
     with transaction.atomic():
-        document = CaseDocument.objects.select_for_update().get(pk=document.pk)
-        if document.is_retracted:  # retracted by someone else in the meantime
-            raise NotFoundOrNotAllowed
-        document.retracted_at = timezone.now()
-        document.retracted_by = actor
-        document.retraction_reason = reason
-        document.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+        document = mark_retracted(document, actor=actor, reason=reason)
         audit_change(
             action=AuditAction.DOCUMENT_RETRACTED,
             actor=actor,

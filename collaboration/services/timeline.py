@@ -25,7 +25,13 @@ from ..models import (
     Visibility,
 )
 from ..selectors.cases import CaseAccess, visible_timeline
-from ._common import audit_change, require_case_right, require_open, retraction_reason
+from ._common import (
+    audit_change,
+    mark_retracted,
+    require_case_right,
+    require_open,
+    retraction_reason,
+)
 from .documents import audience_rows
 
 
@@ -192,13 +198,7 @@ def timeline_entry_retract(*, actor: Any, case: Case, entry_id: int, reason: str
     require_open(case)
     reason = retraction_reason(reason)
     with transaction.atomic():
-        entry = TimelineEntry.objects.select_for_update().get(pk=entry.pk)
-        if entry.is_retracted:  # retracted by someone else in the meantime
-            raise NotFoundOrNotAllowed
-        entry.retracted_at = timezone.now()
-        entry.retracted_by = actor
-        entry.retraction_reason = reason
-        entry.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+        entry = mark_retracted(entry, actor=actor, reason=reason)
         audit_change(
             action=AuditAction.TIMELINE_ENTRY_RETRACTED,
             actor=actor,
