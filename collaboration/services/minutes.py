@@ -285,6 +285,8 @@ def minutes_document_pdf(content: MinutesContent) -> bytes:
         return ListFlowable(
             [ListItem(item, leftIndent=14) for item in items],
             bulletType="1" if kind == "ordered" else "bullet",
+            # A reader expects "1." in minutes; ReportLab's default format is the bare number.
+            bulletFormat="%s." if kind == "ordered" else None,
             start=None if kind == "ordered" else "•",
             leftIndent=14,
             bulletFontSize=10,

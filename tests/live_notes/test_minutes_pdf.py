@@ -139,10 +139,12 @@ def test_the_minutes_pdf_has_every_part_in_order() -> None:
     assert "Gezin Moeder" in text
     assert "Mira Fictief" not in text
     assert "Verontschuldigd Lies Leerkracht (Basisschool De Linde (test))" in text
-    assert re.search(r"Agenda 1 Veiligheid thuis 2 Schoolgang 3 Afspraken", text)
+    assert re.search(r"Agenda 1\. Veiligheid thuis 2\. Schoolgang 3\. Afspraken", text)
     assert "Veiligheid thuis Het gezin woont sinds oktober in een nieuwe woning." in text
-    assert "Huisbezoek door het CAW" in text and "1 Eerst de vragen van het gezin" in text
-    assert "Stand van de hulpverlening 1 Eerst" in text and "3 Verloop" not in text
+    assert "Huisbezoek door het CAW" in text and "1. Eerst de vragen van het gezin" in text
+    # Ordered lists are numbered with a dot, as a reader writes them.
+    assert "2. Dan de planning" in text and "1 Eerst" not in text
+    assert "Stand van de hulpverlening 1. Eerst" in text and "3. Verloop" not in text
     assert "Huisbezoek plannen CAW Oost-Brabant (test) Pieter Partner 15 januari 2027" in text
     assert "Afgerond op 2 december 2026, 10:00 door Ria Regisseur." in text
     assert (
