@@ -56,6 +56,7 @@ class AuditAction(models.IntegerChoices):
     DOCUMENT_RETRACTED = 312, _("Document ingetrokken")
     TIMELINE_AUDIENCE_NARROWED = 313, _("Zichtbaarheid van een tijdlijnitem beperkt")
     CASE_PERSON_REMOVED = 314, _("Professional of gezinslid uit dossier verwijderd")
+    CASE_ITEM_CORRECTED = 315, _("Gegeven in dossier gecorrigeerd")
     # 4xx: retention (collaboration.services.retention_runs)
     RETENTION_PROPOSED = 400, _("Bewaartermijnen: voorstel klaargezet")
     RETENTION_CONFIRMED = 401, _("Bewaartermijnen: voorstel bevestigd")
