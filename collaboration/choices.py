@@ -12,6 +12,7 @@ from __future__ import annotations
 from .models import (
     CLOSURE_CRITERIA,
     ConsultStatus,
+    CorrectedKind,
     HeldDecision,
     LifeDomain,
     MeetingStatus,
@@ -26,6 +27,7 @@ from .models import (
 __all__ = [
     "CLOSURE_CRITERIA",
     "ConsultStatus",
+    "CorrectedKind",
     "HeldDecision",
     "LifeDomain",
     "MeetingStatus",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import actions, cases, closure, handover, meetings, people, referrals
+from .views.corrections import CORRECTION_VIEWS
 
 app_name = "collaboration"
 
@@ -77,6 +78,15 @@ urlpatterns = [
         name="meeting_cancel",
     ),
     path(f"{CASE}regisseur/", handover.DirectorReassignView.as_view(), name="director_reassign"),
+    # one correction form per kind of item: .../gezin/3/corrigeren/, .../tijdlijn/7/corrigeren/
+    *(
+        path(
+            f"{CASE}{segment}/<int:{kwarg}>/corrigeren/",
+            view.as_view(),
+            name=f"{kind}_correct",
+        )
+        for kind, (segment, kwarg, view) in CORRECTION_VIEWS.items()
+    ),
     path("aanmeldingen/", referrals.ReferralListView.as_view(), name="referral_list"),
     path("aanmeldingen/nieuw/", referrals.ReferralCreateView.as_view(), name="referral_create"),
     path(

@@ -14,6 +14,7 @@ from .cases import (
 )
 from .closure import ClosureRequest, ClosureStatus
 from .consults import ConsultRequest, ConsultStatus
+from .corrections import CorrectedKind, Correction
 from .documents import Audience, CaseDocument
 from .meetings import Meeting, MeetingKind, MeetingStatus
 from .notifications import Notification
@@ -61,6 +62,8 @@ __all__ = [
     "ClosureStatus",
     "ConsultRequest",
     "ConsultStatus",
+    "CorrectedKind",
+    "Correction",
     "CriterionAnswer",
     "DomainAssessment",
     "EntryKind",

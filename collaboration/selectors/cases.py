@@ -36,6 +36,7 @@ from ..models import (
     CaseParticipant,
     ConsultRequest,
     ConsultStatus,
+    CorrectedKind,
     FamilyMember,
     Goal,
     Meeting,
@@ -48,6 +49,7 @@ from ..models import (
 )
 from ..subject_access.rights import restricted_q, sees_restricted
 from ._audit import audit_read
+from .correction_history import attach_corrections
 
 TIMELINE_LIMIT = 200
 CASE_PAGE = "case_page"
@@ -212,7 +214,7 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
         .order_by("-version")
         .first()
     )
-    return CaseWorkspace(
+    workspace = CaseWorkspace(
         access=access,
         family=list(case.family_members.filter(removed_at__isnull=True)),
         participants=list(
@@ -244,6 +246,19 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
         next_meeting=_upcoming(Meeting.objects.filter(case=case)).first(),
         previous_visit=previous_visit,
     )
+    goals = list(plan.goals.all()) if plan else []
+    attach_corrections(
+        case,
+        {
+            CorrectedKind.FAMILY_MEMBER: workspace.family,
+            CorrectedKind.PARTICIPANT: workspace.participants,
+            CorrectedKind.GOAL: goals,
+            CorrectedKind.ACTION: [a for g in goals for a in g.actions.all()],
+            CorrectedKind.TIMELINE_ENTRY: workspace.timeline,
+            CorrectedKind.DOCUMENT: workspace.documents,
+        },
+    )
+    return workspace
 
 
 def document_for_download(*, user: Any, reference: str, document_id: int) -> CaseDocument:

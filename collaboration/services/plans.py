@@ -255,6 +255,25 @@ def _case_organisation_ids(case: Case) -> set[int]:
     )
 
 
+def check_responsible(case: Case, organisation_id: int, responsible: Any | None) -> None:
+    """The responsible person acts for the owning service (only its people change the action)
+    or is the case director; shared by adding and correcting an action."""
+    if responsible is not None and not (
+        responsible.pk == case.case_director_id
+        or CaseParticipant.objects.filter(
+            case=case, user=responsible, organisation_id=organisation_id, is_active=True
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "responsible": _(
+                    "Kies de casusregisseur of iemand die voor deze dienst bij het dossier "
+                    "betrokken is."
+                )
+            }
+        )
+
+
 def action_add(
     *,
     actor: Any,
@@ -277,21 +296,7 @@ def action_add(
         raise ValidationError(
             {"organisation": _("Kies een dienst die bij het dossier betrokken is.")}
         )
-    # the responsible person acts for the owning service (only its people change the action)
-    if responsible is not None and not (
-        responsible.pk == case.case_director_id
-        or CaseParticipant.objects.filter(
-            case=case, user=responsible, organisation_id=organisation_id, is_active=True
-        ).exists()
-    ):
-        raise ValidationError(
-            {
-                "responsible": _(
-                    "Kies de casusregisseur of iemand die voor deze dienst bij het dossier "
-                    "betrokken is."
-                )
-            }
-        )
+    check_responsible(case, organisation_id, responsible)
     action = Action(
         goal=goal,
         case=case,

@@ -245,6 +245,17 @@ RETENTION: dict[str, Rule] = {
         "documents are deleted whole, with their files",
         paths=("case",),
     ),
+    "collaboration.Correction": Rule(
+        Treatment.SCRUB,
+        "which kind of item was corrected, by whom and when stays (accountability); the earlier "
+        "and new versions and the reason are the case's content",
+        paths=("case",),
+        scrub=("changes", "reason"),
+        kept_fields={
+            "corrected_by_organisation": "the corrector's service at the time, not data about "
+            "the family"
+        },
+    ),
     "collaboration.Meeting": Rule(
         Treatment.SCRUB,
         "kind, date and status stay; the place may name the family's home, and the reason "

@@ -18,6 +18,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.journey_corrections import correct_wrongly_shared_entry
 from tests.browser.journey_meetings import (
     pinned_clock,
     reassign_director,
@@ -249,6 +250,7 @@ def _journey(journey: Journey, people: Any) -> None:
     expect(director.locator("#tijdlijn")).to_contain_text("Verslag: Netwerkoverleg")
     journey.axe(director, again=True)  # the case page with the plan, meeting and timeline
     record_and_finalise_yesterday(journey, director, case_path, people.caw_partner)
+    correct_wrongly_shared_entry(journey, director, carla, paul, case_path)
 
     # 6. The plan goes to team regie; execution, completion, closure with the checklist.
     director.get_by_role("link", name="Voorgelegd in team regie").click()

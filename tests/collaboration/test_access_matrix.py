@@ -157,6 +157,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         "family_member_id": member.pk,
         "domain": "housing",
         "action_id": action.pk,
+        "goal_id": goal.pk,
         "meeting_id": meeting.pk,
         "document_id": document.pk,
         "entry_id": entry.pk,

@@ -251,6 +251,7 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
             "family_member_id": str(member.pk),
             "domain": "housing",
             "action_id": str(action.pk),
+            "goal_id": str(goal.pk),
             "document_id": str(document.pk),
             "entry_id": str(entry.pk),
             "meeting_id": str(planned.pk),

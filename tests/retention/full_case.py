@@ -56,6 +56,7 @@ from collaboration.models import (
 )
 from collaboration.services.cases import family_member_add
 from collaboration.services.consults import consult_request_answer, consult_request_submit
+from collaboration.services.corrections import correct
 from collaboration.services.documents import document_upload
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.referrals import referral_accept, referral_submit
@@ -161,8 +162,17 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         decided_at=timezone.now(),
         decision_note=f"Bevestigd na gesprek met {CHILD}",
     ).save()
-    goal = Goal(plan=plan, domain="housing", description=f"{CHILD} woont veilig")
+    goal = Goal(plan=plan, domain="housing", description=f"{CHILD} woont onveilig")
     goal.save()
+    correct(
+        actor=director,
+        case=case,
+        kind="goal",
+        object_id=goal.pk,
+        values={"domain": "housing", "description": f"{CHILD} woont veilig"},
+        reason=f"{CHILD} woont niet meer in de {STREET}",
+    )
+    goal.refresh_from_db()
     Action(
         goal=goal,
         case=case,

@@ -438,6 +438,48 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
     return goal, action, meetings, starts
 
 
+def _walk_corrections(w: _Walk, goal: Any, action: Any) -> None:
+    """Corrections of every kind, each field and reason fed: the case page shows the current
+    values, the last reason and every earlier version (before and after) as text."""
+    from collaboration.forms_corrections import CORRECTION_FORMS
+    from collaboration.models import Action, CaseDocument, CaseParticipant, FamilyMember
+    from collaboration.services import timeline
+    from collaboration.services.corrections import CORRECTABLE
+
+    case, ref, director = w.case, w.ref, w.director
+    items = {
+        "family_member": FamilyMember.objects.create(
+            case=case, name="Te corrigeren", birth_year=2014, family_role="child"
+        ),
+        "participant": CaseParticipant.objects.get(case=case, user=w.world.caw_partner),
+        "goal": goal,
+        # an action of its own: the action-status page shows the first action's description
+        "action": Action.objects.create(
+            goal=action.goal, case=case, description="Te corrigeren", organisation=w.world.caw
+        ),
+        "timeline_entry": timeline.timeline_entry_add(
+            actor=w.world.director,
+            case=case,
+            kind="note",
+            occurred_on=datetime.date(2026, 1, 15),
+            title="Te corrigeren",
+        ),
+        "document": CaseDocument.objects.filter(case=case).latest("pk"),
+    }
+    for kind, item in items.items():
+        form = CORRECTION_FORMS[kind]
+        texts = [n for n in text_fields(form) if n != "version"]
+        for row in w.feed.plan(form, texts):
+            item.refresh_from_db()
+            current = {}
+            for name in CORRECTABLE[kind].fields:
+                value = getattr(item, item._meta.get_field(name).attname)
+                current[name] = "" if value is None else value
+            post_ok(
+                director, url(f"collaboration:{kind}_correct", ref, item.pk), {**current, **row}
+            )
+
+
 def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
     """Meetings as they happen: one recorded after the fact, one moved, one cancelled."""
     from collaboration.models import Meeting
@@ -743,6 +785,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
     try:
         hostile_people = _walk_people(w)
         goal, action, meetings, starts = _walk_workspace(w, hostile_people)
+        _walk_corrections(w, goal, action)
         _walk_meetings_as_they_happen(w, starts)
         _walk_meeting(w, meetings, goal, hostile_people)
         _walk_phases_and_closure(w, action)
@@ -1187,7 +1230,27 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
     TOTPDevice.objects.create(user=half, name="default", confirmed=True)
     password_only = Client()
     password_only.force_login(half)
+    from collaboration.models import CaseParticipant, FamilyMember
+    from collaboration.services.documents import document_upload
+
+    corrected = {  # one item of each kind for the correction forms
+        "family_member": FamilyMember.objects.create(
+            case=case, name="Te corrigeren", birth_year=2014, family_role="child"
+        ),
+        "participant": CaseParticipant.objects.get(case=case, user=world.caw_partner),
+        "goal": action.goal,
+        "action": action,
+        "timeline_entry": partner_entry,
+        "document": document_upload(
+            actor=world.director,
+            case=case,
+            title="Te corrigeren",
+            upload=SimpleUploadedFile("verslag.txt", b"Fictief verslag.", "text/plain"),
+            visibility="all",
+        ),
+    }
     return SimpleNamespace(
+        corrected=corrected,
         leaving=leaving,
         partner_entry=partner_entry,
         waiting=waiting,
@@ -1300,6 +1363,11 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         ("director", url(collab + "meeting_record", ref)),
         ("director", url(collab + "meeting_reschedule", ref, planned.pk)),
         ("director", url(collab + "meeting_cancel", ref, planned.pk)),
+        # corrections before the retraction below (a retracted entry is not corrected)
+        *(
+            ("director", url(f"{collab}{kind}_correct", ref, item.pk))
+            for kind, item in r.corrected.items()
+        ),
         ("partner", url(collab + "timeline_narrow", ref, r.partner_entry.pk)),
         ("partner", url(collab + "timeline_retract", ref, r.partner_entry.pk)),
         # forms without fields last: posting them acts at once
@@ -1440,6 +1508,7 @@ def test_every_form_re_renders_hostile_input_as_text(
     assert problems == [], "\n".join(problems)
     exempt = {
         "collaboration.forms.AudienceFields",  # a base class of two forms, never alone
+        "collaboration.forms_corrections.CorrectionForm",  # the base of the correction forms
         "portal.security.form_guard.HumanCheckForm",  # base of the consult and peer-support forms
         "content.image_forms.ImageForm",  # the Wagtail image upload: see test_uploads.py
     }

@@ -26,6 +26,7 @@ _O = "portal.organisations.forms."
 _CL = "collaboration.forms_closure."
 _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
+_CO = "collaboration.forms_corrections."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
     _C + "ReferralForm.family_composition": ("referral:referrer", "referral:coordinator"),
@@ -54,6 +55,19 @@ SHOWN: dict[str, tuple[str, ...]] = {
     _C + "DocumentForm.title": ("case",),
     _C + "RetractForm.reason": ("case",),
     _C + "RemovalForm.reason": ("case",),
+    # corrections: current value, last reason and every earlier version on the case page
+    **{
+        f"{_CO}{form}.{field}": ("case",)
+        for form, fields in {
+            "FamilyMemberCorrectionForm": ("name",),
+            "ParticipantCorrectionForm": ("role_in_case", "task_division"),
+            "GoalCorrectionForm": ("description",),
+            "ActionCorrectionForm": ("description",),
+            "TimelineEntryCorrectionForm": ("title", "body"),
+            "DocumentCorrectionForm": ("title",),
+        }.items()
+        for field in (*fields, "reason")
+    },
     _M + "MeetingForm.place": ("case", "meeting@*"),
     _M + "MeetingRecordForm.place": ("case",),
     _M + "MeetingRescheduleForm.place": ("case",),
@@ -103,6 +117,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
     _SA + "LiftForm.lift_reason": ("subject_access_rights",),
 }
 NOT_FED: dict[str, str] = {
+    _CO + "CorrectionForm.reason": "the shared base; fed through each kind's correction form",
     _C + "CaseSearchForm.q": "a search filter (GET), never stored; the reflected test sends it",
     _C + "BreakGlassForm.reference": "a case number that is looked up, never stored",
     "content.forms.ConsultRequestForm.website": "the honeypot: filled in, the form is refused",

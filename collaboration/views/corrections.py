@@ -1,0 +1,160 @@
+"""One correction form per kind of item (``services.corrections.CORRECTABLE``), each its own
+view class so the URL-by-actor test reads who may open it from ``actor_rule``.
+
+The item comes from ``selectors.corrections.correctable`` after the case was opened through the
+audited selector: an item the viewer does not see or may not correct is "not found"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+from ..access import Basis, NotFoundOrNotAllowed, can_contribute, can_direct
+from ..choices import CorrectedKind
+from ..forms_corrections import CORRECTION_FORMS
+from ..selectors.case_forms import case_people
+from ..selectors.corrections import correctable
+from ..services.corrections import CORRECTABLE, correct, display, item_version
+from .base import ActorRule, CaseFormView
+
+INTRO = _(
+    "Pas aan wat niet klopt. De eerdere versie blijft zichtbaar voor wie het item ziet, met wie "
+    "ze corrigeerde, wanneer en waarom."
+)
+
+
+class CorrectionView(CaseFormView):
+    """Correct one item of ``kind``; ``url_kwarg`` names its id in the URL."""
+
+    kind: ClassVar[str]
+    url_kwarg: ClassVar[str]
+    intro = INTRO
+    submit_label = _("Correctie bewaren")
+    success_message = _("De correctie is bewaard; de eerdere versie blijft zichtbaar.")
+    item: Any
+    people: list[Any]
+
+    def authorise(self) -> None:
+        self.item = correctable(self.access, self.kind, self.kwargs[self.url_kwarg])
+        if self.item is None:
+            raise NotFoundOrNotAllowed
+        self.people = case_people(self.case) if self.kind == CorrectedKind.ACTION else []
+
+    @property
+    def anchor(self) -> str:  # type: ignore[override]
+        return CORRECTABLE[self.kind].anchor
+
+    def get_form_class(self) -> Any:
+        return CORRECTION_FORMS[self.kind]
+
+    def form_extra(self) -> dict[str, Any]:
+        return {"people": self.people} if self.kind == CorrectedKind.ACTION else {}
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = {"version": item_version(self.kind, self.item)}
+        for name in CORRECTABLE[self.kind].fields:
+            field = self.item._meta.get_field(name)
+            value = getattr(self.item, field.attname)
+            initial[name] = "" if value is None else value
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        fields = CORRECTABLE[self.kind].fields
+        return {**super().get_context_data(**kwargs), "subject": display(self.item, fields[0])}
+
+    def perform(self, form: Any) -> None:
+        data = dict(form.cleaned_data)
+        if self.kind == CorrectedKind.ACTION:
+            people = {str(u.pk): u for u in self.people}
+            data["responsible"] = people.get(data.get("responsible") or "")
+        correct(
+            actor=self.request.user,
+            case=self.case,
+            kind=self.kind,
+            object_id=self.item.pk,
+            values=data,
+            reason=data["reason"],
+            version=data.get("version", ""),
+        )
+
+
+def _view(
+    kind: str, url_kwarg: str, rule: str, right: Callable[[Basis | None], bool], title: Any
+) -> type[CorrectionView]:
+    return type(
+        f"{kind.title().replace('_', '')}CorrectionView",
+        (CorrectionView,),
+        {
+            "kind": kind,
+            "url_kwarg": url_kwarg,
+            "actor_rule": rule,
+            "right": staticmethod(right),
+            "title": title,
+            "__module__": __name__,
+            "__doc__": f"Correct one {kind.replace('_', ' ')} (see CorrectionView).",
+        },
+    )
+
+
+K = CorrectedKind
+CORRECTION_VIEWS: dict[str, tuple[str, str, type[CorrectionView]]] = {
+    # kind: (URL segment, URL kwarg, view)
+    K.FAMILY_MEMBER: (
+        "gezin",
+        "family_member_id",
+        _view(
+            K.FAMILY_MEMBER,
+            "family_member_id",
+            ActorRule.CASE_DIRECT,
+            can_direct,
+            _("Gezinslid corrigeren"),
+        ),
+    ),
+    K.PARTICIPANT: (
+        "betrokkenen",
+        "participant_id",
+        _view(
+            K.PARTICIPANT,
+            "participant_id",
+            ActorRule.CASE_DIRECT,
+            can_direct,
+            _("Rol en taak van een betrokkene corrigeren"),
+        ),
+    ),
+    K.GOAL: (
+        "plan/doel",
+        "goal_id",
+        _view(K.GOAL, "goal_id", ActorRule.CASE_DIRECT, can_direct, _("Doel corrigeren")),
+    ),
+    K.ACTION: (
+        "plan/actie",
+        "action_id",
+        _view(
+            K.ACTION, "action_id", ActorRule.ACTION_CHANGE, can_contribute, _("Actie corrigeren")
+        ),
+    ),
+    K.TIMELINE_ENTRY: (
+        "tijdlijn",
+        "entry_id",
+        _view(
+            K.TIMELINE_ENTRY,
+            "entry_id",
+            ActorRule.ITEM_RETRACT,
+            can_contribute,
+            _("Tijdlijnitem corrigeren"),
+        ),
+    ),
+    K.DOCUMENT: (
+        "documenten",
+        "document_id",
+        _view(
+            K.DOCUMENT,
+            "document_id",
+            ActorRule.ITEM_RETRACT,
+            can_contribute,
+            _("Titel van een document corrigeren"),
+        ),
+    ),
+}
