@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_otp import devices_for_user, match_token
 
 if TYPE_CHECKING:
@@ -75,3 +76,22 @@ class VerifyCodeForm(forms.Form):
             )
         self.device = device
         return token
+
+
+# django-otp's messages for the code step of the sign-in (two_factor's token forms use its
+# mixin), in Dutch: django-otp ships no Dutch catalogue, so a wrong code read
+# "Invalid token. Please make sure you have entered it correctly."
+OTP_ERROR_MESSAGES: dict[str, Any] = {
+    "token_required": _("Geef de code uit uw authenticator-app."),
+    "challenge_exception": _("De code kon niet worden aangemaakt: {0}"),
+    "not_interactive": _("Dit toestel toont zelf geen code."),
+    "challenge_message": _("Code gevraagd: {0}"),
+    "invalid_token": _("Deze code is niet geldig. Gebruik de huidige code uit uw app."),
+    "n_failed_attempts": ngettext_lazy(
+        "Na %(failure_count)d foute code kunt u het even niet opnieuw proberen. Wacht even.",
+        "Na %(failure_count)d foute codes kunt u het even niet opnieuw proberen. Wacht even.",
+        "failure_count",
+    ),
+    "verification_not_allowed": _("U kunt het even niet opnieuw proberen. Wacht even."),
+    "device_required": _("Kies een toestel."),
+}

@@ -44,7 +44,7 @@ from portal.security.policy import has_confirmed_device
 from portal.security.sessions import EXPIRED_FLAG_KEY
 from portal.security.sockets import close_user_sockets
 
-from .forms import ConfirmWithPasswordAndCodeForm, VerifyCodeForm
+from .forms import OTP_ERROR_MESSAGES, ConfirmWithPasswordAndCodeForm, VerifyCodeForm
 from .http import AuthenticatedHttpRequest
 from .landing import landing_url
 from .selectors import authenticator_apps, backup_codes_left, confirmed_devices, is_backup_codes
@@ -181,6 +181,8 @@ class SignInView(TwoFactorLoginView):  # type: ignore[misc]
 
     def get_form(self, step: str | None = None, **kwargs: Any) -> Any:
         form = super().get_form(step, **kwargs)
+        if hasattr(form, "otp_error_messages"):
+            form.otp_error_messages = OTP_ERROR_MESSAGES
         label = _CODE_LABELS.get(step or self.steps.current)
         if label and "otp_token" in form.fields:
             form.fields["otp_token"].label = label

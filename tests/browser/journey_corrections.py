@@ -29,6 +29,7 @@ def correct_wrongly_shared_entry(
     director.goto(url)
     director.get_by_role("link", name="Tijdlijn aanvullen").click()
     director.get_by_role("heading", name="Tijdlijn aanvullen").wait_for()
+    journey.axe(director)
     director.get_by_label("Soort").select_option(label="Notitie")
     director.get_by_label("Datum").fill(timezone.localdate().isoformat())
     director.get_by_label("Titel").fill(WRONG_TITLE)
@@ -39,7 +40,7 @@ def correct_wrongly_shared_entry(
     expect(caw.locator("#tijdlijn")).to_contain_text(WRONG_TITLE)
 
     # Narrowed to the police: the CAW no longer sees it, at once.
-    entry = director.locator("#tijdlijn li").filter(has_text=WRONG_TITLE)
+    entry = director.locator("#tijdlijn li.timeline__item").filter(has_text=WRONG_TITLE)
     entry.get_by_role("link", name=re.compile("^Zichtbaarheid beperken")).click()
     director.get_by_role("heading", name="Zichtbaarheid van een tijdlijnitem beperken").wait_for()
     journey.axe(director)
@@ -55,7 +56,7 @@ def correct_wrongly_shared_entry(
     expect(caw.locator("#tijdlijn")).not_to_contain_text(WRONG_TITLE)
 
     # Corrected with a reason; the earlier version stays readable to those who see the entry.
-    entry = director.locator("#tijdlijn li").filter(has_text=WRONG_TITLE)
+    entry = director.locator("#tijdlijn li.timeline__item").filter(has_text=WRONG_TITLE)
     entry.get_by_role("link", name=re.compile("^Corrigeren")).click()
     director.get_by_label("Titel").wait_for()
     journey.axe(director)
@@ -64,7 +65,7 @@ def correct_wrongly_shared_entry(
     director.get_by_role("button", name="Correctie bewaren").click()
     director.wait_for_url(re.compile(case_path))
     police.goto(url)
-    corrected = police.locator("#tijdlijn li").filter(has_text=RIGHT_TITLE)
+    corrected = police.locator("#tijdlijn li.timeline__item").filter(has_text=RIGHT_TITLE)
     expect(corrected).to_contain_text("Gecorrigeerd op")
     expect(corrected).to_contain_text(REASON)
     corrected.get_by_text("Eerdere versie bekijken").click()
