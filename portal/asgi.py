@@ -8,6 +8,7 @@ router. The consumers re-check the session at each heartbeat (portal/security/we
 
 import gc
 import os
+import sys
 
 from django.core.asgi import get_asgi_application
 
@@ -44,3 +45,12 @@ application = ProtocolTypeRouter(
 # a pass stalled a live-notes keystroke for 146 ms in the benchmark (bench/live_notes.py).
 gc.collect()
 gc.freeze()
+
+# Sync views run in one worker thread of the process while the event loop relays live notes.
+# Each time the loop gives the GIL up (every socket send, every poll) it waits up to the
+# switch interval to get it back from a view that is rendering: at Python's 5 ms a fan-out to
+# ten people queued behind one dashboard render, and under HTTP load on CI's slower machine the
+# relay's p99 reached 2-3 s (make proof, load). 0.5 ms bounds that wait; the cost is more
+# switches for the view thread (measured in docs/performance.md). PYTHON_SWITCH_INTERVAL=0.005
+# restores Python's default.
+sys.setswitchinterval(float(os.environ.get("PYTHON_SWITCH_INTERVAL", "0.0005")))
