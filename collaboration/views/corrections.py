@@ -80,81 +80,75 @@ class CorrectionView(CaseFormView):
         )
 
 
-def _view(
-    kind: str, url_kwarg: str, rule: str, right: Callable[[Basis | None], bool], title: Any
-) -> type[CorrectionView]:
-    return type(
-        f"{kind.title().replace('_', '')}CorrectionView",
-        (CorrectionView,),
-        {
-            "kind": kind,
-            "url_kwarg": url_kwarg,
-            "actor_rule": rule,
-            "right": staticmethod(right),
-            "title": title,
-            "__module__": __name__,
-            "__doc__": f"Correct one {kind.replace('_', ' ')} (see CorrectionView).",
-        },
-    )
+class FamilyMemberCorrectionView(CorrectionView):
+    """Correct a family member's name, year of birth or role: the director and coordinators."""
+
+    kind = CorrectedKind.FAMILY_MEMBER
+    url_kwarg = "family_member_id"
+    actor_rule = ActorRule.CASE_DIRECT
+    right: ClassVar[Callable[[Basis | None], bool]] = staticmethod(can_direct)
+    title = _("Gezinslid corrigeren")
 
 
-K = CorrectedKind
+class ParticipantCorrectionView(CorrectionView):
+    """Correct a professional's role and task division: the director and coordinators."""
+
+    kind = CorrectedKind.PARTICIPANT
+    url_kwarg = "participant_id"
+    actor_rule = ActorRule.CASE_DIRECT
+    right: ClassVar[Callable[[Basis | None], bool]] = staticmethod(can_direct)
+    title = _("Rol en taak van een betrokkene corrigeren")
+
+
+class GoalCorrectionView(CorrectionView):
+    """Correct a goal of the plan: the director and coordinators."""
+
+    kind = CorrectedKind.GOAL
+    url_kwarg = "goal_id"
+    actor_rule = ActorRule.CASE_DIRECT
+    right: ClassVar[Callable[[Basis | None], bool]] = staticmethod(can_direct)
+    title = _("Doel corrigeren")
+
+
+class ActionCorrectionView(CorrectionView):
+    """Correct an action: its owning service, the director and coordinators."""
+
+    kind = CorrectedKind.ACTION
+    url_kwarg = "action_id"
+    actor_rule = ActorRule.ACTION_CHANGE
+    right: ClassVar[Callable[[Basis | None], bool]] = staticmethod(can_contribute)
+    title = _("Actie corrigeren")
+
+
+class TimelineEntryCorrectionView(CorrectionView):
+    """Correct a timeline entry: its author, the director and coordinators."""
+
+    kind = CorrectedKind.TIMELINE_ENTRY
+    url_kwarg = "entry_id"
+    actor_rule = ActorRule.ITEM_RETRACT
+    right: ClassVar[Callable[[Basis | None], bool]] = staticmethod(can_contribute)
+    title = _("Tijdlijnitem corrigeren")
+
+
+class DocumentCorrectionView(CorrectionView):
+    """Correct a document's title: its uploader, the director and coordinators."""
+
+    kind = CorrectedKind.DOCUMENT
+    url_kwarg = "document_id"
+    actor_rule = ActorRule.ITEM_RETRACT
+    right: ClassVar[Callable[[Basis | None], bool]] = staticmethod(can_contribute)
+    title = _("Titel van een document corrigeren")
+
+
 CORRECTION_VIEWS: dict[str, tuple[str, str, type[CorrectionView]]] = {
     # kind: (URL segment, URL kwarg, view)
-    K.FAMILY_MEMBER: (
-        "gezin",
-        "family_member_id",
-        _view(
-            K.FAMILY_MEMBER,
-            "family_member_id",
-            ActorRule.CASE_DIRECT,
-            can_direct,
-            _("Gezinslid corrigeren"),
-        ),
-    ),
-    K.PARTICIPANT: (
-        "betrokkenen",
-        "participant_id",
-        _view(
-            K.PARTICIPANT,
-            "participant_id",
-            ActorRule.CASE_DIRECT,
-            can_direct,
-            _("Rol en taak van een betrokkene corrigeren"),
-        ),
-    ),
-    K.GOAL: (
-        "plan/doel",
-        "goal_id",
-        _view(K.GOAL, "goal_id", ActorRule.CASE_DIRECT, can_direct, _("Doel corrigeren")),
-    ),
-    K.ACTION: (
-        "plan/actie",
-        "action_id",
-        _view(
-            K.ACTION, "action_id", ActorRule.ACTION_CHANGE, can_contribute, _("Actie corrigeren")
-        ),
-    ),
-    K.TIMELINE_ENTRY: (
-        "tijdlijn",
-        "entry_id",
-        _view(
-            K.TIMELINE_ENTRY,
-            "entry_id",
-            ActorRule.ITEM_RETRACT,
-            can_contribute,
-            _("Tijdlijnitem corrigeren"),
-        ),
-    ),
-    K.DOCUMENT: (
-        "documenten",
-        "document_id",
-        _view(
-            K.DOCUMENT,
-            "document_id",
-            ActorRule.ITEM_RETRACT,
-            can_contribute,
-            _("Titel van een document corrigeren"),
-        ),
-    ),
+    view.kind: (segment, view.url_kwarg, view)
+    for segment, view in (
+        ("gezin", FamilyMemberCorrectionView),
+        ("betrokkenen", ParticipantCorrectionView),
+        ("plan/doel", GoalCorrectionView),
+        ("plan/actie", ActionCorrectionView),
+        ("tijdlijn", TimelineEntryCorrectionView),
+        ("documenten", DocumentCorrectionView),
+    )
 }
