@@ -41,9 +41,14 @@ def _goal(access: CaseAccess, pk: int) -> Model | None:
 
 
 def _action(access: CaseAccess, pk: int) -> Model | None:
-    """An action the viewer may change (``access.can_change_action``), not carried over."""
+    """An action of the current plan version the viewer may change
+    (``access.can_change_action``), not carried over; earlier versions are history, as for
+    goals (their section shows no correction history)."""
     action = case_action(access, pk)
     if action is None or action.status == ActionStatus.CARRIED_OVER:
+        return None
+    plan = ActionPlan.objects.filter(case=access.case).order_by("-version").first()
+    if plan is None or action.goal.plan_id != plan.pk:
         return None
     return action if can_change_action(access.profile, access.basis, action) else None
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from portal.audit.events import AuditAction
 
 from ..access import NotFoundOrNotAllowed, actor_profile, case_basis
-from ..models import Case, CorrectedKind, Correction, EntryKind
+from ..models import ActionStatus, Case, CorrectedKind, Correction, EntryKind
 from ..selectors.cases import CaseAccess
 from ..selectors.corrections import correctable
 from ._common import audit_change, require_case_right, require_open, retraction_reason
@@ -49,7 +49,17 @@ def _not_in_future(values: dict[str, Any], _item: Any, _case: Case) -> None:
 
 
 def _responsible_of_service(values: dict[str, Any], item: Any, case: Case) -> None:
-    check_responsible(case, item.organisation_id, values.get("responsible"))
+    """A newly chosen responsible person must qualify; the one already named stays as is
+    (they may have left the case since: that is for a correction to change, not to refuse)."""
+    responsible = values.get("responsible")
+    if getattr(responsible, "pk", None) != item.responsible_id:
+        check_responsible(case, item.organisation_id, responsible)
+
+
+def _born_by_now(values: dict[str, Any], _item: Any, _case: Case) -> None:
+    birth_year = values.get("birth_year")
+    if birth_year and birth_year > timezone.localdate().year:
+        raise ValidationError({"birth_year": _("Het geboortejaar ligt in de toekomst.")})
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,9 @@ class Correctable:
 
 
 CORRECTABLE: dict[str, Correctable] = {
-    CorrectedKind.FAMILY_MEMBER: Correctable(("name", "birth_year", "family_role"), "gezin"),
+    CorrectedKind.FAMILY_MEMBER: Correctable(
+        ("name", "birth_year", "family_role"), "gezin", _born_by_now
+    ),
     CorrectedKind.PARTICIPANT: Correctable(("role_in_case", "task_division"), "betrokkenen"),
     CorrectedKind.GOAL: Correctable(("domain", "description"), "plan"),
     CorrectedKind.ACTION: Correctable(
@@ -147,13 +159,17 @@ def correct(
         spec.check(values, item, case)
     with transaction.atomic():
         locked = type(item)._default_manager.select_for_update().get(pk=item.pk)
-        if getattr(locked, "retracted_at", None) or getattr(locked, "removed_at", None):
-            raise NotFoundOrNotAllowed  # retracted or removed in the meantime
+        if (
+            getattr(locked, "retracted_at", None)
+            or getattr(locked, "removed_at", None)
+            or getattr(locked, "status", None) == ActionStatus.CARRIED_OVER
+        ):
+            raise NotFoundOrNotAllowed  # retracted, removed or carried over in the meantime
         if version and version != version_of(locked, spec.fields):
             raise ValidationError(
                 _(
-                    "Iemand anders heeft dit intussen gecorrigeerd. Bekijk de nieuwe versie "
-                    "en corrigeer opnieuw als dat nog nodig is."
+                    "Dit item is intussen gecorrigeerd (door iemand anders of in een ander "
+                    "venster). Bekijk de nieuwe versie en corrigeer opnieuw als dat nog nodig is."
                 )
             )
         changed = [n for n in spec.fields if _raw(locked, n) != _incoming(locked, n, values[n])]

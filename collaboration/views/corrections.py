@@ -41,6 +41,10 @@ class CorrectionView(CaseFormView):
         if self.item is None:
             raise NotFoundOrNotAllowed
         self.people = case_people(self.case) if self.kind == CorrectedKind.ACTION else []
+        responsible = getattr(self.item, "responsible", None)
+        if responsible is not None and responsible not in self.people:
+            # named before they left the case: kept unless the correction chooses another
+            self.people = [*self.people, responsible]
 
     @property
     def anchor(self) -> str:  # type: ignore[override]

@@ -364,3 +364,69 @@ def test_a_closed_case_is_not_corrected(world: Any) -> None:
             values=_values(CorrectedKind.TIMELINE_ENTRY, entry, title=NEW_TEXT),
             reason=REASON,
         )
+
+
+def test_a_responsible_who_left_the_case_stays_unless_the_correction_changes_it(
+    world: Any, verified_client: Any
+) -> None:
+    """Correcting only the description keeps the person named before they left the case: the
+    form offers them, and the service checks only a newly chosen responsible."""
+    action = _action(world)
+    type(action).objects.filter(pk=action.pk).update(responsible=world.caw_partner)
+    participant = world.case.participants.get(user=world.caw_partner)
+    from collaboration.services.cases import participant_remove
+
+    participant_remove(
+        actor=world.director, case=world.case, participant_id=participant.pk, reason="Vertrokken"
+    )
+    action.refresh_from_db()
+    director = verified_client(world.director)
+    url = _url(CorrectedKind.ACTION, world, action)
+    assert f'value="{world.caw_partner.pk}" selected' in director.get(url).content.decode()
+    response = director.post(url, _form_data(CorrectedKind.ACTION, action, description=NEW_TEXT))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.description == NEW_TEXT
+    assert action.responsible_id == world.caw_partner.pk
+    assert [c["field"] for c in Correction.objects.get().changes] == ["description"]
+
+
+def test_actions_of_an_earlier_plan_version_are_history_not_corrected(world: Any) -> None:
+    action = _action(world)
+    plans.action_status_set(
+        actor=world.director, case=world.case, action_id=action.pk, status="done"
+    )
+    plans.plan_new_version(actor=world.director, case=world.case)
+    with pytest.raises(NotFoundOrNotAllowed):
+        correct(
+            actor=world.director,
+            case=world.case,
+            kind=CorrectedKind.ACTION,
+            object_id=action.pk,
+            values=_values(CorrectedKind.ACTION, action, description=NEW_TEXT),
+            reason=REASON,
+        )
+
+
+@time_machine.travel(datetime.datetime(2027, 1, 1, 0, 30, tzinfo=BRUSSELS), tick=False)
+def test_a_corrected_year_of_birth_is_not_in_the_future_in_brussels(world: Any) -> None:
+    """At 00:30 on 1 January in Brussels it is 2027 there (still 2026 in UTC): 2027 is
+    accepted, 2028 refused, as when the member was added."""
+    member = FamilyMember.objects.create(case=world.case, name="Fictief Kind", family_role="child")
+    with pytest.raises(ValidationError, match="toekomst"):
+        correct(
+            actor=world.director,
+            case=world.case,
+            kind=CorrectedKind.FAMILY_MEMBER,
+            object_id=member.pk,
+            values=_values(CorrectedKind.FAMILY_MEMBER, member, birth_year=2028),
+            reason=REASON,
+        )
+    correct(
+        actor=world.director,
+        case=world.case,
+        kind=CorrectedKind.FAMILY_MEMBER,
+        object_id=member.pk,
+        values=_values(CorrectedKind.FAMILY_MEMBER, member, birth_year=2027),
+        reason=REASON,
+    )
