@@ -44,6 +44,8 @@ from ..models import (
     Case,
     CaseDocument,
     CaseParticipant,
+    CorrectedKind,
+    Correction,
     DomainAssessment,
     EntryKind,
     FamilyMember,
@@ -270,6 +272,7 @@ def assemble_for_family_member(member: FamilyMember) -> Assembly:
 def _assemble_family(member: FamilyMember) -> Assembly:
     case = Case.objects.select_related("case_director", "referral__referrer").get(pk=member.case_id)
     others = [m.name for m in case.family_members.exclude(pk=member.pk)]
+    others += _earlier_names(case, member)
     redact = Redactor(own=member.name, others=[*others, *_people_of(case)])
     held: list[Held] = []
     sections: list[Section] = []
@@ -534,6 +537,8 @@ def _assemble_family(member: FamilyMember) -> Assembly:
         )
     )
 
+    sections.append(_corrections(case, member, redact, held))
+
     meetings = list(Meeting.objects.filter(case=case).order_by("starts_at"))
     attended = _attendance_of(member)
     sections.append(
@@ -621,6 +626,69 @@ def _assemble_family(member: FamilyMember) -> Assembly:
         )
     )
     return Assembly(sections, held)
+
+
+def _earlier_names(case: Case, member: FamilyMember) -> list[str]:
+    """Names other family members had before a correction: entries written then still use
+    them, and the redaction must know them (found by the corrections export test)."""
+    return [
+        str(change.get("before", ""))
+        for changes in Correction.objects.filter(case=case, kind=CorrectedKind.FAMILY_MEMBER)
+        .exclude(object_id=member.pk)
+        .values_list("changes", flat=True)
+        for change in changes or []
+        if change.get("field") == "name" and change.get("before")
+    ]
+
+
+def _corrections(
+    case: Case, member: FamilyMember, redact: Callable[[str], str], held: list[Held]
+) -> Section:
+    """What was corrected in the case, with the earlier and the new values: the person has a
+    right to what was held about them, earlier versions too. A correction of an item that is
+    held (police or justice) is held with it, for the same reason; one of a professional of
+    the police or justice is held as their taking part is; corrections of other family
+    members are about other people and left out (their earlier names are not known to the
+    redaction)."""
+    held_why = {item.key: item.why for item in held}
+    led_participants = {
+        pk: why_held(author_sector=sector)
+        for pk, sector in CaseParticipant.objects.filter(case=case).values_list(
+            "pk", "organisation__sector"
+        )
+    }
+    items: list[Item] = []
+    for correction in Correction.objects.filter(case=case).order_by("corrected_at", "id"):
+        if correction.kind == CorrectedKind.FAMILY_MEMBER and correction.object_id != member.pk:
+            continue
+        changes = "; ".join(
+            f"{capfirst(str(change.get('label', '')))}: "
+            f"{redact(str(change.get('before', '')))} → {redact(str(change.get('after', '')))}"
+            for change in correction.changes or []
+        )
+        item: Item = {
+            _("Wat"): correction.get_kind_display(),
+            label(Correction, "corrected_at"): text(correction.corrected_at),
+            _("Dienst"): correction.corrected_by_organisation or "–",
+            label(Correction, "reason"): redact(correction.reason),
+            _("Eerder en daarna"): changes or "–",
+        }
+        why = held_why.get(f"{correction.kind}:{correction.object_id}", "")
+        if correction.kind == CorrectedKind.PARTICIPANT:
+            why = led_participants.get(correction.object_id, "")
+        if why:
+            held.append(Held(f"correction:{correction.pk}", "correcties", item, why))
+        else:
+            items.append(item)
+    return Section(
+        "correcties",
+        _("Wat in het dossier gecorrigeerd werd"),
+        _(
+            "Met de eerdere en de nieuwe versie, wanneer, door welke dienst en waarom. Namen "
+            "van andere personen zijn afgeschermd."
+        ),
+        items,
+    )
 
 
 def _attendance_of(member: FamilyMember) -> dict[int, str]:

@@ -431,3 +431,56 @@ def test_a_long_word_in_the_access_table_is_not_broken_mid_word() -> None:
     text = _pdf_text(render_pdf(export, draft=False))
     assert "Privacyverantwoordelijke" in text
     assert "Aantal keer" in text.replace("\n", " ")
+
+
+def test_corrections_are_in_the_export_held_with_their_item_and_others_left_out(
+    family: Family,
+) -> None:
+    """Earlier versions are data held about the person: the export lists the corrections of
+    the person and of the case's items (other names redacted), holds the correction of a police
+    entry with the entry, and leaves out corrections of other family members."""
+    from collaboration.services.corrections import CORRECTABLE, correct, item_version
+    from collaboration.subject_access.assembly import assemble_for_family_member
+
+    world = family.world
+
+    def fix(actor: Any, kind: str, item: Any, reason: str, **changes: Any) -> None:
+        values = {name: getattr(item, name) for name in CORRECTABLE[kind].fields}
+        values.update(changes)
+        correct(
+            actor=actor,
+            case=world.case,
+            kind=kind,
+            object_id=item.pk,
+            values=values,
+            reason=reason,
+            version=item_version(kind, item),
+        )
+
+    fix(world.director, "family_member", family.father, "Geboortejaar nagekeken", birth_year=1983)
+    fix(world.director, "family_member", family.mother, "Naam nagekeken", name="Fictieve Andere")
+    fix(
+        world.police_partner,
+        "timeline_entry",
+        family.police_entry,
+        "Titel nagekeken",
+        title="Nieuwe politietitel (fictief)",
+    )
+    caw_entry = world.case.timeline.get(title="Budget")
+    fix(world.caw_partner, "timeline_entry", caw_entry, f"Besproken met {MOTHER}", title="Schulden")
+
+    assembly = assemble_for_family_member(family.father)
+    part = next(s for s in assembly.sections if s.id == "correcties")
+    shown = "\n".join(str(value) for item in part.items for value in item.values())
+    assert "Geboortejaar: 1984 → 1983" in shown
+    assert "Titel: Budget → Schulden" in shown and "Besproken met [naam afgeschermd]" in shown
+    assert "Fictieve Andere" not in shown and MOTHER not in shown  # another member's correction
+    assert POLICE_TITLE not in shown and "Nieuwe politietitel" not in shown
+    # entries written before the mother's name was corrected still name her by the old one
+    timeline = next(s for s in assembly.sections if s.id == "tijdlijn")
+    bodies = "\n".join(str(value) for item in timeline.items for value in item.values())
+    assert MOTHER not in bodies and "Gesprek met [naam afgeschermd] en Tom." in bodies
+    held = {h.key: h for h in assembly.held}
+    police = next(h for k, h in held.items() if k.startswith("correction:"))
+    assert police.why == held[f"timeline_entry:{family.police_entry.pk}"].why
+    assert "Nieuwe politietitel (fictief)" in str(police.content)
