@@ -44,6 +44,7 @@ from ..models import (
 from ._audit import audit_read
 from .case_forms import case_people as case_people  # the meeting forms' people
 from .cases import CaseAccess
+from .minutes_integrity import minutes_intact
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ class MeetingPage:
     attendance: list[Attendance]
     notes_html: str  # escaped by construction (``document.to_html`` escapes every text run)
     minutes: Minutes | None
+    # False when the stored minutes are not the ones finalised (``minutes_integrity``)
+    minutes_intact: bool = True
 
 
 def meeting_page(access: MeetingAccess) -> MeetingPage:
@@ -160,6 +163,7 @@ def meeting_page(access: MeetingAccess) -> MeetingPage:
         attendance=_attendance(meeting),
         notes_html=document.to_html(document.stored_update(meeting.pk)),
         minutes=minutes,
+        minutes_intact=minutes is None or minutes_intact(minutes, meeting.case.reference),
     )
 
 

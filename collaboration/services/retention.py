@@ -40,7 +40,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from portal.audit.events import AuditAction
@@ -704,6 +704,14 @@ def _referral_rows(referral_ids: list[int]) -> dict[str, list[Any]]:
 # --- Running --------------------------------------------------------------------------------
 
 
+def allow_minutes_replacement() -> None:
+    """Let this transaction replace finalised minutes: on PostgreSQL a trigger refuses every
+    other change to them (``live_notes`` migration 0009)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL veilighuis.retention = 'on'")
+
+
 def anonymise_case(case: Case, *, dry_run: bool, report: RetentionReport) -> None:
     """Scrub, delete or keep every row of one case as the registry says; with ``dry_run``
     only count. Call inside a transaction."""
@@ -714,6 +722,7 @@ def anonymise_case(case: Case, *, dry_run: bool, report: RetentionReport) -> Non
             report.add(label, count)
         return
     done = RetentionReport()
+    allow_minutes_replacement()
     apply_rules(rows, done)
     for label, count in done.rows.items():
         report.add(label, count)

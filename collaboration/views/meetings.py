@@ -245,6 +245,7 @@ class MeetingNotesView(TemplateView):
             "resync_ms": RESYNC_MS,
             "editor_messages": editor_messages(),
             "minutes": page.minutes,
+            "minutes_intact": page.minutes_intact,
         }
 
 
