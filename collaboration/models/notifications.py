@@ -24,6 +24,14 @@ class Notification(models.Model):
         CLOSURE_DECIDED = "closure_decided", _("Er is een beslissing over een afsluiting")
         NEW_CONSULT = "new_consult", _("Nieuwe consultvraag")
         CONSULT_OVERDUE = "consult_overdue", _("Een consultvraag wacht al twee werkdagen")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Een toestemming om te delen is ingetrokken")
+        URGENT_REVIEW = "urgent_review", _("Een deling bij noodtoestand wacht op beoordeling")
+        FLAG_RAISED = "flag_raised", _("Er is een signaal geplaatst in een dossier")
+        RISK_RAISED = "risk_raised", _("Het risiconiveau in een dossier is gestegen")
+        RISK_REVIEW_DUE = "risk_review_due", _("Een risicotaxatie moet herhaald worden")
+        APPROVAL_PENDING = "approval_pending", _("Een goedkeuring wacht op u")
+        APPROVAL_DECIDED = "approval_decided", _("Er is een beslissing over een goedkeuring")
+        REFERRAL_OVERDUE = "referral_overdue", _("Een aanmelding wacht te lang op een beslissing")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -57,6 +57,22 @@ class AuditAction(models.IntegerChoices):
     TIMELINE_AUDIENCE_NARROWED = 313, _("Zichtbaarheid van een tijdlijnitem beperkt")
     CASE_PERSON_REMOVED = 314, _("Professional of gezinslid uit dossier verwijderd")
     CASE_ITEM_CORRECTED = 315, _("Gegeven in dossier gecorrigeerd")
+    # 316-318: the case's register of legal bases for sharing (collaboration.services.legal_bases)
+    LEGAL_BASIS_RECORDED = 316, _("Grondslag voor informatiedeling geregistreerd")
+    LEGAL_BASIS_ENDED = 317, _("Toestemming ingetrokken of grondslag beëindigd")
+    LEGAL_BASIS_REVIEWED = 318, _("Noodtoestand beoordeeld door een coördinator")
+    # 320-322: flags (signalen) on a case or a person
+    FLAG_RAISED = 320, _("Signaal geplaatst")
+    FLAG_ACKNOWLEDGED = 321, _("Signaal gezien en bevestigd")
+    FLAG_REMOVED = 322, _("Signaal verwijderd")
+    # 325-328: sign-off by a second coordinator (four eyes) and referral escalation
+    APPROVAL_REQUESTED = 325, _("Goedkeuring gevraagd")
+    APPROVAL_GIVEN = 326, _("Goedgekeurd door een coördinator")
+    APPROVAL_REFUSED = 327, _("Goedkeuring geweigerd")
+    REFERRAL_ESCALATED = 328, _("Aanmelding niet tijdig beslist: naar de coördinatoren")
+    # 330-331: risk assessment and safety plan
+    RISK_ASSESSED = 330, _("Risicotaxatie vastgelegd")
+    SAFETY_PLAN_SAVED = 331, _("Veiligheidsplan vastgelegd")
     # 4xx: retention (collaboration.services.retention_runs)
     RETENTION_PROPOSED = 400, _("Bewaartermijnen: voorstel klaargezet")
     RETENTION_CONFIRMED = 401, _("Bewaartermijnen: voorstel bevestigd")
