@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from .demo_bases import attach_demo_bases
 from .models import (
     CLOSURE_CRITERIA,
     Action,
@@ -454,6 +455,7 @@ def _closed_example_case(users: dict, orgs: dict[str, Organisation], clb_person:
             created_by=director,
         )
         meeting.invitees.set([caw_partner, police_partner, clb_person])
+    attach_demo_bases(case, since=_d("2022-06-28"), home=vh)
     for from_phase, to_phase, day in (
         (Phase.EXPLORATION, Phase.EXECUTION, "2022-09-27T16:00:00"),
         (Phase.EXECUTION, Phase.COMPLETION, "2024-10-15T16:00:00"),
@@ -553,6 +555,7 @@ def _active_case(users: dict, orgs: dict[str, Organisation]) -> None:
         created_by=director,
     )
     meeting.invitees.set([caw_partner, police_partner])
+    attach_demo_bases(case, since=today - datetime.timedelta(days=40), home=vh)
 
 
 def demo_step(context: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, cases, closure, handover, meetings, people, referrals
+from .views import actions, cases, closure, handover, legal_bases, meetings, people, referrals
 from .views.corrections import CORRECTION_VIEWS
 
 app_name = "collaboration"
@@ -76,6 +76,37 @@ urlpatterns = [
         f"{CASE}overleg/<int:meeting_id>/annuleren/",
         meetings.MeetingCancelView.as_view(),
         name="meeting_cancel",
+    ),
+    path(f"{CASE}grondslagen/", legal_bases.LegalBasisRegisterView.as_view(), name="legal_bases"),
+    path(
+        f"{CASE}grondslagen/toestemming/",
+        legal_bases.ConsentAddView.as_view(),
+        name="legal_basis_consent",
+    ),
+    path(
+        f"{CASE}grondslagen/casusoverleg/",
+        legal_bases.ConsultationAddView.as_view(),
+        name="legal_basis_consultation",
+    ),
+    path(
+        f"{CASE}grondslagen/noodtoestand/",
+        legal_bases.UrgentAddView.as_view(),
+        name="legal_basis_urgent",
+    ),
+    path(
+        f"{CASE}grondslagen/<int:basis_id>/",
+        legal_bases.LegalBasisDetailView.as_view(),
+        name="legal_basis_detail",
+    ),
+    path(
+        f"{CASE}grondslagen/<int:basis_id>/intrekken/",
+        legal_bases.LegalBasisEndView.as_view(),
+        name="legal_basis_end",
+    ),
+    path(
+        f"{CASE}grondslagen/<int:basis_id>/beoordelen/",
+        legal_bases.UrgentReviewView.as_view(),
+        name="legal_basis_review",
     ),
     path(f"{CASE}regisseur/", handover.DirectorReassignView.as_view(), name="director_reassign"),
     # one correction form per kind of item: .../gezin/3/corrigeren/, .../tijdlijn/7/corrigeren/

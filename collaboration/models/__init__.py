@@ -16,6 +16,14 @@ from .closure import ClosureRequest, ClosureStatus
 from .consults import ConsultRequest, ConsultStatus
 from .corrections import CorrectedKind, Correction
 from .documents import Audience, CaseDocument
+from .legal_bases import (
+    BasisKind,
+    ConsentRecord,
+    ConsultationFramework,
+    FamilyInformed,
+    LegalBasis,
+    UrgentReview,
+)
 from .meetings import Meeting, MeetingKind, MeetingStatus
 from .notifications import Notification
 from .organisations import (
@@ -53,6 +61,7 @@ __all__ = [
     "ActionPlan",
     "ActionStatus",
     "Audience",
+    "BasisKind",
     "BreakGlassAccess",
     "Case",
     "CaseCounter",
@@ -60,13 +69,16 @@ __all__ = [
     "CaseParticipant",
     "ClosureRequest",
     "ClosureStatus",
+    "ConsentRecord",
     "ConsultRequest",
     "ConsultStatus",
+    "ConsultationFramework",
     "CorrectedKind",
     "Correction",
     "CriterionAnswer",
     "DomainAssessment",
     "EntryKind",
+    "FamilyInformed",
     "FamilyKnows",
     "FamilyMember",
     "FamilyRole",
@@ -74,6 +86,7 @@ __all__ = [
     "HeldDecision",
     "IdentityCheck",
     "Invitation",
+    "LegalBasis",
     "LifeDomain",
     "Meeting",
     "MeetingKind",
@@ -102,6 +115,7 @@ __all__ = [
     "SubjectAccessStatus",
     "TimelineEntry",
     "Urgency",
+    "UrgentReview",
     "ViolenceForm",
     "Visibility",
 ]

@@ -65,6 +65,9 @@ class Referral(models.Model):
         choices=FamilyKnows.choices,
         blank=True,
     )
+    family_informed_on = models.DateField(
+        _("wanneer werd het gezin geïnformeerd?"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
     )

@@ -34,6 +34,7 @@ from ..models import (
 )
 from ._common import audit_change, require_case_right, require_open, retraction_reason
 from .handover import require_director
+from .legal_bases import require_sharing_basis
 from .notifications import Kind, notify
 
 # Forward moves and the one step back; closing and reopening have their own services.
@@ -229,8 +230,10 @@ def participant_add(
     organisation_id: int,
     role_in_case: str,
     task_division: str = "",
+    legal_basis_id: int | None = None,
 ) -> CaseParticipant:
-    """Assign a professional (an active member of the organisation) to the case."""
+    """Assign a professional (an active member of the organisation) to the case, on a legal
+    basis that covers their organisation (``legal_bases.require_sharing_basis``)."""
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_direct, what="participant_add"
     )
@@ -248,6 +251,14 @@ def participant_add(
     )
     if membership is None:
         raise ValidationError({"user": _("Deze persoon werkt niet (meer) voor die dienst.")})
+    legal = require_sharing_basis(
+        actor=actor,
+        profile=profile,
+        case=case,
+        legal_basis_id=legal_basis_id,
+        organisation_ids={organisation_id} - set(profile.organisation_ids),
+        what="participant_add",
+    )
     with transaction.atomic():
         participant, _created = CaseParticipant.objects.update_or_create(
             case=case,
@@ -260,6 +271,7 @@ def participant_add(
                 "removed_at": None,
                 "removed_by": None,
                 "removal_reason": "",
+                "legal_basis": legal,
             },
         )
         participant.full_clean()
@@ -269,7 +281,11 @@ def participant_add(
             profile=profile,
             case=case,
             basis=basis,
-            extra={"added_user_id": user.pk, "organisation_id": organisation_id},
+            extra={
+                "added_user_id": user.pk,
+                "organisation_id": organisation_id,
+                "legal_basis_id": legal.pk,
+            },
         )
         notify(
             user=user,

@@ -4,6 +4,7 @@ decision through a notification without case content."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from ..models import (
     CaseParticipant,
     ConsultRequest,
     ConsultStatus,
+    FamilyKnows,
     LifeDomain,
     Membership,
     Organisation,
@@ -59,6 +61,7 @@ def referral_submit(
     services_involved: str = "",
     urgency: str = Urgency.NORMAL,
     family_knows: str = "",
+    family_informed_on: datetime.date | None = None,
     consult: ConsultRequest | None = None,
 ) -> Referral:
     """A professional refers a family for their organisation (the region follows from it).
@@ -73,6 +76,17 @@ def referral_submit(
         or consult.status in (ConsultStatus.CONVERTED, ConsultStatus.CLOSED)
     ):
         raise NotFoundOrNotAllowed
+    if family_informed_on is not None:
+        if family_knows not in (FamilyKnows.YES, FamilyKnows.PARTLY):
+            raise ValidationError(
+                {
+                    "family_informed_on": _(
+                        "Een datum hoort alleen bij een gezin dat van de aanmelding weet."
+                    )
+                }
+            )
+        if family_informed_on > timezone.localdate():
+            raise ValidationError({"family_informed_on": _("Deze datum ligt in de toekomst.")})
     referrer, referring_organisation = actor, organisation
     if consult is not None:
         from .consults import consult_asker
@@ -95,6 +109,7 @@ def referral_submit(
         services_involved=services_involved.strip(),
         urgency=urgency,
         family_knows=family_knows or "",
+        family_informed_on=family_informed_on,
         consult=consult,
     )
     referral.full_clean()

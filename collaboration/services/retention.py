@@ -256,6 +256,23 @@ RETENTION: dict[str, Rule] = {
             "the family"
         },
     ),
+    "collaboration.LegalBasis": Rule(
+        Treatment.SCRUB,
+        "on which kind of basis, for which services, since when, whether the family knew, "
+        "when it was withdrawn and who reviewed it stay (accountability for what was shared); "
+        "the purpose, the justification and the reasons are free text about the family",
+        paths=("case",),
+        scrub=("purpose", "family_informed_note", "review_note", "end_reason"),
+        kept_fields={
+            "framework_reference": "the law, decree or authorisation a consultation rests on, "
+            "not data about the family"
+        },
+    ),
+    "collaboration.LegalBasis_organisations": Rule(
+        Treatment.KEEP,
+        "which services a basis covered: no data about the family",
+        paths=("legalbasis__case",),
+    ),
     "collaboration.Meeting": Rule(
         Treatment.SCRUB,
         "kind, date and status stay; the place may name the family's home, and the reason "

@@ -53,6 +53,7 @@ from ..services import timeline as timeline_services
 from ..services.handover import has_director
 from .base import ActorRule, CaseFormView, ContributeFormView
 from .closure import plan_and_closure_context
+from .legal_bases import SharingBasisMixin
 
 
 class DashboardView(TemplateView):
@@ -208,7 +209,7 @@ class CaseReopenView(CaseFormView):
 # --- People in the case -----------------------------------------------------------------
 
 
-class ParticipantAddView(CaseFormView):
+class ParticipantAddView(SharingBasisMixin, CaseFormView):
     form_class = ParticipantForm
     title = _("Professional toevoegen")
     submit_label = _("Toevoegen")
@@ -230,6 +231,7 @@ class ParticipantAddView(CaseFormView):
             organisation_id=organisation_id,
             role_in_case=form.cleaned_data["role_in_case"],
             task_division=form.cleaned_data["task_division"],
+            legal_basis_id=self.basis_id(form),
         )
 
 
@@ -415,7 +417,7 @@ class PlanNewVersionView(CaseFormView):
 # --- Timeline, documents, meetings --------------------------------------------------------
 
 
-class TimelineEntryAddView(ContributeFormView):
+class TimelineEntryAddView(SharingBasisMixin, ContributeFormView):
     form_class = TimelineEntryForm
     title = _("Tijdlijn aanvullen")
     submit_label = _("Toevoegen")
@@ -440,10 +442,11 @@ class TimelineEntryAddView(ContributeFormView):
             visibility=data["visibility"],
             sectors=data["sectors"],
             organisation_ids=[int(o) for o in data["organisations"]],
+            legal_basis_id=self.basis_id(form),
         )
 
 
-class DocumentUploadView(ContributeFormView):
+class DocumentUploadView(SharingBasisMixin, ContributeFormView):
     form_class = DocumentForm
     title = _("Document toevoegen")
     submit_label = _("Opladen")
@@ -463,6 +466,7 @@ class DocumentUploadView(ContributeFormView):
             visibility=data["visibility"],
             sectors=data["sectors"],
             organisation_ids=[int(o) for o in data["organisations"]],
+            legal_basis_id=self.basis_id(form),
         )
 
 

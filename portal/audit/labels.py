@@ -38,6 +38,7 @@ ROLE_LABELS: dict[str, Label] = {
 # glass justification, a legal reference). Codes get words; typed text is shown as typed.
 PURPOSE_LABELS: dict[str, Label] = {
     "case_page": _("dossierpagina"),
+    "legal_bases": _("grondslagen voor het delen"),
     "document_download": _("document downloaden"),
     "live_notes": _("live notities van het overleg"),
     "acknowledge": _("kennisname van het verslag"),
@@ -79,6 +80,11 @@ PURPOSE_LABELS: dict[str, Label] = {
     "DirectorReassignView": _("formulier: casusregisseur wijzigen"),
     "MeetingCancelView": _("formulier: overleg annuleren"),
     "MeetingRecordView": _("formulier: gehouden overleg vastleggen"),
+    "ConsentAddView": _("formulier: toestemming registreren"),
+    "ConsultationAddView": _("formulier: casusoverleg registreren"),
+    "UrgentAddView": _("formulier: noodtoestand registreren"),
+    "LegalBasisEndView": _("formulier: toestemming intrekken of grondslag beëindigen"),
+    "UrgentReviewView": _("formulier: noodtoestand beoordelen"),
     "MeetingRescheduleView": _("formulier: overleg verplaatsen"),
     "PlanEvaluateView": _("formulier: plan van aanpak evalueren"),
 }
@@ -101,6 +107,7 @@ OBJECT_TYPE_LABELS: dict[str, Label] = {
     "timeline_entry": _("Tijdlijnbericht"),
     "document": _("Document"),
     "meeting": _("Overleg"),
+    "legal_basis": _("Grondslag voor het delen"),
     "referral": _("Aanmelding"),
     "referral_list": _("Lijst van aanmeldingen"),
     "consult": _("Consultvraag"),

@@ -18,6 +18,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.journey_bases import (
+    choose_basis,
+    record_consent,
+    withdraw_consent_and_refuse,
+)
 from tests.browser.journey_corrections import correct_wrongly_shared_entry
 from tests.browser.journey_meetings import (
     pinned_clock,
@@ -157,6 +162,8 @@ def _journey(journey: Journey, people: Any) -> None:
     director.get_by_role("link", name=reference).first.click()
     director.wait_for_url(re.compile(case_path))
     journey.axe(director)
+    services = [p.organisation.name for p in (people.caw_partner, people.police_partner)]
+    record_consent(journey, director, case_path, [*services, people.referrer.organisation.name])
     for partner, role in (
         (people.caw_partner, "Crisisbegeleiding"),
         (people.police_partner, "Sociale cel"),
@@ -167,6 +174,7 @@ def _journey(journey: Journey, people: Any) -> None:
             label=f"{partner.name} – {partner.organisation.name}"
         )
         director.get_by_label("Rol in het dossier").fill(role)
+        choose_basis(director)
         director.get_by_role("button", name="Toevoegen").click()
         director.wait_for_url(re.compile(case_path))
     participants = director.get_by_role("table", name="Betrokkenen met hun rol en taakverdeling")
@@ -187,6 +195,7 @@ def _journey(journey: Journey, people: Any) -> None:
     director.get_by_label("Plaats").fill("Vergaderzaal Reisduin (fictief)")
     director.get_by_label(people.caw_partner.name).check()
     director.get_by_label(people.police_partner.name).check()
+    choose_basis(director)
     director.get_by_role("button", name="Plannen").click()
     director.wait_for_url(re.compile(case_path))
     expect(director.locator("#overleg")).to_contain_text("Netwerkoverleg")
@@ -251,6 +260,7 @@ def _journey(journey: Journey, people: Any) -> None:
     journey.axe(director, again=True)  # the case page with the plan, meeting and timeline
     record_and_finalise_yesterday(journey, director, case_path, people.caw_partner)
     correct_wrongly_shared_entry(journey, director, carla, paul, case_path)
+    withdraw_consent_and_refuse(journey, director, carla, case_path)
 
     # 6. The plan goes to team regie; execution, completion, closure with the checklist.
     director.get_by_role("link", name="Voorgelegd in team regie").click()

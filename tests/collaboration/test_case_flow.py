@@ -26,6 +26,7 @@ from collaboration.services.referrals import referral_accept, referral_decline, 
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
 from tests.factories.cases import referral_data
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +201,7 @@ def test_closure_needs_all_criteria_summary_and_card_then_read_only(world) -> No
         timeline.timeline_entry_add(
             actor=world.caw_partner,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="note",
             occurred_on=datetime.date.today(),
             title="Na afsluiting",

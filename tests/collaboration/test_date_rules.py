@@ -35,6 +35,7 @@ from collaboration.selectors.cases import dashboard
 from collaboration.services import cases, handover, meetings, plans, timeline
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.notifications import actions_due_notify
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,12 @@ def test_timeline_date(world: Any, now: datetime.datetime) -> None:
 
     def add(day: datetime.date) -> Any:
         return timeline.timeline_entry_add(
-            actor=world.caw_partner, case=world.case, kind="note", occurred_on=day, title="N"
+            actor=world.caw_partner,
+            case=world.case,
+            legal_basis_id=standing_basis(world.case),
+            kind="note",
+            occurred_on=day,
+            title="N",
         )
 
     assert add(today).occurred_on == today
@@ -137,6 +143,7 @@ def _meeting(world: Any, service: Any, starts_at: datetime.datetime) -> Any:
         starts_at=starts_at,
         place="Zaal",
         invitee_ids=[world.caw_partner.pk],
+        legal_basis_id=standing_basis(world.case),
     )
 
 

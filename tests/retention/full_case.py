@@ -60,6 +60,7 @@ from collaboration.services.corrections import correct
 from collaboration.services.documents import document_upload
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.referrals import referral_accept, referral_submit
+from tests.factories.legal_bases import standing_basis
 
 # Invented words that occur nowhere else in the portal or its fixtures.
 CHILD = "Lotte Fictiefstra"
@@ -196,6 +197,7 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
     document = document_upload(
         actor=director,
         case=case,
+        legal_basis_id=standing_basis(case),
         title=f"Verslag over {CHILD}",
         upload=SimpleUploadedFile(
             "verslag.txt", f"Gesprek met {CHILD}, {STREET}.\n".encode(), "text/plain"

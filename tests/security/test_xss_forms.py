@@ -40,9 +40,11 @@ from collaboration import forms_closure as fc
 from collaboration import forms_meetings as fm
 from collaboration.models import CLOSURE_CRITERIA
 from collaboration.services.closure import reason_field
+from collaboration.services.legal_bases import legal_basis_record
 from portal.organisations import forms as organisation_forms
 from portal.security.once import new_token
 from tests.factories.cases import referral_data
+from tests.factories.legal_bases import standing_basis
 from tests.factories.people import PASSWORD
 
 from .xss import CORPUS, EMAIL_CORPUS, Probe, normalise
@@ -333,6 +335,62 @@ def _walk_people(w: _Walk) -> list[Any]:
     return hostile_people
 
 
+def _walk_legal_bases(w: _Walk) -> None:
+    """The register of legal bases: a consent, a 458ter consultation and an urgency of each
+    planned row, one consent withdrawn and one urgency reviewed with a hostile reason; the
+    register shows every purpose, note and reason as text."""
+    from collaboration.forms_legal_bases import (
+        ConsentForm,
+        ConsultationForm,
+        EndBasisForm,
+        UrgentForm,
+        UrgentReviewForm,
+    )
+    from collaboration.models import FamilyMember, LegalBasis
+
+    feed, world, ref, director = w.feed, w.world, w.ref, w.director
+    mother = FamilyMember.objects.create(
+        case=w.case, name="Moeder Fictief", birth_year=1988, family_role="mother"
+    )
+    services = [str(world.caw.pk), str(world.police.pk)]
+    common = {"organisations": services, "given_on": "2026-01-10"}
+    for row in feed.plan(ConsentForm, ["purpose", "family_informed_note"]):
+        post_ok(
+            director,
+            url("collaboration:legal_basis_consent", ref),
+            {
+                **row,
+                **common,
+                "consent_of": mother.pk,
+                "consent_recorded": "oral",
+                "family_informed": "no",
+            },
+        )
+    for row in feed.plan(
+        ConsultationForm, ["purpose", "framework_reference", "family_informed_note"]
+    ):
+        post_ok(
+            director,
+            url("collaboration:legal_basis_consultation", ref),
+            {**row, **common, "framework": "prosecutor", "family_informed": "no"},
+        )
+    for row in feed.plan(UrgentForm, ["purpose"]):
+        post_ok(director, url("collaboration:legal_basis_urgent", ref), {**row, **common})
+    for row in feed.plan(EndBasisForm, ["reason"]):
+        consent = LegalBasis.objects.filter(kind="consent", ended_at__isnull=True).first()
+        assert consent is not None
+        post_ok(director, url("collaboration:legal_basis_end", ref, consent.pk), row)
+    for row in feed.plan(UrgentReviewForm, ["note"]):
+        urgent = LegalBasis.objects.filter(kind="urgent", reviewed_at__isnull=True).first()
+        assert urgent is not None
+        post_ok(
+            w.coordinator,
+            url("collaboration:legal_basis_review", ref, urgent.pk),
+            {**row, "outcome": "ended"},
+        )
+    w.visit(url("collaboration:legal_bases", ref), "legal_bases", director)
+
+
 def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list[Any], Any]:
     """The case workspace, form by form; the goal, the action and the meetings it made."""
     from collaboration.models import Action, Goal, Meeting
@@ -346,6 +404,8 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
         w.partner,
         w.visit,
     )
+    _walk_legal_bases(w)
+    basis = {"legal_basis": standing_basis(case)}
     # The case workspace, form by form.
     visit(url("collaboration:participant_add", ref), "participant_add_form", director)
     for person, row in zip(
@@ -356,7 +416,7 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
         post_ok(
             director,
             url("collaboration:participant_add", ref),
-            {**row, "membership": f"{person.pk}:{world.caw.pk}"},
+            {**row, "membership": f"{person.pk}:{world.caw.pk}", **basis},
         )
     for row in feed.plan(cf.FamilyMemberForm, ["name"]):
         post_ok(
@@ -393,14 +453,14 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
         post_ok(
             partner,
             url("collaboration:timeline_add", ref),
-            {**row, "kind": "note", "occurred_on": "2026-01-15", "visibility": "all"},
+            {**row, "kind": "note", "occurred_on": "2026-01-15", "visibility": "all", **basis},
         )
     for number, row in enumerate(feed.plan(cf.DocumentForm, ["title"])):
         upload = SimpleUploadedFile(f"verslag-{number}.pdf", b"%PDF-1.4\n fictief verslag")
         post_ok(
             partner,
             url("collaboration:document_upload", ref),
-            {**row, "visibility": "all", "file": upload},
+            {**row, "visibility": "all", "file": upload, **basis},
         )
     # retractions: the reason is shown, in place of the entry, to those who saw it
     from collaboration.services import timeline
@@ -409,6 +469,7 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
         entry = timeline.timeline_entry_add(
             actor=world.caw_partner,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="note",
             occurred_on=datetime.date(2026, 1, 15),
             title="In te trekken",
@@ -432,6 +493,7 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
                 "kind": "network",
                 "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
                 "invitees": [world.caw_partner.pk],
+                **basis,
             },
         )
     meetings = list(Meeting.objects.filter(case=case).order_by("pk"))
@@ -460,6 +522,7 @@ def _walk_corrections(w: _Walk, goal: Any, action: Any) -> None:
         "timeline_entry": timeline.timeline_entry_add(
             actor=w.world.director,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="note",
             occurred_on=datetime.date(2026, 1, 15),
             title="Te corrigeren",
@@ -496,6 +559,7 @@ def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
                 "kind": "network",
                 "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
                 "invitees": [world.caw_partner.pk],
+                "legal_basis": standing_basis(case),
             },
         )
 
@@ -508,6 +572,7 @@ def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
                 "place": "Veilig Huis",
                 "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
                 "invitees": [world.caw_partner.pk],
+                "legal_basis": standing_basis(case),
             },
         )
         return Meeting.objects.filter(case=case).latest("pk").pk
@@ -888,6 +953,7 @@ def test_subject_access_forms_show_hostile_text_as_text(
     timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="police",
         occurred_on=datetime.date(2026, 1, 5),
         title="Proces-verbaal (fictief)",
@@ -1166,6 +1232,7 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
     police_entry = timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="police",
         occurred_on=datetime.date(2026, 1, 5),
         title="Proces-verbaal (fictief)",
@@ -1177,6 +1244,7 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
     partner_entry = timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="note",
         occurred_on=datetime.date(2026, 1, 5),
         title="Notitie (fictief)",
@@ -1244,12 +1312,33 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
         "document": document_upload(
             actor=world.director,
             case=case,
+            legal_basis_id=standing_basis(case),
             title="Te corrigeren",
             upload=SimpleUploadedFile("verslag.txt", b"Fictief verslag.", "text/plain"),
             visibility="all",
         ),
     }
+    consent = legal_basis_record(
+        actor=world.director,
+        case=case,
+        kind="consent",
+        organisation_ids=[world.caw.pk],
+        purpose="Fictieve toestemming.",
+        given_on=datetime.date(2026, 1, 10),
+        consent_of_id=leaving.pk,
+        consent_recorded="oral",
+    )
+    urgent = legal_basis_record(
+        actor=world.director,
+        case=case,
+        kind="urgent",
+        organisation_ids=[world.police.pk],
+        purpose="Fictieve noodtoestand.",
+        given_on=datetime.date(2026, 1, 10),
+    )
     return SimpleNamespace(
+        consent=consent,
+        urgent=urgent,
         corrected=corrected,
         leaving=leaving,
         partner_entry=partner_entry,
@@ -1329,6 +1418,11 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         ("partner", url(collab + "timeline_add", ref)),
         ("partner", url(collab + "document_upload", ref)),
         ("director", url(collab + "meeting_add", ref)),
+        ("director", url(collab + "legal_basis_consent", ref)),
+        ("director", url(collab + "legal_basis_consultation", ref)),
+        ("director", url(collab + "legal_basis_urgent", ref)),
+        ("director", url(collab + "legal_basis_end", ref, r.consent.pk)),
+        ("coordinator", url(collab + "legal_basis_review", ref, r.urgent.pk)),
         ("referrer", url(collab + "referral_create")),
         ("coordinator", url(collab + "referral_accept", pending.pk)),
         ("coordinator", url(collab + "referral_decline", pending.pk)),
@@ -1509,6 +1603,7 @@ def test_every_form_re_renders_hostile_input_as_text(
     exempt = {
         "collaboration.forms.AudienceFields",  # a base class of two forms, never alone
         "collaboration.forms_corrections.CorrectionForm",  # the base of the correction forms
+        "collaboration.forms_legal_bases.BasisForm",  # the base of the three kinds' forms
         "portal.security.form_guard.HumanCheckForm",  # base of the consult and peer-support forms
         "content.image_forms.ImageForm",  # the Wagtail image upload: see test_uploads.py
     }

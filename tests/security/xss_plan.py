@@ -27,6 +27,7 @@ _CL = "collaboration.forms_closure."
 _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
 _CO = "collaboration.forms_corrections."
+_LB = "collaboration.forms_legal_bases."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
     _C + "ReferralForm.family_composition": ("referral:referrer", "referral:coordinator"),
@@ -68,6 +69,15 @@ SHOWN: dict[str, tuple[str, ...]] = {
         }.items()
         for field in (*fields, "reason")
     },
+    # the register of legal bases: every basis with its purpose, notes and reasons
+    _LB + "ConsentForm.purpose": ("legal_bases",),
+    _LB + "ConsentForm.family_informed_note": ("legal_bases",),
+    _LB + "ConsultationForm.purpose": ("legal_bases",),
+    _LB + "ConsultationForm.framework_reference": ("legal_bases",),
+    _LB + "ConsultationForm.family_informed_note": ("legal_bases",),
+    _LB + "UrgentForm.purpose": ("legal_bases",),
+    _LB + "EndBasisForm.reason": ("legal_bases",),
+    _LB + "UrgentReviewForm.note": ("legal_bases",),
     _M + "MeetingForm.place": ("case", "meeting@*"),
     _M + "MeetingRecordForm.place": ("case",),
     _M + "MeetingRescheduleForm.place": ("case",),
@@ -118,6 +128,9 @@ SHOWN: dict[str, tuple[str, ...]] = {
 }
 NOT_FED: dict[str, str] = {
     _CO + "CorrectionForm.reason": "the shared base; fed through each kind's correction form",
+    _LB + "BasisForm.purpose": "the shared base; fed through each kind's form",
+    _LB + "BasisForm.family_informed_note": "the shared base; fed through each kind's form",
+    _LB + "UrgentForm.family_informed_note": "removed from the form: an urgency asks no family",
     _C + "CaseSearchForm.q": "a search filter (GET), never stored; the reflected test sends it",
     _C + "BreakGlassForm.reference": "a case number that is looked up, never stored",
     "content.forms.ConsultRequestForm.website": "the honeypot: filled in, the form is refused",
