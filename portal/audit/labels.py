@@ -81,6 +81,9 @@ PURPOSE_LABELS: dict[str, Label] = {
     "MeetingRecordView": _("formulier: gehouden overleg vastleggen"),
     "MeetingRescheduleView": _("formulier: overleg verplaatsen"),
     "PlanEvaluateView": _("formulier: plan van aanpak evalueren"),
+    "FlagRaiseView": _("formulier: signaal plaatsen"),
+    "FlagAcknowledgeView": _("formulier: signaal gezien"),
+    "FlagRemoveView": _("formulier: signaal verwijderen"),
 }
 
 # What kind of thing an event is about. ``portal.audit.objects`` turns a kind plus an id into
@@ -101,6 +104,7 @@ OBJECT_TYPE_LABELS: dict[str, Label] = {
     "timeline_entry": _("Tijdlijnbericht"),
     "document": _("Document"),
     "meeting": _("Overleg"),
+    "flag": _("Signaal in een dossier"),
     "referral": _("Aanmelding"),
     "referral_list": _("Lijst van aanmeldingen"),
     "consult": _("Consultvraag"),
