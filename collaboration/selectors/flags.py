@@ -57,7 +57,11 @@ class CaseFlags:
 
     @property
     def unseen(self) -> list[Flag]:
-        return [f for f in self.active if f.receipt is None and not f.raised_by_me]
+        return [
+            f
+            for f in self.active
+            if getattr(f, "receipt", None) is None and not getattr(f, "raised_by_me", False)
+        ]
 
 
 def case_flags(access: CaseAccess, *, participants: list[CaseParticipant]) -> CaseFlags:

@@ -85,7 +85,7 @@ def _flag_kind(kind: str, custom_label: str) -> tuple[str, str]:
         raise ValidationError({"kind": _("Kies een soort signaal uit de lijst.")})
     if kind != FlagKind.CUSTOM:
         return kind, ""
-    custom_label = " ".join((custom_label or "").split())
+    custom_label = (custom_label or "").strip()
     if not custom_label:
         raise ValidationError(
             {"custom_label": _("Geef het signaal een korte naam (bij 'Ander signaal').")}

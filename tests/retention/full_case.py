@@ -279,9 +279,7 @@ def _flags(world: Any, case: Case, member: FamilyMember) -> None:
         family_member_id=member.pk,
     )
     flag_acknowledge(actor=world.director, case=case, flag_id=custom.pk)
-    flag_remove(
-        actor=world.director, case=case, flag_id=custom.pk, reason=f"{CHILD} woont elders"
-    )
+    flag_remove(actor=world.director, case=case, flag_id=custom.pk, reason=f"{CHILD} woont elders")
     flag_raise(actor=world.director, case=case, kind="weapons", reason=f"Wapen in de {STREET}")
 
 

@@ -27,6 +27,7 @@ _CL = "collaboration.forms_closure."
 _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
 _CO = "collaboration.forms_corrections."
+_F = "collaboration.forms_flags."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
     _C + "ReferralForm.family_composition": ("referral:referrer", "referral:coordinator"),
@@ -68,6 +69,10 @@ SHOWN: dict[str, tuple[str, ...]] = {
         }.items()
         for field in (*fields, "reason")
     },
+    # flags: the label and reason on top of the case page, a removal's reason in its history
+    _F + "FlagRaiseForm.custom_label": ("case",),
+    _F + "FlagRaiseForm.reason": ("case",),
+    _F + "FlagRemoveForm.reason": ("case",),
     _M + "MeetingForm.place": ("case", "meeting@*"),
     _M + "MeetingRecordForm.place": ("case",),
     _M + "MeetingRescheduleForm.place": ("case",),
