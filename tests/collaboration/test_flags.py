@@ -469,3 +469,13 @@ def test_flags_add_no_queries_per_flag(
     with django_assert_num_queries(len(small.captured_queries)):
         body = client.get(url).content.decode()
     assert "Acuut gevaar" in body
+
+
+def test_the_audit_viewer_names_a_flag_by_kind_and_day_never_by_its_text(world: Any) -> None:
+    from portal.audit.objects import object_labels, words_for_object
+
+    _raise(world, kind="custom", custom_label=LABEL)
+    event = AuditEvent.objects.get(action=AuditAction.FLAG_RAISED)
+    words = words_for_object(event, object_labels([event]))
+    assert words.startswith("Signaal (ander signaal) van ")
+    assert LABEL not in words and "mes" not in words

@@ -1396,9 +1396,11 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         ("partner", url(collab + "timeline_narrow", ref, r.partner_entry.pk)),
         ("partner", url(collab + "timeline_retract", ref, r.partner_entry.pk)),
         # forms without fields last: posting them acts at once
-        ("director", url(collab + "flag_acknowledge", ref, r.flags[1].pk)),
         ("director", url(collab + "plan_version", ref)),
         ("coordinator", url(collab + "consult_close", consult.pk)),
+        # after a page of another address: from the case page at #plan, the case page at
+        # #signalen would be a jump within the page, not a new request the probe can check
+        ("director", url(collab + "flag_acknowledge", ref, r.flags[1].pk)),
         (
             "director",
             url(
