@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import actions, cases, closure, handover, legal_bases, meetings, people, referrals
+from .views import (
+    actions,
+    cases,
+    closure,
+    flags,
+    handover,
+    legal_bases,
+    meetings,
+    people,
+    referrals,
+)
 from .views.corrections import CORRECTION_VIEWS
 
 app_name = "collaboration"
@@ -107,6 +117,17 @@ urlpatterns = [
         f"{CASE}grondslagen/<int:basis_id>/beoordelen/",
         legal_bases.UrgentReviewView.as_view(),
         name="legal_basis_review",
+    ),
+    path(f"{CASE}signalen/nieuw/", flags.FlagRaiseView.as_view(), name="flag_raise"),
+    path(
+        f"{CASE}signalen/<int:flag_id>/gezien/",
+        flags.FlagAcknowledgeView.as_view(),
+        name="flag_acknowledge",
+    ),
+    path(
+        f"{CASE}signalen/<int:flag_id>/verwijderen/",
+        flags.FlagRemoveView.as_view(),
+        name="flag_remove",
     ),
     path(f"{CASE}regisseur/", handover.DirectorReassignView.as_view(), name="director_reassign"),
     # one correction form per kind of item: .../gezin/3/corrigeren/, .../tijdlijn/7/corrigeren/

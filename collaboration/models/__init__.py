@@ -16,6 +16,7 @@ from .closure import ClosureRequest, ClosureStatus
 from .consults import ConsultRequest, ConsultStatus
 from .corrections import CorrectedKind, Correction
 from .documents import Audience, CaseDocument
+from .flags import Flag, FlagKind, FlagReceipt
 from .legal_bases import (
     BasisKind,
     ConsentRecord,
@@ -82,6 +83,9 @@ __all__ = [
     "FamilyKnows",
     "FamilyMember",
     "FamilyRole",
+    "Flag",
+    "FlagKind",
+    "FlagReceipt",
     "Goal",
     "HeldDecision",
     "IdentityCheck",

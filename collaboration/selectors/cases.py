@@ -50,6 +50,7 @@ from ..models import (
 from ..subject_access.rights import restricted_q, sees_restricted
 from ._audit import audit_read
 from .correction_history import attach_corrections
+from .flags import case_flags, unacknowledged_flags
 
 TIMELINE_LIMIT = 200
 CASE_PAGE = "case_page"
@@ -154,6 +155,7 @@ class CaseWorkspace:
     meetings: list[Meeting]
     next_meeting: Meeting | None = None
     previous_visit: datetime.datetime | None = None
+    flags: Any = None  # selectors.flags.CaseFlags
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
@@ -246,6 +248,7 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
         next_meeting=_upcoming(Meeting.objects.filter(case=case)).first(),
         previous_visit=previous_visit,
     )
+    workspace.flags = case_flags(access, participants=workspace.participants)
     goals = list(plan.goals.all()) if plan else []
     attach_corrections(
         case,
@@ -304,6 +307,8 @@ class Dashboard:
     open_action_count: int = 0
     overdue_action_count: int = 0
     consult_count: int = 0
+    flags: list[Any] = field(default_factory=list)  # not yet acknowledged (selectors.flags)
+    flag_count: int = 0
 
 
 DASHBOARD_CASES = 20
@@ -429,6 +434,7 @@ def dashboard(*, user: Any) -> Dashboard:
                 region__in=profile.coordinator_regions, status=ConsultStatus.NEW
             ).count()
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        flags, flag_count = unacknowledged_flags(profile)
         audit_read(
             action=AuditAction.CASE_LIST_VIEWED,
             profile=profile,
@@ -449,6 +455,8 @@ def dashboard(*, user: Any) -> Dashboard:
         open_action_count=action_counts["open"],
         overdue_action_count=action_counts["overdue"],
         consult_count=consult_count,
+        flags=flags,
+        flag_count=flag_count,
     )
 
 

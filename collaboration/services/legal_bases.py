@@ -40,6 +40,7 @@ from ..models import (
     Visibility,
 )
 from ._common import audit_change, require_case_right, require_open, retraction_reason
+from .flags import alert_case_people
 from .notifications import Kind, notify
 
 
@@ -189,17 +190,6 @@ def _notify_coordinators(case: Case, *, actor: Any, kind: str) -> None:
         notify(user=user, kind=kind, link=link, case_reference=case.reference)
 
 
-def _case_people(case: Case, *, except_user: Any) -> list[Any]:
-    people = {case.case_director}
-    people |= {
-        p.user
-        for p in CaseParticipant.objects.filter(
-            case=case, is_active=True, user__is_active=True
-        ).select_related("user")
-    }
-    return sorted((p for p in people if p.pk != except_user.pk), key=lambda u: u.pk)
-
-
 def _basis_of(case: Case, basis_id: int, *, lock: bool = False) -> LegalBasis:
     rows = LegalBasis.objects.filter(case=case, pk=basis_id)
     if lock:
@@ -237,13 +227,7 @@ def legal_basis_end(*, actor: Any, case: Case, basis_id: int, reason: str) -> Le
         )
         if basis.kind == BasisKind.CONSENT:
             link = reverse("collaboration:legal_basis_detail", args=[case.reference, basis.pk])
-            for user in _case_people(case, except_user=actor):
-                notify(
-                    user=user,
-                    kind=Kind.CONSENT_WITHDRAWN,
-                    link=link,
-                    case_reference=case.reference,
-                )
+            alert_case_people(case=case, kind=Kind.CONSENT_WITHDRAWN, actor=actor, link=link)
     return basis
 
 

@@ -273,6 +273,24 @@ RETENTION: dict[str, Rule] = {
         "which services a basis covered: no data about the family",
         paths=("legalbasis__case",),
     ),
+    "collaboration.Flag": Rule(
+        Treatment.SCRUB,
+        "that a flag of which kind was raised and removed, by whom for which service and when "
+        "stays (accountability, statistics); the reasons and a custom flag's own name may be "
+        "about a person and go",
+        paths=("case",),
+        scrub=("custom_label", "reason", "removal_reason"),
+        kept_fields={
+            "raised_by_organisation": "the service of the person who raised it, not data about "
+            "the family"
+        },
+    ),
+    "collaboration.FlagReceipt": Rule(
+        Treatment.KEEP,
+        "which professional acknowledged which flag, when: accountability, no data about the "
+        "family",
+        paths=("flag__case",),
+    ),
     "collaboration.Meeting": Rule(
         Treatment.SCRUB,
         "kind, date and status stay; the place may name the family's home, and the reason "

@@ -87,6 +87,9 @@ PURPOSE_LABELS: dict[str, Label] = {
     "UrgentReviewView": _("formulier: noodtoestand beoordelen"),
     "MeetingRescheduleView": _("formulier: overleg verplaatsen"),
     "PlanEvaluateView": _("formulier: plan van aanpak evalueren"),
+    "FlagRaiseView": _("formulier: signaal plaatsen"),
+    "FlagAcknowledgeView": _("formulier: signaal gezien"),
+    "FlagRemoveView": _("formulier: signaal verwijderen"),
 }
 
 # What kind of thing an event is about. ``portal.audit.objects`` turns a kind plus an id into
@@ -108,6 +111,7 @@ OBJECT_TYPE_LABELS: dict[str, Label] = {
     "document": _("Document"),
     "meeting": _("Overleg"),
     "legal_basis": _("Grondslag voor het delen"),
+    "flag": _("Signaal in een dossier"),
     "referral": _("Aanmelding"),
     "referral_list": _("Lijst van aanmeldingen"),
     "consult": _("Consultvraag"),

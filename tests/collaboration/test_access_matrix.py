@@ -21,7 +21,7 @@ from collaboration.models import (
     Membership,
     Region,
 )
-from collaboration.services import documents, plans, timeline
+from collaboration.services import documents, flags, plans, timeline
 from collaboration.services.legal_bases import legal_basis_record
 from collaboration.services.referrals import referral_submit
 from collaboration.views.base import ActorRule
@@ -124,6 +124,10 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         title="Notitie",
     )
     pending = referral_submit(actor=world.referrer, **referral_data(world.clb))
+    # raised by the case director: the participant may acknowledge it, not remove it
+    flag = flags.flag_raise(
+        actor=world.director, case=case, kind="acute_danger", reason="Fictieve dreiging"
+    )
     ClosureRequest.objects.create(
         case=case,
         criteria={"criterion_no_new_violence": "no"},
@@ -177,6 +181,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         "document_id": document.pk,
         "entry_id": entry.pk,
         "basis_id": urgent.pk,
+        "flag_id": flag.pk,
         "referral_id": pending.pk,
         "consult_id": consult.pk,
         "membership_id": Membership.objects.get(user=world.caw_colleague).pk,

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration.models import ConsultRequest, FamilyMember, Membership, Region
-from collaboration.services import documents, plans, timeline
+from collaboration.services import documents, flags, plans, timeline
 from collaboration.services.legal_bases import legal_basis_record
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.referrals import referral_submit
@@ -240,6 +240,14 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
     )
     minutes = meeting_finalise(actor=director, meeting_id=held.pk, actions=[])
     pending = referral_submit(actor=world.referrer, **referral_data(world.clb))
+    flag = flags.flag_raise(
+        actor=world.caw_partner,
+        case=case,
+        kind="children_at_risk",
+        reason="Fictieve zorg om het kind",
+        family_member_id=member.pk,
+    )
+    flags.flag_acknowledge(actor=director, case=case, flag_id=flag.pk)
     consult = ConsultRequest.objects.create(
         name="Fictieve Leerkracht",
         organisation="School",
@@ -269,6 +277,7 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
                     given_on=datetime.date(2020, 1, 5),
                 ).pk
             ),
+            "flag_id": str(flag.pk),
             "meeting_id": str(planned.pk),
             "referral_id": str(pending.pk),
             "consult_id": str(consult.pk),

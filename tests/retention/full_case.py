@@ -251,6 +251,7 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         action_flag=CHANGE,
         change_message=json.dumps([{"changed": {"name": CHILD}}]),
     )
+    _flags(world, case, member)
     _subject_access(world, member, entry)
     # Closing through save() so that the change history records the closing texts too.
     case.refresh_from_db()
@@ -264,6 +265,24 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
     case.refresh_from_db()
     path = os.path.join(settings.CASE_DOCUMENTS_ROOT, document.file.name)
     return FullCase(case=case, member=member, meeting=meeting, document_path=path)
+
+
+def _flags(world: Any, case: Case, member: FamilyMember) -> None:
+    """A custom flag about the child, acknowledged and removed, and one about the family,
+    through the services: the reasons and the custom label name the child and the street."""
+    from collaboration.services.flags import flag_acknowledge, flag_raise, flag_remove
+
+    custom = flag_raise(
+        actor=world.caw_partner,
+        case=case,
+        kind="custom",
+        custom_label=f"Oom {STREET}",
+        reason=f"{CHILD} is bang voor de oom",
+        family_member_id=member.pk,
+    )
+    flag_acknowledge(actor=world.director, case=case, flag_id=custom.pk)
+    flag_remove(actor=world.director, case=case, flag_id=custom.pk, reason=f"{CHILD} woont elders")
+    flag_raise(actor=world.director, case=case, kind="weapons", reason=f"Wapen in de {STREET}")
 
 
 def _subject_access(world: Any, member: FamilyMember, entry: TimelineEntry) -> None:

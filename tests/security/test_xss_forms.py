@@ -543,6 +543,21 @@ def _walk_corrections(w: _Walk, goal: Any, action: Any) -> None:
             )
 
 
+def _walk_flags(w: _Walk) -> None:
+    """Flags: custom flags with hostile labels and reasons raised by the partner, flags removed
+    by the director with hostile reasons; the case page shows both (the removals in the
+    flag history)."""
+    from collaboration.forms_flags import FlagRaiseForm, FlagRemoveForm
+    from collaboration.services.flags import flag_raise
+
+    case, ref, director, partner = w.case, w.ref, w.director, w.partner
+    for row in w.feed.plan(FlagRaiseForm, ["custom_label", "reason"]):
+        post_ok(partner, url("collaboration:flag_raise", ref), {**row, "kind": "custom"})
+    for row in w.feed.plan(FlagRemoveForm, ["reason"]):
+        flag = flag_raise(actor=w.world.caw_partner, case=case, kind="weapons", reason="Fictief")
+        post_ok(director, url("collaboration:flag_remove", ref, flag.pk), row)
+
+
 def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
     """Meetings as they happen: one recorded after the fact, one moved, one cancelled."""
     from collaboration.models import Meeting
@@ -851,6 +866,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
         hostile_people = _walk_people(w)
         goal, action, meetings, starts = _walk_workspace(w, hostile_people)
         _walk_corrections(w, goal, action)
+        _walk_flags(w)
         _walk_meetings_as_they_happen(w, starts)
         _walk_meeting(w, meetings, goal, hostile_people)
         _walk_phases_and_closure(w, action)
@@ -1336,9 +1352,16 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
         purpose="Fictieve noodtoestand.",
         given_on=datetime.date(2026, 1, 10),
     )
+    from collaboration.services.flags import flag_raise
+
+    flags = [  # one to remove, one to acknowledge
+        flag_raise(actor=world.caw_partner, case=case, kind="weapons", reason="Fictief")
+        for _n in range(2)
+    ]
     return SimpleNamespace(
         consent=consent,
         urgent=urgent,
+        flags=flags,
         corrected=corrected,
         leaving=leaving,
         partner_entry=partner_entry,
@@ -1462,11 +1485,16 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
             ("director", url(f"{collab}{kind}_correct", ref, item.pk))
             for kind, item in r.corrected.items()
         ),
+        ("partner", url(collab + "flag_raise", ref)),
+        ("director", url(collab + "flag_remove", ref, r.flags[0].pk)),
         ("partner", url(collab + "timeline_narrow", ref, r.partner_entry.pk)),
         ("partner", url(collab + "timeline_retract", ref, r.partner_entry.pk)),
         # forms without fields last: posting them acts at once
         ("director", url(collab + "plan_version", ref)),
         ("coordinator", url(collab + "consult_close", consult.pk)),
+        # after a page of another address: from the case page at #plan, the case page at
+        # #signalen would be a jump within the page, not a new request the probe can check
+        ("director", url(collab + "flag_acknowledge", ref, r.flags[1].pk)),
         (
             "director",
             url(

@@ -28,6 +28,7 @@ _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
 _CO = "collaboration.forms_corrections."
 _LB = "collaboration.forms_legal_bases."
+_F = "collaboration.forms_flags."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
     _C + "ReferralForm.family_composition": ("referral:referrer", "referral:coordinator"),
@@ -78,6 +79,10 @@ SHOWN: dict[str, tuple[str, ...]] = {
     _LB + "UrgentForm.purpose": ("legal_bases",),
     _LB + "EndBasisForm.reason": ("legal_bases",),
     _LB + "UrgentReviewForm.note": ("legal_bases",),
+    # flags: the label and reason on top of the case page, a removal's reason in its history
+    _F + "FlagRaiseForm.custom_label": ("case",),
+    _F + "FlagRaiseForm.reason": ("case",),
+    _F + "FlagRemoveForm.reason": ("case",),
     _M + "MeetingForm.place": ("case", "meeting@*"),
     _M + "MeetingRecordForm.place": ("case",),
     _M + "MeetingRescheduleForm.place": ("case",),
