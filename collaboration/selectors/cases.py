@@ -304,6 +304,10 @@ class Dashboard:
     open_action_count: int = 0
     overdue_action_count: int = 0
     consult_count: int = 0
+    # sign-off (issue 17, item 5): approvals waiting for this coordinator; referrals past
+    # their decision term carry ``is_overdue``
+    approvals: list[Any] = field(default_factory=list)
+    overdue_referral_count: int = 0
 
 
 DASHBOARD_CASES = 20
@@ -425,10 +429,17 @@ def dashboard(*, user: Any) -> Dashboard:
                 pending.select_related("referring_organisation").order_by("created_at")[:20]
             )
             referral_count = len(referrals) if len(referrals) < 20 else pending.count()
+            from ..services.referrals import referral_is_overdue
+
+            for referral in referrals:
+                setattr(referral, "is_overdue", referral_is_overdue(referral, today))  # noqa: B010
             consult_count = ConsultRequest.objects.filter(
                 region__in=profile.coordinator_regions, status=ConsultStatus.NEW
             ).count()
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        from .approvals import approvals_waiting_for
+
+        approvals = approvals_waiting_for(profile)
         audit_read(
             action=AuditAction.CASE_LIST_VIEWED,
             profile=profile,
@@ -449,6 +460,8 @@ def dashboard(*, user: Any) -> Dashboard:
         open_action_count=action_counts["open"],
         overdue_action_count=action_counts["overdue"],
         consult_count=consult_count,
+        approvals=approvals,
+        overdue_referral_count=sum(1 for r in referrals if getattr(r, "is_overdue", False)),
     )
 
 
