@@ -52,6 +52,7 @@ urlpatterns = [
     ),
     path(f"{CASE}plan/evaluatie/", closure.PlanEvaluateView.as_view(), name="plan_evaluate"),
     path(f"{CASE}plan/voorgelegd/", cases.PlanPresentedView.as_view(), name="plan_presented"),
+    path(f"{CASE}plan/goedkeuren/", closure.PlanApprovalView.as_view(), name="plan_approval"),
     path(f"{CASE}plan/nieuwe-versie/", cases.PlanNewVersionView.as_view(), name="plan_version"),
     path(f"{CASE}tijdlijn/nieuw/", cases.TimelineEntryAddView.as_view(), name="timeline_add"),
     path(

@@ -1,5 +1,6 @@
 """Models of the collaboration side, one module per idea; import them from here."""
 
+from .approvals import Approval, ApprovalStatus, ApprovalSubject
 from .cases import (
     CLOSURE_CRITERIA,
     BreakGlassAccess,
@@ -61,6 +62,9 @@ __all__ = [
     "Action",
     "ActionPlan",
     "ActionStatus",
+    "Approval",
+    "ApprovalStatus",
+    "ApprovalSubject",
     "Audience",
     "BasisKind",
     "BreakGlassAccess",

@@ -309,6 +309,10 @@ class Dashboard:
     consult_count: int = 0
     flags: list[Any] = field(default_factory=list)  # not yet acknowledged (selectors.flags)
     flag_count: int = 0
+    # sign-off (issue 17, item 5): approvals waiting for this coordinator; referrals past
+    # their decision term carry ``is_overdue``
+    approvals: list[Any] = field(default_factory=list)
+    overdue_referral_count: int = 0
 
 
 DASHBOARD_CASES = 20
@@ -430,11 +434,18 @@ def dashboard(*, user: Any) -> Dashboard:
                 pending.select_related("referring_organisation").order_by("created_at")[:20]
             )
             referral_count = len(referrals) if len(referrals) < 20 else pending.count()
+            from ..services.referrals import referral_is_overdue
+
+            for referral in referrals:
+                setattr(referral, "is_overdue", referral_is_overdue(referral, today))  # noqa: B010
             consult_count = ConsultRequest.objects.filter(
                 region__in=profile.coordinator_regions, status=ConsultStatus.NEW
             ).count()
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
         flags, flag_count = unacknowledged_flags(profile)
+        from .approvals import approvals_waiting_for
+
+        approvals = approvals_waiting_for(profile)
         audit_read(
             action=AuditAction.CASE_LIST_VIEWED,
             profile=profile,
@@ -457,6 +468,8 @@ def dashboard(*, user: Any) -> Dashboard:
         consult_count=consult_count,
         flags=flags,
         flag_count=flag_count,
+        approvals=approvals,
+        overdue_referral_count=sum(1 for r in referrals if getattr(r, "is_overdue", False)),
     )
 
 

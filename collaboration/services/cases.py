@@ -55,6 +55,10 @@ def current_plan(case: Case) -> ActionPlan | None:
 
 
 def _check_plan_presented(case: Case) -> None:
+    """The guard before execution: the current plan version has actions, was presented in
+    team regie and was approved by a coordinator who is not the case director (four eyes)."""
+    from .approvals import plan_is_approved
+
     plan = current_plan(case)
     if plan is None or plan.presented_in_team_on is None:
         raise ValidationError(
@@ -65,6 +69,13 @@ def _check_plan_presented(case: Case) -> None:
         )
     if not Action.objects.filter(goal__plan=plan).exists():
         raise ValidationError(_("Het plan van aanpak heeft nog geen acties."))
+    if not plan_is_approved(plan):
+        raise ValidationError(
+            _(
+                "De uitvoeringsfase kan pas starten als een coördinator (niet de "
+                "casusregisseur) deze versie van het plan van aanpak goedkeurde."
+            )
+        )
 
 
 def _record_transition(
@@ -128,11 +139,12 @@ def case_close(
     contact_card: str,
     reasons: dict[str, str] | None = None,
 ) -> Case:
-    """Close a case in completion: all five closure criteria answered, a summary and the
-    'who to contact for what' card for the family. A "Nee" needs a written reason in
-    ``reasons`` and does not close: it asks a coordinator to confirm (services/closure.py),
-    and the case stays in completion until then."""
-    profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="close")
+    """Submit the closure of a case in completion: all five closure criteria answered (a
+    "Nee" with a written reason in ``reasons``), a summary and the 'who to contact for what'
+    card for the family. It does not close yet: every closure waits for the approval of a
+    coordinator who is not the case director (services/closure.py, services/approvals.py),
+    and the case stays in completion until then. Returns the case as it now stands."""
+    require_case_right(actor=actor, case=case, check=can_direct, what="close")
     require_director(case)
     errors: dict[str, str] = {}
     for name, _label in CLOSURE_CRITERIA:
@@ -147,42 +159,15 @@ def case_close(
         errors["contact_card"] = _("Vul in bij wie het gezin voor wat terecht kan.")
     if errors:
         raise ValidationError(errors)
-    if CriterionAnswer.NO in criteria.values():
-        closure.closure_request(
-            actor=actor,
-            case=case,
-            criteria=criteria,
-            reasons=reasons or {},
-            closing_summary=closing_summary,
-            contact_card=contact_card,
-        )
-        return Case.objects.get(pk=case.pk)
-    with transaction.atomic():
-        case = _lock(case)
-        if case.phase != Phase.COMPLETION:
-            raise ValidationError(
-                _("Alleen een dossier in de afrondingsfase kan afgesloten worden.")
-            )
-        closure.require_no_pending_closure(case)
-        for name, _label in CLOSURE_CRITERIA:
-            setattr(case, name, criteria[name])
-        case.closing_summary = closing_summary.strip()
-        case.contact_card = contact_card.strip()
-        case.full_clean()
-        from_phase = case.phase
-        case.phase = Phase.CLOSED
-        case.closed_at = case.phase_changed_at = timezone.now()
-        case.save()
-        _record_transition(actor=actor, case=case, from_phase=from_phase, to_phase=Phase.CLOSED)
-        audit_change(
-            action=AuditAction.CASE_CLOSED,
-            actor=actor,
-            profile=profile,
-            case=case,
-            basis=basis,
-            extra={"criteria": {name: criteria[name] for name, _l in CLOSURE_CRITERIA}},
-        )
-    return case
+    closure.closure_request(
+        actor=actor,
+        case=case,
+        criteria=criteria,
+        reasons=reasons or {},
+        closing_summary=closing_summary,
+        contact_card=contact_card,
+    )
+    return Case.objects.get(pk=case.pk)
 
 
 def case_reopen(*, actor: Any, case: Case, to_phase: str, incident: str) -> Case:

@@ -216,6 +216,13 @@ RETENTION: dict[str, Rule] = {
         scrub=("reasons", "closing_summary", "contact_card", "decision_note"),
         kept_fields={"criteria": "'yes' or 'no' per closure criterion, for statistics"},
     ),
+    "collaboration.Approval": Rule(
+        Treatment.SCRUB,
+        "what was approved or refused, who asked, who decided and when stay (four eyes, "
+        "accountability); the comment or reason is free text",
+        paths=("case",),
+        scrub=("comment",),
+    ),
     "collaboration.Goal": Rule(
         Treatment.SCRUB,
         "the life domain stays; the goal is free text",

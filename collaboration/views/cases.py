@@ -128,7 +128,7 @@ class CaseDetailView(TemplateView):
                 (value, label, assessments.get(value)) for value, label in LifeDomain.choices
             ],
             "criteria": criteria,
-            **plan_and_closure_context(workspace.access),
+            **plan_and_closure_context(workspace.access, workspace.plan),
             "today": workspace.today,
             "has_director": has_director(case),
             "can_reassign": case.region in workspace.access.profile.coordinator_regions,
@@ -384,8 +384,16 @@ class ActionAddView(CaseFormView):
 class PlanPresentedView(CaseFormView):
     form_class = PresentedForm
     title = _("Plan van aanpak voorgelegd in team regie")
+    intro = _(
+        "Een coördinator van de regio die niet de casusregisseur is, keurt deze versie van het "
+        "plan daarna goed of weigert ze (vier ogen). Pas na de goedkeuring start de "
+        "uitvoeringsfase."
+    )
     submit_label = _("Bewaren")
-    success_message = _("De voorstelling in het team is genoteerd.")
+    success_message = _(
+        "De voorstelling in het team is genoteerd. Het plan wacht op de goedkeuring van een "
+        "coördinator."
+    )
     anchor = "plan"
 
     def get_initial(self) -> dict[str, Any]:

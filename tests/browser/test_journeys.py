@@ -32,6 +32,7 @@ from tests.browser.journey_meetings import (
     second_director,
     the_case_reference,
 )
+from tests.browser.journey_signoff import approve_plan, confirm_closure
 from tests.browser.journeys import Journey
 from tests.browser.plan_steps import finish_plan
 from tests.factories.worlds import build_agencies
@@ -262,11 +263,13 @@ def _journey(journey: Journey, people: Any) -> None:
     correct_wrongly_shared_entry(journey, director, carla, paul, case_path)
     withdraw_consent_and_refuse(journey, director, carla, case_path)
 
-    # 6. The plan goes to team regie; execution, completion, closure with the checklist.
+    # 6. The plan goes to team regie and the coordinator approves it; execution, completion,
+    # closure with the checklist, confirmed by the coordinator.
     director.get_by_role("link", name="Voorgelegd in team regie").click()
     journey.axe(director)
     director.get_by_label("Voorgelegd in team regie op").fill(timezone.localdate().isoformat())
     director.get_by_role("button", name="Bewaren").click()
+    approve_plan(journey, coordinator, director, reference)  # four eyes (issue 17, item 5)
     for phase in ("Uitvoeringsfase", "Afronding"):
         if phase == "Afronding":  # the completion guard (issue 15, item 5)
             finish_plan(director, evaluated_on=timezone.localdate().isoformat(), axe=journey.axe)
@@ -282,6 +285,7 @@ def _journey(journey: Journey, people: Any) -> None:
     director.get_by_label("Samenvatting bij de afsluiting").fill("Geen geweld meer gemeld.")
     director.get_by_label("Wie contacteren voor wat", exact=False).fill("CAW: vragen over wonen.")
     director.get_by_role("button", name="Dossier afsluiten").click()
+    confirm_closure(journey, coordinator, director, reference)
     expect(director.locator(".summary").first).to_contain_text("Afgesloten")
     expect(director.get_by_role("link", name="Tijdlijn aanvullen")).to_have_count(0)
     journey.axe(director, again=True)  # the closed, read-only case page

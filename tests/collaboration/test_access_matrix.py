@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from collaboration.models import (
+    Approval,
     BasisKind,
     ClosureRequest,
     ConsultRequest,
@@ -71,6 +72,8 @@ EXPECTED: dict[str, set[str]] = {
     ActorRule.CLOSURE_DECIDE: {"coordinator"},
     # the fixture's basis is an urgent necessity the case director invoked
     ActorRule.BASIS_REVIEW: {"coordinator"},
+    # the fixture's plan waits for the approval of a coordinator who is not its director
+    ActorRule.APPROVAL_DECIDE: {"coordinator"},
     ActorRule.CASE_AUDIT: {"case_director", "privacy_officer"},
     ActorRule.REFERRAL_READ: {"coordinator"},
     ActorRule.COORDINATOR: {"coordinator"},
@@ -128,7 +131,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
     flag = flags.flag_raise(
         actor=world.director, case=case, kind="acute_danger", reason="Fictieve dreiging"
     )
-    ClosureRequest.objects.create(
+    closure_request = ClosureRequest.objects.create(
         case=case,
         criteria={"criterion_no_new_violence": "no"},
         reasons={"criterion_no_new_violence": "Fictieve reden"},
@@ -136,6 +139,11 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         contact_card="CAW",
         requested_by=world.director,
     )
+    # the closure and the plan wait for a coordinator's four eyes
+    Approval.objects.create(
+        case=case, subject="closure", closure=closure_request, requested_by=world.director
+    )
+    Approval.objects.create(case=case, subject="plan", plan=goal.plan, requested_by=world.director)
     meeting = Meeting.objects.create(
         case=case,
         kind="network",

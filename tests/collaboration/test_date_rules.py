@@ -35,6 +35,7 @@ from collaboration.selectors.cases import dashboard
 from collaboration.services import cases, handover, meetings, plans, timeline
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.notifications import actions_due_notify
+from tests.factories.cases import approve_current_plan
 from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,7 @@ def test_the_phase_and_handover_entries_are_dated_brussels_today(
     plans.plan_mark_presented(
         actor=world.director, case=world.case, presented_on=_brussels_today(now)
     )
+    approve_current_plan(coordinator=world.coordinator, case=world.case)
     cases.case_phase_change(actor=world.director, case=world.case, to_phase="execution")
     new = make_user(email="regie-nieuw@test.example", full_name="Nieuwe Regisseur")
     Membership.objects.create(user=new, organisation=world.vh, role=Role.CASE_DIRECTOR)

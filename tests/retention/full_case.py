@@ -42,6 +42,7 @@ from collaboration.live_notes.services import notes_compact
 from collaboration.models import (
     Action,
     ActionPlan,
+    Approval,
     Audience,
     BreakGlassAccess,
     Case,
@@ -151,7 +152,7 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         evaluated_by=director,
     )
     plan.save()
-    ClosureRequest(
+    closure_request = ClosureRequest(
         case=case,
         status="confirmed",
         criteria={"criterion_no_new_violence": "no"},
@@ -162,6 +163,17 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         decided_by=coordinator,
         decided_at=timezone.now(),
         decision_note=f"Bevestigd na gesprek met {CHILD}",
+    )
+    closure_request.save()
+    Approval(
+        case=case,
+        subject="closure",
+        closure=closure_request,
+        status="approved",
+        requested_by=director,
+        decided_by=coordinator,
+        decided_at=timezone.now(),
+        comment=f"Goedgekeurd na gesprek met {CHILD}",
     ).save()
     goal = Goal(plan=plan, domain="housing", description=f"{CHILD} woont onveilig")
     goal.save()

@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration import forms as cf
+from collaboration import forms_approvals as fa
 from collaboration import forms_closure as fc
 from collaboration import forms_meetings as fm
 from collaboration.models import CLOSURE_CRITERIA
@@ -705,6 +706,19 @@ def _walk_phases_and_closure(w: _Walk, action: Any) -> None:
 
     # Phases: each reason lands on the timeline; closing and reopening.
     post_ok(director, url("collaboration:plan_presented", ref), {"presented_on": "2026-01-20"})
+    # Four eyes: the coordinator refuses with a reason (the plan goes back and is presented
+    # again) until the last row approves with a comment; each shows on the case page.
+    comments = feed.plan(fa.PlanApprovalForm, ["comment"])
+    for number, row in enumerate(comments):
+        last = number == len(comments) - 1
+        approve = url("collaboration:plan_approval", ref)
+        visit(approve, f"plan_approval_form@{number}", coordinator)
+        post_ok(coordinator, approve, {**row, "decision": "approve" if last else "refuse"})
+        visit(url("collaboration:case_detail", ref), f"plan_approved@{number}", director)
+        if not last:
+            post_ok(
+                director, url("collaboration:plan_presented", ref), {"presented_on": "2026-01-20"}
+            )
     reasons = feed.plan(cf.PhaseChangeForm, ["reason"])
     for to_phase in ("execution", "completion"):
         if to_phase == "completion":
@@ -1157,12 +1171,24 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
         phase="completion",
         case_director=world.director,
     )
-    ClosureRequest.objects.create(
+    closure_request = ClosureRequest.objects.create(
         case=waiting,
         criteria={name: "no" for name, _label in CLOSURE_CRITERIA},
         reasons={name: "Fictief" for name, _label in CLOSURE_CRITERIA},
         closing_summary="Samenvatting",
         contact_card="CAW",
+        requested_by=world.director,
+    )
+    # its closure and its plan wait for the coordinator's four eyes (the decision forms)
+    from collaboration.models import ActionPlan, Approval
+
+    Approval.objects.create(
+        case=waiting, subject="closure", closure=closure_request, requested_by=world.director
+    )
+    Approval.objects.create(
+        case=waiting,
+        subject="plan",
+        plan=ActionPlan.objects.create(case=waiting, version=1, created_by=world.director),
         requested_by=world.director,
     )
     goal = plans.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
@@ -1437,6 +1463,7 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         ("director", url(collab + "case_close", ref)),
         ("director", url(collab + "plan_evaluate", ref)),
         ("coordinator", url(collab + "case_closure_decide", waiting.reference)),
+        ("coordinator", url(collab + "plan_approval", waiting.reference)),
         ("director", url(collab + "case_reopen", ref)),
         ("partner", url(collab + "timeline_add", ref)),
         ("partner", url(collab + "document_upload", ref)),

@@ -24,6 +24,7 @@ PROJECT_PACKAGES = ("collaboration", "content", "portal")
 _C = "collaboration.forms."
 _O = "portal.organisations.forms."
 _CL = "collaboration.forms_closure."
+_AP = "collaboration.forms_approvals."
 _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
 _CO = "collaboration.forms_corrections."
@@ -101,6 +102,8 @@ SHOWN: dict[str, tuple[str, ...]] = {
     ),
     _CL + "ClosureDecisionForm.note": ("closure_closed@*",),
     _CL + "PlanEvaluationForm.evaluation": ("plan_evaluated@*",),
+    # four eyes on the plan: the reason of a refusal or the comment of the approval
+    _AP + "PlanApprovalForm.comment": ("plan_approved@*",),
     _C + "ReopenForm.incident": ("case",),
     # Stored for the audit trail (break-the-glass access); no page shows it.
     _C + "BreakGlassForm.justification": (),
