@@ -393,6 +393,7 @@ class MinutesPdfView(View):
             meeting_id=meeting_id,
             action=AuditAction.DOCUMENT_DOWNLOADED,
             purpose="minutes_pdf",
+            with_legal_basis=True,
         )
         minutes = meeting_minutes(access)
         response = HttpResponse(bytes(minutes.pdf), content_type="application/pdf")

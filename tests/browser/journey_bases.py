@@ -59,6 +59,7 @@ def record_consent(journey: Journey, director: Any, case_path: str, services: li
     expect(director.locator("main")).to_contain_text(MOTHER)
     expect(director.locator("main")).to_contain_text("Geldig")
     journey.axe(director, again=True)  # the register with a basis in it
+    director.goto(journey.base_url + case_path)
 
 
 def withdraw_consent_and_refuse(

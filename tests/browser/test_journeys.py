@@ -32,6 +32,7 @@ from tests.browser.journey_meetings import (
     second_director,
     the_case_reference,
 )
+from tests.browser.journey_safety import raise_and_acknowledge_flag
 from tests.browser.journey_signoff import approve_plan, confirm_closure
 from tests.browser.journeys import Journey
 from tests.browser.plan_steps import finish_plan
@@ -262,6 +263,7 @@ def _journey(journey: Journey, people: Any) -> None:
     record_and_finalise_yesterday(journey, director, case_path, people.caw_partner)
     correct_wrongly_shared_entry(journey, director, carla, paul, case_path)
     withdraw_consent_and_refuse(journey, director, carla, case_path)
+    raise_and_acknowledge_flag(journey, director, paul, people.police_partner.name, case_path)
 
     # 6. The plan goes to team regie and the coordinator approves it; execution, completion,
     # closure with the checklist, confirmed by the coordinator.

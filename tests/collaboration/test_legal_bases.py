@@ -547,3 +547,21 @@ def test_the_referral_records_when_the_family_was_informed(world: Any) -> None:
             actor=world.referrer, **data, family_informed_on=datetime.date(2026, 11, 2)
         )
     assert referral.family_informed_on == datetime.date(2026, 11, 2)
+
+
+def test_exporting_the_minutes_names_the_meetings_basis(world: Any, verified_client: Any) -> None:
+    from collaboration.services.minutes import meeting_finalise
+
+    basis = _consent(world, [world.caw, world.police])
+    held = _record(world, basis.pk)
+    meeting_finalise(actor=world.director, meeting_id=held.pk, actions=[])
+    # the minutes' pointer on the timeline shares nothing new: it carries the meeting's basis
+    assert TimelineEntry.objects.get(kind="network_meeting").legal_basis_id == basis.pk
+    response = verified_client(world.director).get(
+        reverse("live_notes:minutes_pdf", args=[held.pk])
+    )
+    assert response.status_code == 200
+    export = AuditEvent.objects.filter(
+        action=AuditAction.DOCUMENT_DOWNLOADED, purpose="minutes_pdf"
+    ).get()
+    assert export.extra["legal_basis_id"] == basis.pk

@@ -112,4 +112,5 @@ def test_case_detail_queries_do_not_grow_with_timeline(
     add(10)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
-    assert len(small.captured_queries) <= 30
+    # 30 before issue 17; the flags on top of the page and the sign-off box add one each
+    assert len(small.captured_queries) <= 32

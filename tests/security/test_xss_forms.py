@@ -336,6 +336,16 @@ def _walk_people(w: _Walk) -> list[Any]:
     return hostile_people
 
 
+def _caw_members(world: Any, count: int) -> list[Any]:
+    from collaboration.models import Membership, Role
+    from tests.factories.people import UserFactory
+
+    members = [UserFactory(full_name=f"CAW-medewerker {n} (fictief)") for n in range(count)]
+    for member in members:
+        Membership.objects.create(user=member, organisation=world.caw, role=Role.PARTNER)
+    return members
+
+
 def _walk_legal_bases(w: _Walk) -> None:
     """The register of legal bases: a consent, a 458ter consultation and an urgency of each
     planned row, one consent withdrawn and one urgency reviewed with a hostile reason; the
@@ -409,11 +419,13 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
     basis = {"legal_basis": standing_basis(case)}
     # The case workspace, form by form.
     visit(url("collaboration:participant_add", ref), "participant_add_form", director)
-    for person, row in zip(
-        hostile_people,
-        feed.plan(cf.ParticipantForm, ["role_in_case", "task_division"], count=len(hostile_people)),
-        strict=False,
-    ):
+    rows = feed.plan(
+        cf.ParticipantForm, ["role_in_case", "task_division"], count=len(hostile_people)
+    )
+    # a long tag packs the corpus into more rows than there are hostile people: everyone fed
+    # is posted, the extra rows for plain CAW members
+    people = [*hostile_people, *_caw_members(world, len(rows) - len(hostile_people))]
+    for person, row in zip(people, rows, strict=True):
         post_ok(
             director,
             url("collaboration:participant_add", ref),
