@@ -37,10 +37,15 @@ from ..models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Visibility,
 )
 from ._common import audit_change, require_case_right, require_open
 from .handover import require_director
-from .legal_bases import recipients_of_invitation, require_sharing_basis
+from .legal_bases import (
+    recipients_of_audience,
+    recipients_of_invitation,
+    require_sharing_basis,
+)
 from .notifications import Kind, notify
 
 # How far back a held meeting may still be recorded, in Brussels calendar days.
@@ -75,12 +80,17 @@ def _meeting_basis(
     invitee_ids: list[int],
     what: str,
 ) -> LegalBasis:
+    """A meeting's notes and minutes are open to everyone in the case, not only to those
+    invited: its basis covers every participating service (and so the invitees')."""
     return require_sharing_basis(
         actor=actor,
         profile=profile,
         case=case,
         legal_basis_id=legal_basis_id,
-        organisation_ids=recipients_of_invitation(case=case, profile=profile, user_ids=invitee_ids),
+        organisation_ids=recipients_of_audience(
+            case=case, profile=profile, visibility=Visibility.ALL
+        )
+        | recipients_of_invitation(case=case, profile=profile, user_ids=invitee_ids),
         what=what,
     )
 

@@ -155,8 +155,9 @@ ACTS: dict[str, tuple[Callable[..., Any], str, Callable[[], int], str]] = {
         lambda: CaseParticipant.objects.filter(user__email="caw2@test.example").count(),
         "caw",
     ),
-    "meeting": (_schedule, "meeting", Meeting.objects.count, "caw+police"),
-    "recorded meeting": (_record, "meeting_record", Meeting.objects.count, "caw+police"),
+    # a meeting's notes are open to everyone in the case: its basis covers every service
+    "meeting": (_schedule, "meeting", Meeting.objects.count, "all"),
+    "recorded meeting": (_record, "meeting_record", Meeting.objects.count, "all"),
 }
 
 
@@ -552,7 +553,7 @@ def test_the_referral_records_when_the_family_was_informed(world: Any) -> None:
 def test_exporting_the_minutes_names_the_meetings_basis(world: Any, verified_client: Any) -> None:
     from collaboration.services.minutes import meeting_finalise
 
-    basis = _consent(world, [world.caw, world.police])
+    basis = _consent(world, [world.caw, world.police, world.clb])
     held = _record(world, basis.pk)
     meeting_finalise(actor=world.director, meeting_id=held.pk, actions=[])
     # the minutes' pointer on the timeline shares nothing new: it carries the meeting's basis
