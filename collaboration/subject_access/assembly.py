@@ -51,6 +51,7 @@ from ..models import (
     FamilyMember,
     Flag,
     Goal,
+    LegalBasis,
     LifeDomain,
     Meeting,
     Membership,
@@ -540,6 +541,7 @@ def _assemble_family(member: FamilyMember) -> Assembly:
 
     sections.append(_corrections(case, member, redact, held))
     sections.append(_flags(case, member, redact, held))
+    sections.append(_legal_bases(case, member, redact, held))
 
     meetings = list(Meeting.objects.filter(case=case).order_by("starts_at"))
     attended = _attendance_of(member)
@@ -744,6 +746,50 @@ def _flags(
         _(
             "Waarschuwingen voor wie aan het dossier werkt, over u of over het hele gezin, ook "
             "de verwijderde. Namen van andere personen zijn afgeschermd."
+        ),
+        items,
+    )
+
+
+def _legal_bases(
+    case: Case, member: FamilyMember, redact: Callable[[str], str], held: list[Held]
+) -> Section:
+    """On which bases information about the family was shared, and with which services: the
+    person's own consents by name, another member's as "een ander gezinslid". A consultation
+    the procureur des Konings authorised (sharing between police and justice) is held for
+    the officer's decision, as the police and justice items are."""
+    items: list[Item] = []
+    bases = LegalBasis.objects.filter(case=case).prefetch_related(
+        Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
+    )
+    for basis in bases.order_by("given_on", "id"):
+        whose = ""
+        if basis.consent_of_id is not None:
+            whose = _("U") if basis.consent_of_id == member.pk else _("Een ander gezinslid")
+        item: Item = {
+            label(LegalBasis, "kind"): basis.get_kind_display(),
+            label(LegalBasis, "consent_of"): whose or "–",
+            label(LegalBasis, "framework_reference"): redact(basis.framework_reference) or "–",
+            label(LegalBasis, "purpose"): redact(basis.purpose),
+            label(LegalBasis, "organisations"): ", ".join(
+                o.name for o in basis.organisations.all()
+            ),
+            label(LegalBasis, "given_on"): text(basis.given_on),
+            label(LegalBasis, "family_informed"): shown(basis, "family_informed"),
+            label(LegalBasis, "ended_at"): text(basis.ended_at),
+            label(LegalBasis, "end_reason"): redact(basis.end_reason) if basis.ended_at else "–",
+        }
+        if basis.framework == "prosecutor":
+            why = _("Een casusoverleg op machtiging van de procureur des Konings")
+            held.append(Held(f"legal_basis:{basis.pk}", "grondslagen", item, why))
+        else:
+            items.append(item)
+    return Section(
+        "grondslagen",
+        _("Op welke grondslag informatie werd gedeeld"),
+        _(
+            "Toestemmingen, casusoverleg (art. 458ter Sw.) en noodtoestand: waarvoor, met welke "
+            "diensten en sinds wanneer. Namen van andere personen zijn afgeschermd."
         ),
         items,
     )

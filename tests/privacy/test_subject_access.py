@@ -534,3 +534,58 @@ def test_flags_about_the_person_or_the_family_are_in_the_export_police_ones_held
     held = {h.key: h for h in assembly.held}
     assert "Kwispelstaart" in str(held[f"flag:{police.pk}"].content)
     assert held[f"flag:{police.pk}"].section == "signalen"
+
+
+def test_the_legal_bases_are_in_the_export_the_prosecutors_authorisation_held(
+    family: Family,
+) -> None:
+    """On which basis information about the family was shared is the person's to know: their
+    own consent by name ("U"), another member's without it, purposes redacted; a consultation on
+    the prosecutor's authorisation is held for the officer, as police and justice items are."""
+    import datetime
+
+    from collaboration.services.legal_bases import legal_basis_end, legal_basis_record
+    from collaboration.subject_access.assembly import assemble_for_family_member
+
+    world = family.world
+    common = {
+        "actor": world.director,
+        "case": world.case,
+        "given_on": datetime.date(2026, 1, 10),
+        "organisation_ids": [world.caw.pk, world.police.pk],
+    }
+    own = legal_basis_record(
+        **common,
+        kind="consent",
+        purpose="Hulp bij het budget afstemmen.",
+        consent_of_id=family.father.pk,
+        consent_recorded="signed",
+    )
+    legal_basis_record(
+        **common,
+        kind="consent",
+        purpose=f"Opvang voor {MOTHER} regelen.",
+        consent_of_id=family.mother.pk,
+        consent_recorded="oral",
+    )
+    authorised = legal_basis_record(
+        **common,
+        kind="consultation",
+        framework="prosecutor",
+        framework_reference="Machtiging triagetafel (fictief)",
+        purpose="Wijkagent en parket stemmen af.",
+        family_informed="not_yet",
+    )
+    legal_basis_end(actor=world.director, case=world.case, basis_id=own.pk, reason="Vader trok in.")
+    assembly = assemble_for_family_member(family.father)
+    part = next(s for s in assembly.sections if s.id == "grondslagen")
+    rows = [{k: str(v) for k, v in item.items()} for item in part.items]
+    assert len(rows) == 3  # with the fixture's standing case consultation
+    mine = next(r for r in rows if r["Toestemming van"] == "U")
+    assert "Hulp bij het budget" in mine["Doel en reikwijdte"]
+    assert mine["Reden"] == "Vader trok in." and "CAW" in mine["Diensten die mogen ontvangen"]
+    other = next(r for r in rows if r["Toestemming van"] == "Een ander gezinslid")
+    assert MOTHER not in str(rows) and "[naam afgeschermd]" in other["Doel en reikwijdte"]
+    held = {h.key: h for h in assembly.held}
+    assert "Wijkagent en parket" in str(held[f"legal_basis:{authorised.pk}"].content)
+    assert "Wijkagent en parket" not in str(rows)
