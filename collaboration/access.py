@@ -9,6 +9,12 @@ grants access by itself.
 Restricted timeline entries and documents are shown to their author, to the case director (the
 single point of contact who keeps the overview), to holders of an active break-glass grant, and
 to people whose organisation, or its sector, is in the entry's audience.
+
+A participant's service sees an entry or a document only when the legal basis it was shared on
+covers that service (``covered_by_basis_q``): a service added later on another basis does not
+see what was shared before it came, and one added after a consent was withdrawn does not
+receive what was shared under it. The case director and the region's coordinators (Veilig
+Huis, under its own mandate) are not filtered by it.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from .models import (
     BreakGlassAccess,
     Case,
     CaseParticipant,
+    LegalBasis,
     Membership,
     Role,
     Visibility,
@@ -189,6 +196,27 @@ def restricted_item_q(profile: ActorProfile, *, author_field: str = "author") ->
         Q(organisation_id__in=profile.organisation_ids) | Q(sector__in=profile.sectors)
     )
     return Q(visibility=Visibility.ALL) | Q(**{author_field: profile.user}) | Q(Exists(grant))
+
+
+def covered_by_basis_q(profile: ActorProfile, *, author_field: str = "author") -> Q:
+    """Entries or documents (``author_field`` "uploaded_by") whose legal basis covers one of
+    ``profile``'s services; under a basis that has ended, only for someone who took part in
+    the case before it ended. Rows from before the register (no basis) and the viewer's own
+    stay visible."""
+    covers = LegalBasis.organisations.through.objects.filter(
+        legalbasis_id=OuterRef("legal_basis_id"), organisation_id__in=profile.organisation_ids
+    )
+    joined_before_end = CaseParticipant.objects.filter(
+        case_id=OuterRef("case_id"),
+        user=profile.user,
+        added_at__lt=OuterRef("legal_basis__ended_at"),
+    )
+    still_or_before = Q(legal_basis__ended_at__isnull=True) | Q(Exists(joined_before_end))
+    return (
+        Q(legal_basis__isnull=True)
+        | Q(**{author_field: profile.user})
+        | (Q(Exists(covers)) & still_or_before)
+    )
 
 
 def sees_everything_in(basis: Basis | None) -> bool:

@@ -149,8 +149,14 @@ class LegalBasis(models.Model):
             return False
         return (now or timezone.now()) >= self.review_due_at
 
+    @property
+    def giver_removed(self) -> bool:
+        """A consent whose giver was removed from the case no longer carries sharing: the
+        director asks again or records another basis."""
+        return self.consent_of is not None and self.consent_of.removed_at is not None
+
     def usable(self, now: datetime.datetime | None = None) -> bool:
         """Whether new sharing may rest on this basis now."""
-        if self.is_ended or self.review_overdue(now):
+        if self.is_ended or self.review_overdue(now) or self.giver_removed:
             return False
         return not (self.kind == BasisKind.URGENT and self.review_outcome == UrgentReview.ENDED)

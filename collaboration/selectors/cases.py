@@ -22,6 +22,7 @@ from ..access import (
     NotFoundOrNotAllowed,
     actor_profile,
     case_basis,
+    covered_by_basis_q,
     restricted_item_q,
     sees_everything_in,
     visible_cases,
@@ -128,6 +129,8 @@ def _visible_items(qs: QuerySet[Any], access: CaseAccess, *, author_field: str) 
         qs = qs.exclude(restricted_q(qs.model))
     if sees_everything_in(access.basis):
         return qs
+    if access.basis == Basis.PARTICIPANT:
+        qs = qs.filter(covered_by_basis_q(access.profile, author_field=author_field))
     return qs.filter(restricted_item_q(access.profile, author_field=author_field))
 
 

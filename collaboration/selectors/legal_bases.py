@@ -69,8 +69,9 @@ class Register:
     now: Any = field(default_factory=timezone.now)
 
     @property
-    def rows(self) -> list[tuple[LegalBasis, str]]:
-        return [(b, basis_state(b, self.now)) for b in self.bases]
+    def rows(self) -> list[tuple[LegalBasis, str, bool]]:
+        """Each basis, its state and whether the viewer reads its content (``open_to``)."""
+        return [(b, basis_state(b, self.now), open_to(self.access, b)) for b in self.bases]
 
     @property
     def usable(self) -> list[LegalBasis]:
@@ -91,6 +92,16 @@ class Register:
     @property
     def may_review(self) -> bool:
         return self.access.case.region in self.access.profile.coordinator_regions
+
+
+def open_to(access: CaseAccess, basis: LegalBasis) -> bool:
+    """Who reads a basis's content (whose consent, purpose, justification, notes, who received
+    what): the case director, the region's coordinators and the services it covers. Others in
+    the case see that it exists, its kind and its state."""
+    if can_direct(access.basis):
+        return True
+    covered = {o.pk for o in basis.organisations.all()}
+    return bool(covered & set(access.profile.organisation_ids))
 
 
 def case_register(access: CaseAccess) -> Register:
@@ -124,7 +135,7 @@ def shared_under(access: CaseAccess, basis_id: int) -> SharedUnder | None:
     entries and documents under it outside the viewer's audience. None when the basis is not
     this case's."""
     basis = _bases(access).filter(pk=basis_id).first()
-    if basis is None:
+    if basis is None or not open_to(access, basis):
         return None
     entries = list(
         visible_timeline(access)

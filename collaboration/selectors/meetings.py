@@ -84,18 +84,28 @@ def meeting_access(
     ``with_legal_basis`` (an export of its minutes) writes the meeting's legal basis into the
     record, so the export names the basis the meeting's information was shared on.
 
+    A participant's service reaches a meeting only when the meeting's basis covers it
+    (``_basis_admits``): not a service added later on another basis, and no export once the
+    basis has ended. The case director and the coordinators are not filtered by it.
+
     Raises ``NotFoundOrNotAllowed`` for a missing and for a forbidden meeting alike.
     """
     profile = actor_profile(user)
     with transaction.atomic():
         meeting = (
-            Meeting.objects.select_related("case", "case__case_director")
+            Meeting.objects.select_related("case", "case__case_director", "legal_basis")
             .filter(pk=meeting_id)
             .first()
             if profile.is_member
             else None
         )
         basis = case_basis(profile, meeting.case) if meeting is not None else None
+        if (
+            basis == Basis.PARTICIPANT
+            and meeting is not None
+            and not _basis_admits(meeting, profile, exporting=with_legal_basis)
+        ):
+            basis = None
         if with_legal_basis and meeting is not None and basis is not None:
             extra = {**(extra or {}), "legal_basis_id": meeting.legal_basis_id}
         audit_read(
@@ -112,6 +122,21 @@ def meeting_access(
     if basis is None or meeting is None:
         raise NotFoundOrNotAllowed
     return MeetingAccess(meeting=meeting, case=meeting.case, basis=basis, profile=profile)
+
+
+def _basis_admits(meeting: Meeting, profile: Any, *, exporting: bool) -> bool:
+    legal = meeting.legal_basis
+    if legal is None:  # recorded before the register of bases
+        return True
+    if not legal.organisations.filter(pk__in=profile.organisation_ids).exists():
+        return False
+    if legal.ended_at is None:
+        return True
+    if exporting:
+        return False
+    return CaseParticipant.objects.filter(
+        case_id=meeting.case_id, user=profile.user, added_at__lt=legal.ended_at
+    ).exists()
 
 
 def current_basis(*, user_id: int, meeting_id: int) -> Basis | None:

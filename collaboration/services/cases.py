@@ -34,7 +34,7 @@ from ..models import (
 )
 from ._common import audit_change, require_case_right, require_open, retraction_reason
 from .handover import require_director
-from .legal_bases import require_sharing_basis
+from .legal_bases import hold_basis, require_sharing_basis
 from .notifications import Kind, notify
 
 # Forward moves and the one step back; closing and reopening have their own services.
@@ -245,6 +245,7 @@ def participant_add(
         what="participant_add",
     )
     with transaction.atomic():
+        hold_basis(legal)
         participant, _created = CaseParticipant.objects.update_or_create(
             case=case,
             user=user,

@@ -26,7 +26,7 @@ from ._common import (
     require_open,
     retraction_reason,
 )
-from .legal_bases import recipients_of_audience, require_sharing_basis
+from .legal_bases import hold_basis, recipients_of_audience, require_sharing_basis
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # extension -> (content type, sniffing test on the first bytes)
@@ -136,6 +136,7 @@ def document_upload(
         legal_basis=legal,
     )
     with transaction.atomic():
+        hold_basis(legal)
         document.file.save(upload.name, upload, save=False)
         stored_name = document.file.name or upload.name
         # Also when a caller's transaction around this one rolls back later.

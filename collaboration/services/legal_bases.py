@@ -63,9 +63,10 @@ def _check_date(value: datetime.date | None, *, field: str) -> None:
         raise ValidationError({field: _("Deze datum ligt in de toekomst.")})
 
 
-def _organisations(organisation_ids: Iterable[int]) -> list[Organisation]:
+def _organisations(organisation_ids: Iterable[int], region: str) -> list[Organisation]:
+    """Active services of the case's region (a basis does not reach into another region)."""
     ids = {int(i) for i in organisation_ids}
-    organisations = list(Organisation.objects.filter(pk__in=ids, is_active=True))
+    organisations = list(Organisation.objects.filter(pk__in=ids, is_active=True, region=region))
     if not ids or len(organisations) != len(ids):
         raise ValidationError(
             {"organisations": _("Kies de diensten die op deze grondslag informatie ontvangen.")}
@@ -149,7 +150,7 @@ def legal_basis_record(
             {"family_informed_note": _("Leg uit waarom het gezin niet geïnformeerd wordt.")}
         )
     basis.family_informed_note = family_informed_note.strip()[:1000]
-    organisations = _organisations(organisation_ids)
+    organisations = _organisations(organisation_ids, case.region)
     basis.full_clean(exclude=["organisations"])
     with transaction.atomic():
         basis.save()
@@ -324,7 +325,14 @@ def recipients_of_invitation(
 
 
 def _refuse(
-    *, actor: Any, profile: ActorProfile, case: Case, what: str, why: str, message: str
+    *,
+    actor: Any,
+    profile: ActorProfile,
+    case: Case,
+    what: str,
+    why: str,
+    message: str,
+    basis_id: int | None = None,
 ) -> NoReturn:
     record_event(
         action=AuditAction.CASE_CHANGED,
@@ -334,7 +342,7 @@ def _refuse(
         object_type="case",
         object_id=case.pk,
         case_reference=case.reference,
-        extra={"change": what, "refused": why},
+        extra={"change": what, "refused": why, "legal_basis_id": basis_id},
     )
     raise ValidationError({"legal_basis": message})
 
@@ -373,9 +381,23 @@ def require_sharing_basis(
             case=case,
             what=what,
             why="basis_ended",
+            basis_id=basis.pk,
             message=_(
                 "Deze grondslag is ingetrokken of beëindigd; er kan niets meer op gedeeld "
                 "worden. Kies een andere grondslag."
+            ),
+        )
+    if basis.giver_removed:
+        _refuse(
+            actor=actor,
+            profile=profile,
+            case=case,
+            what=what,
+            why="giver_removed",
+            basis_id=basis.pk,
+            message=_(
+                "Wie deze toestemming gaf, is uit het dossier verwijderd; er kan niets meer op "
+                "gedeeld worden. Kies een andere grondslag."
             ),
         )
     if not basis.usable():
@@ -385,6 +407,7 @@ def require_sharing_basis(
             case=case,
             what=what,
             why="review_overdue",
+            basis_id=basis.pk,
             message=_(
                 "Deze deling bij noodtoestand is niet op tijd beoordeeld door een coördinator; "
                 "er kan niets meer op gedeeld worden tot een andere grondslag geregistreerd is."
@@ -402,6 +425,7 @@ def require_sharing_basis(
             case=case,
             what=what,
             why="not_covered",
+            basis_id=basis.pk,
             message=_(
                 "Deze grondslag dekt het delen met %(names)s niet. Beperk wie het ziet of kies "
                 "een andere grondslag."
@@ -409,3 +433,20 @@ def require_sharing_basis(
             % {"names": names},
         )
     return basis
+
+
+def hold_basis(basis: LegalBasis) -> LegalBasis:
+    """Inside the act's transaction: lock the basis (``legal_basis_end`` and ``urgent_review``
+    lock it too) and check again that it carries sharing, so a consent withdrawn between the
+    check and the save stops the act and nothing is saved."""
+    locked = LegalBasis.objects.select_for_update().select_related("consent_of").get(pk=basis.pk)
+    if not locked.usable():
+        raise ValidationError(
+            {
+                "legal_basis": _(
+                    "Deze grondslag werd intussen ingetrokken of beëindigd; er is niets gedeeld. "
+                    "Kies een andere grondslag."
+                )
+            }
+        )
+    return locked

@@ -42,6 +42,7 @@ from ..models import (
 from ._common import audit_change, require_case_right, require_open
 from .handover import require_director
 from .legal_bases import (
+    hold_basis,
     recipients_of_audience,
     recipients_of_invitation,
     require_sharing_basis,
@@ -200,6 +201,7 @@ def meeting_schedule(
         legal_basis=legal,
     )
     with transaction.atomic():
+        hold_basis(legal)
         _store_new(
             meeting,
             actor=actor,
@@ -273,6 +275,7 @@ def meeting_record(
         legal_basis=legal,
     )
     with transaction.atomic():
+        hold_basis(legal)
         _store_new(
             meeting,
             actor=actor,
@@ -425,6 +428,14 @@ def meeting_prepare(
             "user_id", "organisation_id"
         )
     )
+    if meeting.legal_basis_id is not None:
+        # attendance stays within the services the meeting's basis covers
+        covered = set(
+            LegalBasis.objects.filter(pk=meeting.legal_basis_id).values_list(
+                "organisations", flat=True
+            )
+        )
+        organisations = {u: o for u, o in organisations.items() if o in covered}
     allowed_people = set(organisations) | {case.case_director_id}
     family_ids = set(FamilyMember.objects.filter(case=case).values_list("pk", flat=True))
     with transaction.atomic():

@@ -34,7 +34,7 @@ from ._common import (
     retraction_reason,
 )
 from .documents import audience_rows
-from .legal_bases import recipients_of_audience, require_sharing_basis
+from .legal_bases import hold_basis, recipients_of_audience, require_sharing_basis
 
 
 def _author_organisation_id(profile: Any, case: Case, actor: Any) -> int | None:
@@ -110,6 +110,8 @@ def timeline_entry_add(
     )
     entry.full_clean()
     with transaction.atomic():
+        if legal is not None and not pointer_only:
+            hold_basis(legal)
         entry.save()
         for row in audience:
             row.entry = entry

@@ -318,7 +318,17 @@ def _assemble_family(member: FamilyMember) -> Assembly:
                 _("Rechtsgrond"): not_recorded,
             }
         )
-    for participant in CaseParticipant.objects.filter(case=case).select_related("organisation"):
+
+    def grounds(obj: Any) -> str:
+        """The recorded basis of a sharing act, by kind and number (no names)."""
+        basis = obj.legal_basis
+        if basis is None:
+            return not_recorded
+        return f"{basis.get_kind_display()} (#{basis.pk})"
+
+    for participant in CaseParticipant.objects.filter(case=case).select_related(
+        "organisation", "legal_basis"
+    ):
         shared.append(
             {
                 _("Door"): _("Veilig Huis %(region)s") % {"region": case.get_region_display()},
@@ -326,18 +336,19 @@ def _assemble_family(member: FamilyMember) -> Assembly:
                 _("Wat"): _("Toegang tot het dossier als %(role)s")
                 % {"role": redact(participant.role_in_case)},
                 _("Wanneer"): _day(participant.added_at),
-                _("Rechtsgrond"): not_recorded,
+                _("Rechtsgrond"): grounds(participant),
             }
         )
     audience = Prefetch("audience", queryset=Audience.objects.select_related("organisation"))
     entries = list(
         TimelineEntry.objects.filter(case=case)
-        .select_related("author_organisation")
+        .select_related("author_organisation", "legal_basis")
         .prefetch_related(audience)
         .order_by("occurred_on", "id")
     )
     documents = list(
         CaseDocument.objects.filter(case=case)
+        .select_related("legal_basis")
         .prefetch_related(audience)
         .order_by("uploaded_at", "id")
     )
@@ -368,7 +379,7 @@ def _assemble_family(member: FamilyMember) -> Assembly:
                     else _("Document “%(title)s”") % {"title": redact(obj.title)}
                 ),
                 _("Wanneer"): text(when),
-                _("Rechtsgrond"): not_recorded,
+                _("Rechtsgrond"): grounds(obj),
             }
         )
     for event in AuditEvent.objects.filter(

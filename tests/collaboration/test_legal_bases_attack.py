@@ -92,11 +92,6 @@ def _newcomer(world: Any) -> tuple[Any, Any]:
 # --- information reaching an organisation without a basis covering it ---------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: a participant added later sees every earlier 'all'/sector entry, although "
-    "the basis those entries were shared under never covered their organisation",
-)
 def test_a_newcomer_does_not_see_entries_shared_under_a_basis_that_does_not_cover_them(
     world: Any, verified_client: Any
 ) -> None:
@@ -127,11 +122,6 @@ def test_a_newcomer_does_not_see_entries_shared_under_a_basis_that_does_not_cove
     assert "Moeder vertelt over schulden-xq17" not in page.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: the same after the consent is withdrawn: a newcomer still receives what was "
-    "shared under it",
-)
 def test_after_withdrawal_a_newcomer_does_not_receive_what_was_shared_under_it(
     world: Any, verified_client: Any
 ) -> None:
@@ -163,11 +153,6 @@ def test_after_withdrawal_a_newcomer_does_not_receive_what_was_shared_under_it(
     assert "Moeder vertelt over schulden-xq18" not in page.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: require_sharing_basis runs before the transaction and takes no lock; a "
-    "consent withdrawn in between still carries the new participant",
-)
 def test_a_consent_withdrawn_between_the_check_and_the_save_refuses_the_act(
     world: Any, monkeypatch: Any
 ) -> None:
@@ -195,6 +180,20 @@ def test_a_consent_withdrawn_between_the_check_and_the_save_refuses_the_act(
     assert not CaseParticipant.objects.filter(case=world.case, user=olga, is_active=True).exists()
 
 
+def _join_later(world: Any) -> Any:
+    """The OCMW joins the case after the meeting, on a consent that covers only the OCMW."""
+    ocmw, olga = _newcomer(world)
+    participant_add(
+        actor=world.director,
+        case=world.case,
+        user=olga,
+        organisation_id=ocmw.pk,
+        role_in_case="Budgetbegeleiding",
+        legal_basis_id=_consent(world, [ocmw]).pk,
+    )
+    return olga
+
+
 def _held_meeting(world: Any, basis: Any, invitees: list[Any]) -> Meeting:
     return meetings.meeting_record(
         actor=world.director,
@@ -213,13 +212,8 @@ def _finalise(world: Any, meeting: Meeting) -> None:
     meeting_finalise(actor=world.director, meeting_id=meeting.pk, actions=[])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: the minutes PDF export checks no basis: it is downloaded (and audited with "
-    "the basis id) after the meeting's basis was ended",
-)
 def test_minutes_are_not_exported_under_an_ended_basis(world: Any, verified_client: Any) -> None:
-    consultation = _consent(world, [world.caw])
+    consultation = _consent(world, _current(world))
     meeting = _held_meeting(world, consultation, [world.caw_partner])
     _finalise(world, meeting)
     legal_basis_end(
@@ -231,32 +225,21 @@ def test_minutes_are_not_exported_under_an_ended_basis(world: Any, verified_clie
     assert pdf.status_code != 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: any participant of the case, not invited and not covered by the meeting's "
-    "basis, reads and exports the minutes of a case consultation",
-)
 def test_minutes_are_not_exported_to_a_service_the_basis_does_not_cover(
     world: Any, verified_client: Any
 ) -> None:
-    consultation = _consent(world, [world.caw])
+    consultation = _consent(world, _current(world))
     meeting = _held_meeting(world, consultation, [world.caw_partner])
     _finalise(world, meeting)
-    pdf = verified_client(world.police_partner).get(
-        reverse("live_notes:minutes_pdf", args=[meeting.pk])
-    )
+    newcomer = _join_later(world)
+    pdf = verified_client(newcomer).get(reverse("live_notes:minutes_pdf", args=[meeting.pk]))
     assert pdf.status_code != 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: the page of a case consultation (agenda, live notes) opens for a participant "
-    "who was not invited and whose service its basis does not cover",
-)
 def test_the_meeting_page_is_closed_to_a_service_outside_its_basis(
     world: Any, verified_client: Any
 ) -> None:
-    consultation = _consent(world, [world.caw])
+    consultation = _consent(world, _current(world))
     meeting = meetings.meeting_schedule(
         actor=world.director,
         case=world.case,
@@ -266,21 +249,20 @@ def test_the_meeting_page_is_closed_to_a_service_outside_its_basis(
         invitee_ids=[world.caw_partner.pk],
         legal_basis_id=consultation.pk,
     )
-    page = verified_client(world.police_partner).get(
+    newcomer = _join_later(world)
+    page = verified_client(newcomer).get(reverse("live_notes:meeting", args=[meeting.pk]))
+    assert page.status_code == 404
+    # those it covers open it
+    invited = verified_client(world.caw_partner).get(
         reverse("live_notes:meeting", args=[meeting.pk])
     )
-    assert page.status_code == 404
+    assert invited.status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: meeting_prepare records any case participant as present, with no basis "
-    "check: a service outside the meeting's basis takes part in the consultation",
-)
 def test_attendance_stays_within_the_meetings_basis(world: Any) -> None:
     from collaboration.live_notes.models import Attendance
 
-    consultation = _consent(world, [world.caw])
+    consultation = _consent(world, _current(world))
     meeting = meetings.meeting_schedule(
         actor=world.director,
         case=world.case,
@@ -295,11 +277,12 @@ def test_attendance_stays_within_the_meetings_basis(world: Any) -> None:
             actor=world.director,
             meeting_id=meeting.pk,
             agenda=["Veiligheid"],
-            attendance={world.caw_partner.pk: "present", world.police_partner.pk: "present"},
+            attendance={world.caw_partner.pk: "present", _join_later(world).pk: "present"},
             family_present=[],
             started=True,
         )
-    assert not Attendance.objects.filter(meeting=meeting, user=world.police_partner).exists()
+    assert not Attendance.objects.filter(meeting=meeting, user__email="ocmw@test.example").exists()
+    assert Attendance.objects.filter(meeting=meeting, user=world.caw_partner).exists()
 
 
 @pytest.mark.xfail(
@@ -348,11 +331,6 @@ def test_re_adding_a_removed_participant_keeps_the_first_basis_history(world: An
     assert CaseParticipant.objects.filter(case=world.case, user=olga, legal_basis=first).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: the consent of a family member who was removed from the case stays usable "
-    "and is still offered on every sharing form",
-)
 def test_the_consent_of_a_removed_family_member_no_longer_carries_sharing(world: Any) -> None:
     mother = _mother(world)
     consent = _consent(world, [world.caw], member_=mother)
@@ -363,22 +341,12 @@ def test_the_consent_of_a_removed_family_member_no_longer_carries_sharing(world:
     assert not consent.usable()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE (service level): a basis may cover a service of another region; only the "
-    "form's choices stop it",
-)
 def test_a_basis_does_not_cover_a_service_of_another_region(world: Any) -> None:
     assert world.other_caw.region == Region.LIMBURG
     with pytest.raises(ValidationError):
         _consent(world, [world.caw, world.other_caw])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: a refused sharing act's denied audit record does not say which basis was "
-    "tried (no legal_basis_id), so a privacy officer cannot see attempts under a withdrawn one",
-)
 def test_a_refusal_audits_the_basis_it_was_tried_under(world: Any) -> None:
     ocmw, olga = _newcomer(world)
     consent = _consent(world, [world.caw])
@@ -395,11 +363,6 @@ def test_a_refusal_audits_the_basis_it_was_tried_under(world: Any) -> None:
     assert denied.extra.get("legal_basis_id") == consent.pk
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: the register shows every basis's free text (urgent justification, purpose, "
-    "why the family is not informed) to every participant, also to services it does not cover",
-)
 def test_the_register_hides_the_justification_from_services_it_does_not_cover(
     world: Any, verified_client: Any
 ) -> None:
@@ -431,11 +394,6 @@ def test_the_register_hides_the_justification_from_services_it_does_not_cover(
     assert leaked == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: the subject-access export says 'Rechtsgrond: niet apart vastgelegd' for a "
-    "participant added under a recorded consent, and never shows the person their own consent",
-)
 def test_the_subject_access_export_names_the_recorded_basis(world: Any) -> None:
     from collaboration.subject_access.assembly import assemble_for_family_member
 
