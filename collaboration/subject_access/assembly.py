@@ -768,7 +768,8 @@ def _legal_bases(
     """On which bases information about the family was shared, and with which services: the
     person's own consents by name, another member's as "een ander gezinslid". A consultation
     the procureur des Konings authorised (sharing between police and justice) is held for
-    the officer's decision, as the police and justice items are."""
+    the officer's decision, as the police and justice items are, and so is a basis that covers
+    sharing with the police or justice (its list of services would say they are involved)."""
     items: list[Item] = []
     bases = LegalBasis.objects.filter(case=case).prefetch_related(
         Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
@@ -790,8 +791,12 @@ def _legal_bases(
             label(LegalBasis, "ended_at"): text(basis.ended_at),
             label(LegalBasis, "end_reason"): redact(basis.end_reason) if basis.ended_at else "–",
         }
+        why = ""
         if basis.framework == "prosecutor":
             why = _("Een casusoverleg op machtiging van de procureur des Konings")
+        elif any(o.sector in LED_SECTORS for o in basis.organisations.all()):
+            why = _("Dekt het delen met politie of justitie")
+        if why:
             held.append(Held(f"legal_basis:{basis.pk}", "grondslagen", item, why))
         else:
             items.append(item)

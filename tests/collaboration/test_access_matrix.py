@@ -162,7 +162,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         actor=world.director,
         case=case,
         kind=BasisKind.URGENT,
-        organisation_ids=[world.police.pk],
+        organisation_ids=[world.police.pk, world.caw.pk],
         purpose="Fictief acuut gevaar.",
         given_on=datetime.date(2026, 1, 5),
     )

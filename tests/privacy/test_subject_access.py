@@ -22,6 +22,7 @@ from collaboration.models import (
 )
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.factories.legal_bases import standing_basis
 from tests.factories.organisations import MembershipFactory, OrganisationFactory
 from tests.privacy.family import CHILD, FATHER, MOTHER, POLICE_BODY, POLICE_TITLE, Family
 
@@ -57,6 +58,8 @@ def _prepared(family: Family, verified_client: Any, *, decision: str, reason: st
         f"timeline_entry:{family.police_entry.pk}",
         "gedeeld:politie-justitie",  # the police taking part in the case
         "raadplegingen:politie-justitie",  # the police reading and writing in it
+        # the case consultation the family's items were shared on covers the police
+        f"legal_basis:{standing_basis(family.world.case)}",
     }
     for item in sar.held_items.all():
         assert decide(first, sar, item, decision, reason).status_code == 302
@@ -229,7 +232,7 @@ def test_every_step_is_audited_without_content(family: Family, verified_client: 
         event.extra["item"]: event
         for event in events.filter(action=AuditAction.SUBJECT_ACCESS_DECIDED)
     }
-    assert len(decided) == 3
+    assert len(decided) == 4  # the three held items and the case consultation covering the police
     entry_decision = decided[f"timeline_entry:{family.police_entry.pk}"]
     assert entry_decision.purpose == "art. 15 richtlijn (EU) 2016/680"
     assert entry_decision.extra["decision"] == "withhold"
@@ -552,9 +555,9 @@ def test_the_legal_bases_are_in_the_export_the_prosecutors_authorisation_held(
         "actor": world.director,
         "case": world.case,
         "given_on": datetime.date(2026, 1, 10),
-        "organisation_ids": [world.caw.pk, world.police.pk],
+        "organisation_ids": [world.caw.pk],
     }
-    own = legal_basis_record(
+    own = legal_basis_record(  # the father's consent, for the CAW only
         **common,
         kind="consent",
         purpose="Hulp bij het budget afstemmen.",
@@ -569,7 +572,7 @@ def test_the_legal_bases_are_in_the_export_the_prosecutors_authorisation_held(
         consent_recorded="oral",
     )
     authorised = legal_basis_record(
-        **common,
+        **{**common, "organisation_ids": [world.police.pk]},
         kind="consultation",
         framework="prosecutor",
         framework_reference="Machtiging triagetafel (fictief)",
@@ -580,7 +583,8 @@ def test_the_legal_bases_are_in_the_export_the_prosecutors_authorisation_held(
     assembly = assemble_for_family_member(family.father)
     part = next(s for s in assembly.sections if s.id == "grondslagen")
     rows = [{k: str(v) for k, v in item.items()} for item in part.items]
-    assert len(rows) == 3  # with the fixture's standing case consultation
+    # the fixture's standing consultation covers the police too: held, as the prosecutor's
+    assert len(rows) == 2
     mine = next(r for r in rows if r["Toestemming van"] == "U")
     assert "Hulp bij het budget" in mine["Doel en reikwijdte"]
     assert mine["Reden"] == "Vader trok in." and "CAW" in mine["Diensten die mogen ontvangen"]
@@ -588,4 +592,4 @@ def test_the_legal_bases_are_in_the_export_the_prosecutors_authorisation_held(
     assert MOTHER not in str(rows) and "[naam afgeschermd]" in other["Doel en reikwijdte"]
     held = {h.key: h for h in assembly.held}
     assert "Wijkagent en parket" in str(held[f"legal_basis:{authorised.pk}"].content)
-    assert "Wijkagent en parket" not in str(rows)
+    assert "Wijkagent en parket" not in str(rows) and "Politie" not in str(rows)
