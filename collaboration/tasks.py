@@ -52,3 +52,13 @@ def escalate_unanswered_consults() -> dict[str, int]:
 
     with audit_context(correlation_id=""):
         return {"escalated": len(consults_escalate())}
+
+
+@task()
+def notify_risk_reviews_due() -> dict[str, int]:
+    """Periodic: the case director hears once that a risk assessment is due again
+    (services/risk.py)."""
+    from .services.risk import risk_reviews_notify
+
+    with audit_context(correlation_id=""):
+        return {"notified": risk_reviews_notify()}

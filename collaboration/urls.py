@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, cases, closure, handover, meetings, people, referrals
+from .views import actions, cases, closure, handover, meetings, people, referrals, risk
 from .views.corrections import CORRECTION_VIEWS
 
 app_name = "collaboration"
@@ -77,6 +77,8 @@ urlpatterns = [
         meetings.MeetingCancelView.as_view(),
         name="meeting_cancel",
     ),
+    path(f"{CASE}risicotaxatie/", risk.RiskListView.as_view(), name="risk_list"),
+    path(f"{CASE}risicotaxatie/nieuw/", risk.RiskAssessView.as_view(), name="risk_assess"),
     path(f"{CASE}regisseur/", handover.DirectorReassignView.as_view(), name="director_reassign"),
     # one correction form per kind of item: .../gezin/3/corrigeren/, .../tijdlijn/7/corrigeren/
     *(

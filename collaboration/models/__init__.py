@@ -30,6 +30,15 @@ from .organisations import (
 from .plans import Action, ActionPlan, ActionStatus, DomainAssessment, Goal
 from .referrals import FamilyKnows, Referral, ReferralStatus
 from .retention import RetentionRun, RetentionRunStatus
+from .risk import (
+    RISK_ORDER,
+    FactorKind,
+    RiskAnswer,
+    RiskAssessment,
+    RiskInstrument,
+    RiskLevel,
+    RiskQuestion,
+)
 from .subject_access import (
     HeldDecision,
     IdentityCheck,
@@ -49,6 +58,7 @@ from .vocabulary import REGION_CODES, LifeDomain, Urgency, ViolenceForm
 __all__ = [
     "CLOSURE_CRITERIA",
     "REGION_CODES",
+    "RISK_ORDER",
     "Action",
     "ActionPlan",
     "ActionStatus",
@@ -67,6 +77,7 @@ __all__ = [
     "CriterionAnswer",
     "DomainAssessment",
     "EntryKind",
+    "FactorKind",
     "FamilyKnows",
     "FamilyMember",
     "FamilyRole",
@@ -95,6 +106,11 @@ __all__ = [
     "RestrictionScope",
     "RetentionRun",
     "RetentionRunStatus",
+    "RiskAnswer",
+    "RiskAssessment",
+    "RiskInstrument",
+    "RiskLevel",
+    "RiskQuestion",
     "Role",
     "Sector",
     "SubjectAccessHeldItem",

@@ -202,6 +202,23 @@ RETENTION: dict[str, Rule] = {
         paths=("case",),
         scrub=("strengths", "worries", "concerns", "wishes"),
     ),
+    "collaboration.RiskAssessment": Rule(
+        Treatment.SCRUB,
+        "the levels, the score, the instrument and its version, who assessed and when stay for "
+        "statistics; the answers and the reason of the professional's own judgement go",
+        paths=("case",),
+        scrub=("answers", "override_reason"),
+        kept_fields={
+            "snapshot": "the instrument's questions and thresholds as used: the same for every "
+            "case, no data about the family",
+            "assessed_by_organisation": "the assessor's service at the time, not data about "
+            "the family",
+        },
+    ),
+    "collaboration.RiskInstrument": Rule(
+        Treatment.SHARED,
+        "a risk-assessment instrument (its questions and thresholds), shared by every case",
+    ),
     "collaboration.ActionPlan": Rule(
         Treatment.SCRUB,
         "versions and dates stay; the evaluation is free text",

@@ -47,6 +47,8 @@ PURPOSE_LABELS: dict[str, Label] = {
     "attendance": _("aanwezigheden van een vormingssessie"),
     "training_report": _("vormingsrapport"),
     "cases_without_director": _("dossiers zonder casusregisseur"),
+    "risk_history": _("risicotaxaties van een dossier"),
+    "risk_reviews_due": _("risicotaxaties die herhaald moeten worden"),
     "nen7513_export": _("export volgens NEN 7513"),
     "invalid_filters": _("export geweigerd: een filter is ongeldig"),
     # The case forms record their view's name (collaboration.views.base.CaseFormView).
@@ -81,6 +83,7 @@ PURPOSE_LABELS: dict[str, Label] = {
     "MeetingRecordView": _("formulier: gehouden overleg vastleggen"),
     "MeetingRescheduleView": _("formulier: overleg verplaatsen"),
     "PlanEvaluateView": _("formulier: plan van aanpak evalueren"),
+    "RiskAssessView": _("formulier: risicotaxatie"),
 }
 
 # What kind of thing an event is about. ``portal.audit.objects`` turns a kind plus an id into
@@ -96,6 +99,7 @@ OBJECT_TYPE_LABELS: dict[str, Label] = {
     "family_member": _("Gezinslid"),
     "assessment": _("Beoordeling van een levensdomein"),
     "plan": _("Plan van aanpak"),
+    "risk_assessment": _("Risicotaxatie"),
     "goal": _("Doel in het plan van aanpak"),
     "action": _("Actie in het plan van aanpak"),
     "timeline_entry": _("Tijdlijnbericht"),
