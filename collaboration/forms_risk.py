@@ -42,13 +42,11 @@ class RiskAssessmentForm(forms.Form):
         widget=DateInput(),
     )
 
-    def __init__(
-        self, *args: Any, instrument: Any = None, people: Any = (), **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, instrument: Any = None, family: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["family_member"].choices = [("", _("Het gezin als geheel"))] + [
             (str(member.pk), f"{member.name} ({member.get_family_role_display()})")
-            for member in people
+            for member in family
         ]
         self.questions = list(instrument.questions.all()) if instrument is not None else []
         for question in self.questions:
@@ -72,6 +70,4 @@ class RiskAssessmentForm(forms.Form):
         return list(groups.values())
 
     def answers(self) -> dict[str, str]:
-        return {
-            q.key: self.cleaned_data.get(QUESTION_PREFIX + q.key) or "" for q in self.questions
-        }
+        return {q.key: self.cleaned_data.get(QUESTION_PREFIX + q.key) or "" for q in self.questions}

@@ -27,7 +27,6 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 KINDS = ("risk", "protective")
 
 
-
 def read_instrument(path: Path | str) -> dict[str, Any]:
     return json.loads(Path(path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 

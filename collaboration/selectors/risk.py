@@ -48,7 +48,7 @@ class RiskSubject:
 
     @property
     def review_state(self) -> str:
-        """"due" on the date, "overdue" after it, "" before (Brussels dates)."""
+        """ "due" on the date, "overdue" after it, "" before (Brussels dates)."""
         due = self.current.review_due_on
         if due < self.today:
             return "overdue"
@@ -81,7 +81,9 @@ def risk_history(access: CaseAccess) -> RiskHistory:
     for row in rows:
         subject = subjects.setdefault(row.family_member_id, RiskSubject(row.family_member, today))
         subject.assessments.append(row)
-    ordered = sorted(subjects.values(), key=lambda s: (s.member is not None, s.member.pk if s.member else 0))
+    ordered = sorted(
+        subjects.values(), key=lambda s: (s.member is not None, s.member.pk if s.member else 0)
+    )
     return RiskHistory(subjects=ordered, today=today)
 
 

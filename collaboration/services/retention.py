@@ -211,6 +211,7 @@ RETENTION: dict[str, Rule] = {
         kept_fields={
             "snapshot": "the instrument's questions and thresholds as used: the same for every "
             "case, no data about the family",
+            "instrument_code": "the code of the instrument used, the same for every case",
             "assessed_by_organisation": "the assessor's service at the time, not data about "
             "the family",
         },

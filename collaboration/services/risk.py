@@ -90,9 +90,7 @@ def _clean_answers(snapshot: dict[str, Any], answers: dict[str, Any]) -> dict[st
             continue
         cleaned[question["key"]] = value
     if missing:
-        raise ValidationError(
-            _("Beantwoord elke vraag (kies 'Onbekend' als u het niet weet).")
-        )
+        raise ValidationError(_("Beantwoord elke vraag (kies 'Onbekend' als u het niet weet)."))
     return cleaned
 
 
@@ -114,9 +112,7 @@ def _review_date(instrument: RiskInstrument, review_due_on: datetime.date | None
     if review_due_on <= today:
         raise ValidationError({"review_due_on": _("Kies een datum na vandaag.")})
     if review_due_on > today + datetime.timedelta(days=MAX_REVIEW_DAYS):
-        raise ValidationError(
-            {"review_due_on": _("Kies een datum binnen de twee jaar.")}
-        )
+        raise ValidationError({"review_due_on": _("Kies een datum binnen de twee jaar.")})
     return review_due_on
 
 
@@ -264,4 +260,3 @@ def risk_reviews_notify() -> int:
             )
             sent += 1
     return sent
-

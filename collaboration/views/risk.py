@@ -61,7 +61,7 @@ class RiskAssessView(ContributeFormView):
         self.people = people_at_risk(self.access)
 
     def form_extra(self) -> dict[str, Any]:
-        return {"instrument": self.instrument, "people": self.people}
+        return {"instrument": self.instrument, "family": self.people}
 
     def get_initial(self) -> dict[str, Any]:
         wanted = self.request.GET.get("persoon", "")

@@ -102,9 +102,7 @@ def test_changing_the_thresholds_in_the_file_changes_the_level(world, instrument
     stricter = copy.deepcopy(data)
     stricter.update(code="demo-strenger", threshold_raised=2, threshold_high=5)
     assert level_for(stricter, score_of(stricter, RAISED)) == "high"
-    loaded = load_instrument(
-        stricter, instrument_model=RiskInstrument, question_model=RiskQuestion
-    )
+    loaded = load_instrument(stricter, instrument_model=RiskInstrument, question_model=RiskQuestion)
     assert _assess(world, loaded, RAISED).computed_level == "high"
     assert _assess(world, instrument, RAISED).computed_level == "raised"
     heavier = copy.deepcopy(data)
@@ -268,14 +266,10 @@ def test_a_family_member_of_another_case_or_removed_is_refused(world, instrument
     assert not RiskAssessment.objects.exists()
 
 
-def test_the_review_date_defaults_to_the_instruments_term_and_lies_ahead(
-    world, instrument
-) -> None:
+def test_the_review_date_defaults_to_the_instruments_term_and_lies_ahead(world, instrument) -> None:
     with time_machine.travel(datetime.datetime(2026, 12, 3, 0, 30, tzinfo=BRUSSELS), tick=False):
         assessment = _assess(world, instrument, RAISED)
-        assert assessment.review_due_on == datetime.date(2026, 12, 3) + datetime.timedelta(
-            days=90
-        )
+        assert assessment.review_due_on == datetime.date(2026, 12, 3) + datetime.timedelta(days=90)
         for past in (datetime.date(2026, 12, 3), datetime.date(2026, 12, 2)):
             with pytest.raises(ValidationError, match="na vandaag"):
                 _assess(world, instrument, RAISED, review_due_on=past)
@@ -357,9 +351,10 @@ def test_a_raise_is_per_person_and_counts_the_final_level(world, instrument) -> 
         actor=world.coordinator,
     )
     # the director and the active participant (a removed participant hears nothing)
-    assert set(
-        Notification.objects.filter(kind="risk_raised").values_list("user", flat=True)
-    ) == {world.director.pk, world.caw_partner.pk}
+    assert set(Notification.objects.filter(kind="risk_raised").values_list("user", flat=True)) == {
+        world.director.pk,
+        world.caw_partner.pk,
+    }
 
 
 # --- the re-assessment date ------------------------------------------------------------------
@@ -544,3 +539,39 @@ def test_the_case_page_and_dashboard_queries_do_not_grow_with_assessments(
             _assess(world, instrument, LOW, family_member_id=member.pk, review_due_on=past)
     large = (_count(client, case_url), _count(client, list_url), _count(client, home))
     assert large == small
+
+
+def test_the_demo_case_has_a_risk_history_that_ends_low_at_closure(verified_client) -> None:
+    from collaboration.demo import CLOSED_REFERENCE, ensure_demo_organisations
+    from portal.accounts.demo import ensure_demo_people
+
+    users = ensure_demo_people()
+    ensure_demo_organisations(users)
+    ensure_demo_organisations(users)  # idempotent
+    rows = list(
+        RiskAssessment.objects.filter(
+            case__reference=CLOSED_REFERENCE, family_member__isnull=True
+        ).order_by("version")
+    )
+    levels = [a.final_level for a in rows]
+    assert levels[0] == "high" and "raised" in levels and levels[-1] == "low"
+    assert [a.version for a in rows] == list(range(1, len(rows) + 1))
+    assert [a.is_current for a in rows] == [False] * (len(rows) - 1) + [True]
+    closed = rows[-1].case
+    assert (
+        timezone.localtime(rows[-1].assessed_at).date()
+        == timezone.localtime(closed.closed_at).date()
+    )
+    mother = RiskAssessment.objects.filter(
+        case=closed, family_member__family_role="mother"
+    ).order_by("version")
+    assert [a.final_level for a in mother] == ["high", "raised", "low"]
+    # levels as the instrument's data computes them
+    for assessment in rows:
+        assert assessment.computed_level == level_for(
+            assessment.snapshot, score_of(assessment.snapshot, assessment.answers)
+        )
+    body = verified_client(users["partner@caw.example"]).get(
+        reverse("collaboration:case_detail", args=[CLOSED_REFERENCE])
+    )
+    assert "Verloop van het risiconiveau" in body.content.decode()

@@ -27,6 +27,7 @@ _CL = "collaboration.forms_closure."
 _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
 _CO = "collaboration.forms_corrections."
+_RI = "collaboration.forms_risk."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
     _C + "ReferralForm.family_composition": ("referral:referrer", "referral:coordinator"),
@@ -68,6 +69,8 @@ SHOWN: dict[str, tuple[str, ...]] = {
         }.items()
         for field in (*fields, "reason")
     },
+    # risk assessment: the reason of the professional's own judgement, on the risk page
+    _RI + "RiskAssessmentForm.override_reason": ("risk_list",),
     _M + "MeetingForm.place": ("case", "meeting@*"),
     _M + "MeetingRecordForm.place": ("case",),
     _M + "MeetingRescheduleForm.place": ("case",),
