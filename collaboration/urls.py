@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import actions, cases, closure, handover, meetings, people, referrals, risk
+from .views import (
+    actions,
+    cases,
+    closure,
+    handover,
+    meetings,
+    people,
+    referrals,
+    risk,
+    safety_plans,
+)
 from .views.corrections import CORRECTION_VIEWS
 
 app_name = "collaboration"
@@ -79,6 +89,21 @@ urlpatterns = [
     ),
     path(f"{CASE}risicotaxatie/", risk.RiskListView.as_view(), name="risk_list"),
     path(f"{CASE}risicotaxatie/nieuw/", risk.RiskAssessView.as_view(), name="risk_assess"),
+    path(
+        f"{CASE}gezin/<int:family_member_id>/veiligheidsplan/",
+        safety_plans.SafetyPlanDetailView.as_view(),
+        name="safety_plan",
+    ),
+    path(
+        f"{CASE}gezin/<int:family_member_id>/veiligheidsplan/bewerken/",
+        safety_plans.SafetyPlanEditView.as_view(),
+        name="safety_plan_edit",
+    ),
+    path(
+        f"{CASE}gezin/<int:family_member_id>/veiligheidsplan/pdf/",
+        safety_plans.SafetyPlanPdfView.as_view(),
+        name="safety_plan_pdf",
+    ),
     path(f"{CASE}regisseur/", handover.DirectorReassignView.as_view(), name="director_reassign"),
     # one correction form per kind of item: .../gezin/3/corrigeren/, .../tijdlijn/7/corrigeren/
     *(

@@ -39,6 +39,7 @@ from .risk import (
     RiskLevel,
     RiskQuestion,
 )
+from .safety_plans import SAFETY_PLAN_FIELDS, SAFETY_PLAN_LABELS, SafetyPlan
 from .subject_access import (
     HeldDecision,
     IdentityCheck,
@@ -59,6 +60,8 @@ __all__ = [
     "CLOSURE_CRITERIA",
     "REGION_CODES",
     "RISK_ORDER",
+    "SAFETY_PLAN_FIELDS",
+    "SAFETY_PLAN_LABELS",
     "Action",
     "ActionPlan",
     "ActionStatus",
@@ -112,6 +115,7 @@ __all__ = [
     "RiskLevel",
     "RiskQuestion",
     "Role",
+    "SafetyPlan",
     "Sector",
     "SubjectAccessHeldItem",
     "SubjectAccessRequest",

@@ -216,6 +216,23 @@ RETENTION: dict[str, Rule] = {
             "the family",
         },
     ),
+    "collaboration.SafetyPlan": Rule(
+        Treatment.SCRUB,
+        "that a person had a safety plan, its versions, who saved them and when stay; every "
+        "part of the plan goes",
+        paths=("case",),
+        scrub=(
+            "warning_signs",
+            "what_to_do",
+            "safe_places",
+            "trusted_people",
+            "family_agreements",
+            "services",
+        ),
+        kept_fields={
+            "saved_by_organisation": "the service that saved it, not data about the family"
+        },
+    ),
     "collaboration.RiskInstrument": Rule(
         Treatment.SHARED,
         "a risk-assessment instrument (its questions and thresholds), shared by every case",

@@ -49,6 +49,8 @@ PURPOSE_LABELS: dict[str, Label] = {
     "cases_without_director": _("dossiers zonder casusregisseur"),
     "risk_history": _("risicotaxaties van een dossier"),
     "risk_reviews_due": _("risicotaxaties die herhaald moeten worden"),
+    "safety_plan": _("veiligheidsplan van een persoon"),
+    "safety_plan_pdf": _("veiligheidsplan afgedrukt als pdf"),
     "nen7513_export": _("export volgens NEN 7513"),
     "invalid_filters": _("export geweigerd: een filter is ongeldig"),
     # The case forms record their view's name (collaboration.views.base.CaseFormView).
@@ -84,6 +86,7 @@ PURPOSE_LABELS: dict[str, Label] = {
     "MeetingRescheduleView": _("formulier: overleg verplaatsen"),
     "PlanEvaluateView": _("formulier: plan van aanpak evalueren"),
     "RiskAssessView": _("formulier: risicotaxatie"),
+    "SafetyPlanEditView": _("formulier: veiligheidsplan bijwerken"),
 }
 
 # What kind of thing an event is about. ``portal.audit.objects`` turns a kind plus an id into
@@ -100,6 +103,7 @@ OBJECT_TYPE_LABELS: dict[str, Label] = {
     "assessment": _("Beoordeling van een levensdomein"),
     "plan": _("Plan van aanpak"),
     "risk_assessment": _("Risicotaxatie"),
+    "safety_plan": _("Veiligheidsplan"),
     "goal": _("Doel in het plan van aanpak"),
     "action": _("Actie in het plan van aanpak"),
     "timeline_entry": _("Tijdlijnbericht"),

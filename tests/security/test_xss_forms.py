@@ -497,6 +497,18 @@ def _walk_risk(w: _Walk) -> None:
             {**row, **answers, "family_member": "", "judged_level": "high"},
         )
     w.visit(url("collaboration:risk_list", w.ref), "risk_list", w.partner)
+    # safety plans: each save a new version of the same person's plan
+    from collaboration.forms_safety_plans import SafetyPlanForm
+    from collaboration.models import SAFETY_PLAN_FIELDS, FamilyMember
+
+    member = FamilyMember.objects.create(
+        case=w.case, name="Veilig Fictief", birth_year=1990, family_role="mother"
+    )
+    edit = url("collaboration:safety_plan_edit", w.ref, member.pk)
+    for version, row in enumerate(w.feed.plan(SafetyPlanForm, list(SAFETY_PLAN_FIELDS))):
+        post_ok(w.partner, edit, {**row, "based_on": version})
+    w.visit(url("collaboration:safety_plan", w.ref, member.pk), "safety_plan", w.partner)
+    w.visit(edit, "safety_plan_form", w.partner)
 
 
 def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
@@ -1343,6 +1355,7 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         ("director", url(collab + "family_add", ref)),
         ("partner", url(collab + "assessment", ref, "housing")),
         ("partner", url(collab + "risk_assess", ref)),
+        ("partner", url(collab + "safety_plan_edit", ref, r.corrected["family_member"].pk)),
         ("director", url(collab + "goal_add", ref)),
         ("director", url(collab + "action_add", ref)),
         ("partner", url(collab + "action_status", ref, action.pk)),

@@ -71,6 +71,18 @@ SHOWN: dict[str, tuple[str, ...]] = {
     },
     # risk assessment: the reason of the professional's own judgement, on the risk page
     _RI + "RiskAssessmentForm.override_reason": ("risk_list",),
+    # safety plans: every part on the person's plan page (current and earlier versions)
+    **{
+        f"collaboration.forms_safety_plans.SafetyPlanForm.{part}": ("safety_plan",)
+        for part in (
+            "warning_signs",
+            "what_to_do",
+            "safe_places",
+            "trusted_people",
+            "family_agreements",
+            "services",
+        )
+    },
     _M + "MeetingForm.place": ("case", "meeting@*"),
     _M + "MeetingRecordForm.place": ("case",),
     _M + "MeetingRescheduleForm.place": ("case",),
