@@ -1,5 +1,6 @@
-"""Reads for safety plans: the current plan of each person on the case page, one person's plan
-with its history, and the plan printed as a PDF (recorded as printed).
+"""Reads for safety plans: one person's plan with its history, and the plan printed as a PDF
+(recorded as printed); the case page's line per person comes with the family
+(``selectors.safety_plan_summary``).
 
 The functions take the ``CaseAccess`` of ``selectors.cases.case_access`` (access checked and
 recorded first), except ``plan_for_print`` which opens the case itself. Everyone who sees the
@@ -25,18 +26,6 @@ class PersonPlan:
     member: FamilyMember
     current: SafetyPlan | None
     history: list[SafetyPlan]
-
-
-def safety_plan_overview(access: CaseAccess) -> list[PersonPlan]:
-    """Each family member (not removed) with their current plan: two queries."""
-    members = list(access.case.family_members.filter(removed_at__isnull=True).order_by("pk"))
-    current = {
-        plan.family_member_id: plan
-        for plan in SafetyPlan.objects.filter(case=access.case, is_current=True).select_related(
-            "saved_by"
-        )
-    }
-    return [PersonPlan(m, current.get(m.pk), []) for m in members]
 
 
 def person_plan(access: CaseAccess, member_id: int) -> PersonPlan | None:

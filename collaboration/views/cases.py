@@ -47,7 +47,6 @@ from ..selectors.cases import (
 from ..selectors.handover import cases_without_director
 from ..selectors.people import active_organisations, person, region_memberships
 from ..selectors.risk import risk_history, risk_reviews_due
-from ..selectors.safety_plans import safety_plan_overview
 from ..services import cases as case_services
 from ..services import documents as document_services
 from ..services import plans as plan_services
@@ -135,7 +134,6 @@ class CaseDetailView(TemplateView):
             "has_director": has_director(case),
             "can_reassign": case.region in workspace.access.profile.coordinator_regions,
             "risk": risk_history(workspace.access),
-            "safety_plans": safety_plan_overview(workspace.access),
         }
 
 

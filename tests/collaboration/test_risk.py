@@ -575,3 +575,19 @@ def test_the_demo_case_has_a_risk_history_that_ends_low_at_closure(verified_clie
         reverse("collaboration:case_detail", args=[CLOSED_REFERENCE])
     )
     assert "Verloop van het risiconiveau" in body.content.decode()
+
+
+def test_the_command_loads_a_new_version_and_refuses_an_existing_one(instrument, tmp_path) -> None:
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    data = read_instrument(DEMO_INSTRUMENT)
+    path = tmp_path / "demo-v2.json"
+    path.write_text(json.dumps({**data, "version": 2}), encoding="utf-8")
+    call_command("load_risk_instrument", str(path))
+    assert RiskInstrument.objects.get(code="demo", is_active=True).version == 2
+    with pytest.raises(CommandError, match="bestaat al"):
+        call_command("load_risk_instrument", str(path))
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("load_risk_instrument", str(tmp_path / "ontbreekt.json"))
