@@ -538,6 +538,9 @@ def _assemble_family(member: FamilyMember) -> Assembly:
     )
 
     sections.append(_corrections(case, member, redact, held))
+    from .risk_sections import risk_and_safety_sections  # issue 17; imports this module
+
+    sections += risk_and_safety_sections(case, member, redact, held)
 
     meetings = list(Meeting.objects.filter(case=case).order_by("starts_at"))
     attended = _attendance_of(member)

@@ -203,3 +203,52 @@ def test_case_page_queries_do_not_grow_with_plans(world, verified_client) -> Non
     small = count()
     grow(5)
     assert count() == small
+
+
+def test_the_subject_access_export_holds_the_persons_plans_and_assessments(world, mother) -> None:
+    """Her plans (every version) and the assessments of the family and of her; not her child's
+    plan or assessment; other names redacted; a police service's assessment held."""
+    from collaboration.models import RiskInstrument
+    from collaboration.risk_instruments import DEMO_INSTRUMENT, load_instrument_file
+    from collaboration.services.risk import risk_assess
+    from collaboration.subject_access.assembly import assemble_for_family_member
+
+    child = FamilyMember.objects.create(
+        case=world.case, name="Kobe Fictiefkind", family_role="child"
+    )
+    _save(world, mother, warning_signs=f"{SIGNS}; Kobe Fictiefkind huilt")
+    _save(world, mother, based_on=1, warning_signs=SIGNS, trusted_people=PHONE)
+    _save(world, child, warning_signs="Plan van het kind")
+    instrument = RiskInstrument.objects.filter(is_active=True).first() or load_instrument_file(
+        DEMO_INSTRUMENT
+    )
+    answers = {q.key: "no" for q in instrument.questions.all()}
+
+    def assess(actor: Any, member: Any, reason: str) -> None:
+        risk_assess(
+            actor=actor,
+            case=world.case,
+            instrument_id=instrument.pk,
+            answers=answers,
+            family_member_id=member.pk if member else None,
+            judged_level="raised",
+            override_reason=reason,
+        )
+
+    assess(world.director, None, "Het gezin als geheel (fictief)")
+    assess(world.caw_partner, mother, "Over moeder, Kobe Fictiefkind is bang")
+    assess(world.caw_partner, child, "Over het kind alleen")
+    assess(world.police_partner, mother, "Wijkagent meldt dreiging")
+    export = assemble_for_family_member(mother)
+    sections = {s.id: s for s in export.sections}
+    plans = sections["veiligheidsplan"].items
+    assert len(plans) == 2 and PHONE in str(plans[1])
+    assert "Plan van het kind" not in str(export.as_json())
+    risk = str(sections["risicotaxatie"].items)
+    assert "Het gezin als geheel (fictief)" in risk and "Over moeder" in risk
+    assert "Over het kind alleen" not in risk
+    assert "Kobe Fictiefkind" not in str(export.as_json())  # redacted
+    assert "Wijkagent meldt dreiging" not in str(export.as_json())
+    assert [h.section for h in export.held if "Wijkagent meldt dreiging" in str(h.content)] == [
+        "risicotaxatie"
+    ]
