@@ -59,6 +59,6 @@ def test_risk_and_safety_plan_on_a_phone(browser, live_server, world, verified_c
 
     page.goto(f"{base}/#risico")
     expect(page.locator("#risico")).to_contain_text("Hoog")
-    expect(page.locator("#veiligheidsplan")).to_contain_text("versie 1")
+    expect(page.locator("#gezin")).to_contain_text("Veiligheidsplan: versie 1")
     _fits(page)
     assert_no_axe_violations(page)

@@ -121,7 +121,7 @@ def test_the_pages_show_the_plan_its_versions_and_print_it(world, mother, verifi
     client = verified_client(world.police_partner)  # a participant who did not write it
     case_page = client.get(reverse("collaboration:case_detail", args=[world.case.reference]))
     body = case_page.content.decode()
-    assert 'id="veiligheidsplan"' in body and "versie 2" in body
+    assert "Veiligheidsplan: <a" in body and "versie 2 van" in body
     page = client.get(reverse("collaboration:safety_plan", args=[world.case.reference, mother.pk]))
     text = page.content.decode()
     assert SIGNS in text and PHONE in text and "Eerste versie van de signalen" in text
