@@ -17,6 +17,7 @@ from .models import (
     CaseDocument,
     DomainAssessment,
     FamilyMember,
+    Flag,
     Meeting,
     RetentionRun,
     TimelineEntry,
@@ -66,6 +67,18 @@ def _documents(ids: set[str]) -> dict[str, str]:
     )
 
 
+def _flags(ids: set[str]) -> dict[str, str]:
+    """By kind and day; never a custom flag's own name, which may be about a person."""
+    return words_by_pk(
+        Flag,
+        ids,
+        lambda f: (
+            _("Signaal (%(kind)s) van %(day)s")
+            % {"kind": f.get_kind_display().lower(), "day": day(f.raised_at)}
+        ),
+    )
+
+
 def _retention_runs(ids: set[str]) -> dict[str, str]:
     return words_by_pk(
         RetentionRun,
@@ -84,5 +97,6 @@ RESOLVERS: dict[str, Resolver] = {
     "assessment": _assessments,
     "timeline_entry": _timeline_entries,
     "document": _documents,
+    "flag": _flags,
     "retention_run": _retention_runs,
 }

@@ -9,14 +9,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from .demo_bases import attach_demo_bases
 from .models import (
     CLOSURE_CRITERIA,
     Action,
     ActionPlan,
+    Approval,
     Audience,
     Case,
     CaseCounter,
     CaseParticipant,
+    ClosureRequest,
     CriterionAnswer,
     DomainAssessment,
     EntryKind,
@@ -165,6 +168,23 @@ def ensure_demo_cases(users: dict, organisations: dict[str, Organisation]) -> No
     _active_case(users, organisations)
 
 
+def _approved(
+    case: Case, director: Any, coordinator: Any, *, on: Any, plan: Any = None, closure: Any = None
+) -> None:
+    """The coordinator's four eyes on the demo's plan and closure (issue 17, item 5)."""
+    approval = Approval.objects.create(
+        case=case,
+        subject="plan" if plan is not None else "closure",
+        plan=plan,
+        closure=closure,
+        status="approved",
+        requested_by=director,
+        decided_by=coordinator,
+        decided_at=on,
+    )
+    Approval.objects.filter(pk=approval.pk).update(requested_at=on)
+
+
 def _closed_example_case(users: dict, orgs: dict[str, Organisation], clb_person: Any) -> None:
     coordinator = users["coordinator@veilighuis.example"]
     director = users["regisseur@veilighuis.example"]
@@ -273,6 +293,18 @@ def _closed_example_case(users: dict, orgs: dict[str, Organisation], clb_person:
     plan = ActionPlan.objects.create(
         case=case, version=1, presented_in_team_on=_d("2022-09-27"), created_by=director
     )
+    _approved(case, director, coordinator, plan=plan, on=_dt("2022-09-27T16:00:00"))
+    closure = ClosureRequest.objects.create(
+        case=case,
+        status="confirmed",
+        criteria={name: CriterionAnswer.YES for name, _label in CLOSURE_CRITERIA},
+        closing_summary=case.closing_summary,
+        contact_card=case.contact_card,
+        requested_by=director,
+        decided_by=coordinator,
+        decided_at=_dt("2024-12-18T15:00:00"),
+    )
+    _approved(case, director, coordinator, closure=closure, on=_dt("2024-12-18T15:00:00"))
     for domain, goal_text, actions in (
         (
             LifeDomain.SAFETY,
@@ -454,6 +486,7 @@ def _closed_example_case(users: dict, orgs: dict[str, Organisation], clb_person:
             created_by=director,
         )
         meeting.invitees.set([caw_partner, police_partner, clb_person])
+    attach_demo_bases(case, since=_d("2022-06-28"), home=vh)
     for from_phase, to_phase, day in (
         (Phase.EXPLORATION, Phase.EXECUTION, "2022-09-27T16:00:00"),
         (Phase.EXECUTION, Phase.COMPLETION, "2024-10-15T16:00:00"),
@@ -567,6 +600,13 @@ def _active_case(users: dict, orgs: dict[str, Organisation]) -> None:
         created_by=director,
         presented_in_team_on=today - datetime.timedelta(days=20),
     )
+    _approved(
+        case,
+        director,
+        users["coordinator@veilighuis.example"],
+        plan=plan,
+        on=timezone.now() - datetime.timedelta(days=19),
+    )
     goal = Goal.objects.create(
         plan=plan, domain=LifeDomain.HOUSING, description="Moeder en zoon wonen veilig."
     )
@@ -613,6 +653,7 @@ def _active_case(users: dict, orgs: dict[str, Organisation]) -> None:
         created_by=director,
     )
     meeting.invitees.set([caw_partner, police_partner])
+    attach_demo_bases(case, since=today - datetime.timedelta(days=40), home=vh)
 
 
 def demo_step(context: dict[str, Any]) -> None:

@@ -117,6 +117,11 @@ class ReferralForm(forms.Form):
         required=False,
         help_text=_("De casusregisseur stemt het eerste gesprek met het gezin hierop af."),
     )
+    family_informed_on = forms.DateField(
+        label=_("Zo ja: wanneer werd het gezin geïnformeerd?"),
+        required=False,
+        widget=DateInput(),
+    )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -51,10 +51,7 @@ class ClosureForm(forms.Form):
                 label=label,
                 choices=CriterionAnswer.choices,
                 widget=forms.RadioSelect,
-                help_text=_(
-                    "Bij 'Nee' schrijft u hieronder waarom; de afsluiting wacht dan op de "
-                    "bevestiging van een coördinator."
-                ),
+                help_text=_("Bij 'Nee' schrijft u hieronder waarom."),
             )
             order += [name, reason_field(name)]
         self.order_fields([*order, "closing_summary", "contact_card"])

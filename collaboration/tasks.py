@@ -62,3 +62,12 @@ def notify_risk_reviews_due() -> dict[str, int]:
 
     with audit_context(correlation_id=""):
         return {"notified": risk_reviews_notify()}
+
+
+def escalate_undecided_referrals() -> dict[str, int]:
+    """Periodic: referrals neither accepted nor declined within REFERRAL_DECISION_WORKING_DAYS
+    working days are told, once, to the region's coordinators (services/referrals.py)."""
+    from .services.referrals import referrals_escalate
+
+    with audit_context(correlation_id=""):
+        return {"escalated": len(referrals_escalate())}

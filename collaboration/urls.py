@@ -4,7 +4,9 @@ from .views import (
     actions,
     cases,
     closure,
+    flags,
     handover,
+    legal_bases,
     meetings,
     people,
     referrals,
@@ -52,6 +54,7 @@ urlpatterns = [
     ),
     path(f"{CASE}plan/evaluatie/", closure.PlanEvaluateView.as_view(), name="plan_evaluate"),
     path(f"{CASE}plan/voorgelegd/", cases.PlanPresentedView.as_view(), name="plan_presented"),
+    path(f"{CASE}plan/goedkeuren/", closure.PlanApprovalView.as_view(), name="plan_approval"),
     path(f"{CASE}plan/nieuwe-versie/", cases.PlanNewVersionView.as_view(), name="plan_version"),
     path(f"{CASE}tijdlijn/nieuw/", cases.TimelineEntryAddView.as_view(), name="timeline_add"),
     path(
@@ -103,6 +106,48 @@ urlpatterns = [
         f"{CASE}gezin/<int:family_member_id>/veiligheidsplan/pdf/",
         safety_plans.SafetyPlanPdfView.as_view(),
         name="safety_plan_pdf",
+    ),
+    path(f"{CASE}grondslagen/", legal_bases.LegalBasisRegisterView.as_view(), name="legal_bases"),
+    path(
+        f"{CASE}grondslagen/toestemming/",
+        legal_bases.ConsentAddView.as_view(),
+        name="legal_basis_consent",
+    ),
+    path(
+        f"{CASE}grondslagen/casusoverleg/",
+        legal_bases.ConsultationAddView.as_view(),
+        name="legal_basis_consultation",
+    ),
+    path(
+        f"{CASE}grondslagen/noodtoestand/",
+        legal_bases.UrgentAddView.as_view(),
+        name="legal_basis_urgent",
+    ),
+    path(
+        f"{CASE}grondslagen/<int:basis_id>/",
+        legal_bases.LegalBasisDetailView.as_view(),
+        name="legal_basis_detail",
+    ),
+    path(
+        f"{CASE}grondslagen/<int:basis_id>/intrekken/",
+        legal_bases.LegalBasisEndView.as_view(),
+        name="legal_basis_end",
+    ),
+    path(
+        f"{CASE}grondslagen/<int:basis_id>/beoordelen/",
+        legal_bases.UrgentReviewView.as_view(),
+        name="legal_basis_review",
+    ),
+    path(f"{CASE}signalen/nieuw/", flags.FlagRaiseView.as_view(), name="flag_raise"),
+    path(
+        f"{CASE}signalen/<int:flag_id>/gezien/",
+        flags.FlagAcknowledgeView.as_view(),
+        name="flag_acknowledge",
+    ),
+    path(
+        f"{CASE}signalen/<int:flag_id>/verwijderen/",
+        flags.FlagRemoveView.as_view(),
+        name="flag_remove",
     ),
     path(f"{CASE}regisseur/", handover.DirectorReassignView.as_view(), name="director_reassign"),
     # one correction form per kind of item: .../gezin/3/corrigeren/, .../tijdlijn/7/corrigeren/

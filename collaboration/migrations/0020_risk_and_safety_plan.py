@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collaboration', '0016_notification_kinds_for_safety'),
+        ('collaboration', '0019_sign_off'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,5 +1,6 @@
 """Models of the collaboration side, one module per idea; import them from here."""
 
+from .approvals import Approval, ApprovalStatus, ApprovalSubject
 from .cases import (
     CLOSURE_CRITERIA,
     BreakGlassAccess,
@@ -16,6 +17,15 @@ from .closure import ClosureRequest, ClosureStatus
 from .consults import ConsultRequest, ConsultStatus
 from .corrections import CorrectedKind, Correction
 from .documents import Audience, CaseDocument
+from .flags import Flag, FlagKind, FlagReceipt
+from .legal_bases import (
+    BasisKind,
+    ConsentRecord,
+    ConsultationFramework,
+    FamilyInformed,
+    LegalBasis,
+    UrgentReview,
+)
 from .meetings import Meeting, MeetingKind, MeetingStatus
 from .notifications import Notification
 from .organisations import (
@@ -65,7 +75,11 @@ __all__ = [
     "Action",
     "ActionPlan",
     "ActionStatus",
+    "Approval",
+    "ApprovalStatus",
+    "ApprovalSubject",
     "Audience",
+    "BasisKind",
     "BreakGlassAccess",
     "Case",
     "CaseCounter",
@@ -73,21 +87,28 @@ __all__ = [
     "CaseParticipant",
     "ClosureRequest",
     "ClosureStatus",
+    "ConsentRecord",
     "ConsultRequest",
     "ConsultStatus",
+    "ConsultationFramework",
     "CorrectedKind",
     "Correction",
     "CriterionAnswer",
     "DomainAssessment",
     "EntryKind",
     "FactorKind",
+    "FamilyInformed",
     "FamilyKnows",
     "FamilyMember",
     "FamilyRole",
+    "Flag",
+    "FlagKind",
+    "FlagReceipt",
     "Goal",
     "HeldDecision",
     "IdentityCheck",
     "Invitation",
+    "LegalBasis",
     "LifeDomain",
     "Meeting",
     "MeetingKind",
@@ -122,6 +143,7 @@ __all__ = [
     "SubjectAccessStatus",
     "TimelineEntry",
     "Urgency",
+    "UrgentReview",
     "ViolenceForm",
     "Visibility",
 ]

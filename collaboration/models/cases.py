@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .organisations import Organisation, Region
+from .sharing import shared_under
 from .text import text_field as _text
 
 
@@ -196,6 +197,7 @@ class CaseParticipant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     removal_reason = _text(_("reden van verwijdering"), max_length=2000)
+    legal_basis = shared_under()
 
     class Meta:
         verbose_name = _("betrokken professional")

@@ -25,7 +25,7 @@ class ClosureRequest(models.Model):
     )
     # {criterion name: "yes" | "no"} and {criterion name: written reason} for every "no"
     criteria = models.JSONField(_("afrondingscriteria"), default=dict)
-    reasons = models.JSONField(_("toelichting bij 'Nee'"), default=dict)
+    reasons = models.JSONField(_("toelichting bij 'Nee'"), default=dict, blank=True)
     closing_summary = models.TextField(
         _("samenvatting bij afsluiting"), max_length=5000, validators=[MaxLengthValidator(5000)]
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..storage import case_document_storage
 from .cases import Case
 from .organisations import Organisation, Sector
+from .sharing import shared_under
 from .text import text_field as _text
 from .timeline import TimelineEntry, Visibility
 
@@ -29,6 +30,7 @@ class CaseDocument(models.Model):
     visibility = models.CharField(
         _("zichtbaarheid"), max_length=10, choices=Visibility.choices, default=Visibility.ALL
     )
+    legal_basis = shared_under()
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # A retracted document keeps its row, not its downloadable file
     # (services.documents.document_retract).

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .cases import Case
+from .sharing import shared_under
 from .text import text_field as _text
 
 
@@ -40,6 +41,7 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    legal_basis = shared_under()
     cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
     cancel_reason = _text(_("reden van annulering"), max_length=1000)
 

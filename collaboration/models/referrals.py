@@ -65,6 +65,9 @@ class Referral(models.Model):
         choices=FamilyKnows.choices,
         blank=True,
     )
+    family_informed_on = models.DateField(
+        _("wanneer werd het gezin geïnformeerd?"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
     )
@@ -88,6 +91,9 @@ class Referral(models.Model):
         verbose_name=_("consultvraag"),
     )
     created_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True)
+    # set once when the referral, undecided after REFERRAL_DECISION_WORKING_DAYS working days,
+    # was escalated to the region's coordinators (services/referrals.py)
+    escalated_at = models.DateTimeField(_("geëscaleerd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("aanmelding")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .cases import Case
 from .organisations import Organisation
+from .sharing import shared_under
 from .text import text_field as _text
 
 
@@ -41,6 +42,7 @@ class TimelineEntry(models.Model):
     visibility = models.CharField(
         _("zichtbaarheid"), max_length=10, choices=Visibility.choices, default=Visibility.ALL
     )
+    legal_basis = shared_under()
     created_at = models.DateTimeField(auto_now_add=True)
     # A retracted entry keeps its row (the reason and who retracted it are shown to those who
     # saw it); its title and text are no longer shown (services.timeline.timeline_entry_retract).

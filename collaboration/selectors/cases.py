@@ -50,6 +50,7 @@ from ..models import (
 from ..subject_access.rights import restricted_q, sees_restricted
 from ._audit import audit_read
 from .correction_history import attach_corrections
+from .flags import case_flags, unacknowledged_flags
 from .safety_plan_summary import with_safety_plan
 
 TIMELINE_LIMIT = 200
@@ -155,6 +156,7 @@ class CaseWorkspace:
     meetings: list[Meeting]
     next_meeting: Meeting | None = None
     previous_visit: datetime.datetime | None = None
+    flags: Any = None  # selectors.flags.CaseFlags
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
@@ -247,6 +249,7 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
         next_meeting=_upcoming(Meeting.objects.filter(case=case)).first(),
         previous_visit=previous_visit,
     )
+    workspace.flags = case_flags(access, participants=workspace.participants)
     goals = list(plan.goals.all()) if plan else []
     attach_corrections(
         case,
@@ -305,6 +308,12 @@ class Dashboard:
     open_action_count: int = 0
     overdue_action_count: int = 0
     consult_count: int = 0
+    flags: list[Any] = field(default_factory=list)  # not yet acknowledged (selectors.flags)
+    flag_count: int = 0
+    # sign-off (issue 17, item 5): approvals waiting for this coordinator; referrals past
+    # their decision term carry ``is_overdue``
+    approvals: list[Any] = field(default_factory=list)
+    overdue_referral_count: int = 0
 
 
 DASHBOARD_CASES = 20
@@ -426,10 +435,18 @@ def dashboard(*, user: Any) -> Dashboard:
                 pending.select_related("referring_organisation").order_by("created_at")[:20]
             )
             referral_count = len(referrals) if len(referrals) < 20 else pending.count()
+            from ..services.referrals import referral_is_overdue
+
+            for referral in referrals:
+                setattr(referral, "is_overdue", referral_is_overdue(referral, today))  # noqa: B010
             consult_count = ConsultRequest.objects.filter(
                 region__in=profile.coordinator_regions, status=ConsultStatus.NEW
             ).count()
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        flags, flag_count = unacknowledged_flags(profile)
+        from .approvals import approvals_waiting_for
+
+        approvals = approvals_waiting_for(profile)
         audit_read(
             action=AuditAction.CASE_LIST_VIEWED,
             profile=profile,
@@ -450,6 +467,10 @@ def dashboard(*, user: Any) -> Dashboard:
         open_action_count=action_counts["open"],
         overdue_action_count=action_counts["overdue"],
         consult_count=consult_count,
+        flags=flags,
+        flag_count=flag_count,
+        approvals=approvals,
+        overdue_referral_count=sum(1 for r in referrals if getattr(r, "is_overdue", False)),
     )
 
 

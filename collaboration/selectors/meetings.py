@@ -78,8 +78,11 @@ def meeting_access(
     action: AuditAction = AuditAction.CASE_VIEWED,
     purpose: str = "meeting_page",
     extra: dict[str, Any] | None = None,
+    with_legal_basis: bool = False,
 ) -> MeetingAccess:
     """The meeting ``meeting_id`` if ``user`` may see its case; audited allowed or denied.
+    ``with_legal_basis`` (an export of its minutes) writes the meeting's legal basis into the
+    record, so the export names the basis the meeting's information was shared on.
 
     Raises ``NotFoundOrNotAllowed`` for a missing and for a forbidden meeting alike.
     """
@@ -93,6 +96,8 @@ def meeting_access(
             else None
         )
         basis = case_basis(profile, meeting.case) if meeting is not None else None
+        if with_legal_basis and meeting is not None and basis is not None:
+            extra = {**(extra or {}), "legal_basis_id": meeting.legal_basis_id}
         audit_read(
             action=action,
             profile=profile,

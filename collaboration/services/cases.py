@@ -34,6 +34,7 @@ from ..models import (
 )
 from ._common import audit_change, require_case_right, require_open, retraction_reason
 from .handover import require_director
+from .legal_bases import require_sharing_basis
 from .notifications import Kind, notify
 
 # Forward moves and the one step back; closing and reopening have their own services.
@@ -54,6 +55,10 @@ def current_plan(case: Case) -> ActionPlan | None:
 
 
 def _check_plan_presented(case: Case) -> None:
+    """The guard before execution: the current plan version has actions, was presented in
+    team regie and was approved by a coordinator who is not the case director (four eyes)."""
+    from .approvals import plan_is_approved
+
     plan = current_plan(case)
     if plan is None or plan.presented_in_team_on is None:
         raise ValidationError(
@@ -64,6 +69,13 @@ def _check_plan_presented(case: Case) -> None:
         )
     if not Action.objects.filter(goal__plan=plan).exists():
         raise ValidationError(_("Het plan van aanpak heeft nog geen acties."))
+    if not plan_is_approved(plan):
+        raise ValidationError(
+            _(
+                "De uitvoeringsfase kan pas starten als een coördinator (niet de "
+                "casusregisseur) deze versie van het plan van aanpak goedkeurde."
+            )
+        )
 
 
 def _record_transition(
@@ -127,11 +139,12 @@ def case_close(
     contact_card: str,
     reasons: dict[str, str] | None = None,
 ) -> Case:
-    """Close a case in completion: all five closure criteria answered, a summary and the
-    'who to contact for what' card for the family. A "Nee" needs a written reason in
-    ``reasons`` and does not close: it asks a coordinator to confirm (services/closure.py),
-    and the case stays in completion until then."""
-    profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="close")
+    """Submit the closure of a case in completion: all five closure criteria answered (a
+    "Nee" with a written reason in ``reasons``), a summary and the 'who to contact for what'
+    card for the family. It does not close yet: every closure waits for the approval of a
+    coordinator who is not the case director (services/closure.py, services/approvals.py),
+    and the case stays in completion until then. Returns the case as it now stands."""
+    require_case_right(actor=actor, case=case, check=can_direct, what="close")
     require_director(case)
     errors: dict[str, str] = {}
     for name, _label in CLOSURE_CRITERIA:
@@ -146,42 +159,15 @@ def case_close(
         errors["contact_card"] = _("Vul in bij wie het gezin voor wat terecht kan.")
     if errors:
         raise ValidationError(errors)
-    if CriterionAnswer.NO in criteria.values():
-        closure.closure_request(
-            actor=actor,
-            case=case,
-            criteria=criteria,
-            reasons=reasons or {},
-            closing_summary=closing_summary,
-            contact_card=contact_card,
-        )
-        return Case.objects.get(pk=case.pk)
-    with transaction.atomic():
-        case = _lock(case)
-        if case.phase != Phase.COMPLETION:
-            raise ValidationError(
-                _("Alleen een dossier in de afrondingsfase kan afgesloten worden.")
-            )
-        closure.require_no_pending_closure(case)
-        for name, _label in CLOSURE_CRITERIA:
-            setattr(case, name, criteria[name])
-        case.closing_summary = closing_summary.strip()
-        case.contact_card = contact_card.strip()
-        case.full_clean()
-        from_phase = case.phase
-        case.phase = Phase.CLOSED
-        case.closed_at = case.phase_changed_at = timezone.now()
-        case.save()
-        _record_transition(actor=actor, case=case, from_phase=from_phase, to_phase=Phase.CLOSED)
-        audit_change(
-            action=AuditAction.CASE_CLOSED,
-            actor=actor,
-            profile=profile,
-            case=case,
-            basis=basis,
-            extra={"criteria": {name: criteria[name] for name, _l in CLOSURE_CRITERIA}},
-        )
-    return case
+    closure.closure_request(
+        actor=actor,
+        case=case,
+        criteria=criteria,
+        reasons=reasons or {},
+        closing_summary=closing_summary,
+        contact_card=contact_card,
+    )
+    return Case.objects.get(pk=case.pk)
 
 
 def case_reopen(*, actor: Any, case: Case, to_phase: str, incident: str) -> Case:
@@ -229,8 +215,10 @@ def participant_add(
     organisation_id: int,
     role_in_case: str,
     task_division: str = "",
+    legal_basis_id: int | None = None,
 ) -> CaseParticipant:
-    """Assign a professional (an active member of the organisation) to the case."""
+    """Assign a professional (an active member of the organisation) to the case, on a legal
+    basis that covers their organisation (``legal_bases.require_sharing_basis``)."""
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_direct, what="participant_add"
     )
@@ -248,6 +236,14 @@ def participant_add(
     )
     if membership is None:
         raise ValidationError({"user": _("Deze persoon werkt niet (meer) voor die dienst.")})
+    legal = require_sharing_basis(
+        actor=actor,
+        profile=profile,
+        case=case,
+        legal_basis_id=legal_basis_id,
+        organisation_ids={organisation_id} - set(profile.organisation_ids),
+        what="participant_add",
+    )
     with transaction.atomic():
         participant, _created = CaseParticipant.objects.update_or_create(
             case=case,
@@ -260,6 +256,7 @@ def participant_add(
                 "removed_at": None,
                 "removed_by": None,
                 "removal_reason": "",
+                "legal_basis": legal,
             },
         )
         participant.full_clean()
@@ -269,7 +266,11 @@ def participant_add(
             profile=profile,
             case=case,
             basis=basis,
-            extra={"added_user_id": user.pk, "organisation_id": organisation_id},
+            extra={
+                "added_user_id": user.pk,
+                "organisation_id": organisation_id,
+                "legal_basis_id": legal.pk,
+            },
         )
         notify(
             user=user,

@@ -1,13 +1,14 @@
-"""Closure with a "Nee": a written reason per "Nee", and a coordinator's confirmation.
+"""Closure through a coordinator's approval (four eyes, issue 17 item 5), with a written
+reason per "Nee".
 
-Closing a case says the intensive case direction is over. When one of the five closure
-criteria is answered "Nee" (for instance "Geen nieuw intrafamiliaal geweld: Nee"), that is a
-judgement the case director should not make alone: ``case_close`` (services/cases.py) then
-records a ``ClosureRequest`` instead of closing, and every other coordinator of the region is
-notified. A coordinator who is neither the case director nor the one who asked confirms it (the
-case closes with the answers, reasons and texts of the request) or refuses it with a reason
-(the case stays in completion). While a request waits, the case neither closes another way nor
-changes phase. Each step is audited; nothing is saved when a check fails.
+Closing a case says the intensive case direction is over: the case director does not decide
+that alone. ``case_close`` (services/cases.py) records a ``ClosureRequest`` (the answers, the
+reasons for each "Nee", the summary and the card for the family) with its ``Approval``
+(services/approvals.py), and the coordinators of the region who may decide are notified. A
+coordinator who is neither the case director nor the one who asked confirms it (the case closes
+with the answers, reasons and texts of the request) or refuses it with a reason (the case stays
+in completion and the director reads why). While a request waits, the case neither closes
+another way nor changes phase. Each step is audited; nothing is saved when a check fails.
 """
 
 from __future__ import annotations
@@ -16,25 +17,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.events import AuditAction
 
-from ..access import Basis, NotFoundOrNotAllowed, actor_profile, can_direct
+from ..access import Basis, can_direct
 from ..models import (
     CLOSURE_CRITERIA,
+    ApprovalSubject,
     Case,
     ClosureRequest,
     ClosureStatus,
     CriterionAnswer,
-    Membership,
     Phase,
-    Role,
 )
 from ._common import audit_change, require_case_right, require_open
-from .notifications import Kind, notify
 
 CONFIRM = "confirm"
 REFUSE = "refuse"
@@ -69,23 +67,9 @@ def require_no_pending_closure(case: Case, *, field: str | None = None) -> None:
 
 def may_decide(profile: Any, case: Case) -> bool:
     """A coordinator of the case's region who is not its case director."""
-    return (
-        profile.is_member
-        and case.region in profile.coordinator_regions
-        and profile.user.pk != case.case_director_id
-    )
+    from .approvals import may_decide as _may_decide
 
-
-def _coordinators(case: Case, *, excluding: set[int]) -> Any:
-    from portal.accounts.models import User
-
-    ids = Membership.objects.filter(
-        role=Role.COORDINATOR,
-        is_active=True,
-        organisation__is_active=True,
-        organisation__region=case.region,
-    ).values("user_id")
-    return User.objects.filter(pk__in=ids, is_active=True).exclude(pk__in=excluding)
+    return _may_decide(profile, case)
 
 
 def _lock(case: Case) -> Case:
@@ -101,8 +85,10 @@ def closure_request(
     closing_summary: str,
     contact_card: str,
 ) -> ClosureRequest:
-    """Ask a coordinator to confirm a closure with at least one "Nee" (called by
-    ``case_close`` after its checks; checks again what a direct caller could skip)."""
+    """Ask a coordinator to approve a closure (called by ``case_close`` after its checks;
+    checks again what a direct caller could skip)."""
+    from .approvals import approval_request
+
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_direct, what="closure_request"
     )
@@ -113,8 +99,6 @@ def closure_request(
             errors[name] = _("Beantwoord dit afrondingscriterium.")
     if errors:
         raise ValidationError(errors)
-    if CriterionAnswer.NO not in criteria.values():
-        raise ValidationError(_("Zonder 'Nee' is er geen bevestiging nodig."))
     with transaction.atomic():
         case = _lock(case)
         if case.phase != Phase.COMPLETION:
@@ -122,14 +106,6 @@ def closure_request(
                 _("Alleen een dossier in de afrondingsfase kan afgesloten worden.")
             )
         require_no_pending_closure(case)
-        coordinators = list(_coordinators(case, excluding={actor.pk, case.case_director_id}))
-        if not coordinators:
-            raise ValidationError(
-                _(
-                    "Er is in deze regio geen andere coördinator die de afsluiting kan "
-                    "bevestigen. Neem contact op met Veilig Huis."
-                )
-            )
         request = ClosureRequest(
             case=case,
             criteria={name: criteria[name] for name, _label in CLOSURE_CRITERIA},
@@ -154,76 +130,56 @@ def closure_request(
             object_id=request.pk,
             extra={"change": "closure_requested", "criteria": request.criteria},
         )
-        link = reverse("collaboration:case_closure_decide", args=[case.reference])
-        for coordinator in coordinators:
-            notify(
-                user=coordinator,
-                kind=Kind.CLOSURE_PENDING,
-                link=link,
-                case_reference=case.reference,
-            )
+        approval_request(actor=actor, profile=profile, basis=basis, case=case, closure=request)
     return request
 
 
 def closure_decide(*, actor: Any, case: Case, decision: str, note: str = "") -> ClosureRequest:
     """A coordinator of the region (not the case director, not the one who asked) confirms
-    the waiting closure, which closes the case, or refuses it with a reason."""
-    profile = actor_profile(actor)
-    if not may_decide(profile, case):
-        # recorded as denied, and refused like a missing case
-        require_case_right(actor=actor, case=case, check=lambda _basis: False, what="closure")
+    the waiting closure, which closes the case, or refuses it with a reason (kept on its
+    ``Approval``)."""
+    from .approvals import APPROVE, approval_decide, require_decider
+    from .approvals import REFUSE as REFUSAL
+
+    require_decider(actor=actor, case=case, what="closure")
     note = note.strip()
     if decision not in (CONFIRM, REFUSE):
         raise ValidationError({"decision": _("Kies bevestigen of weigeren.")})
     if decision == REFUSE and not note:
         raise ValidationError({"note": _("Schrijf waarom u de afsluiting weigert.")})
-    with transaction.atomic():
-        case = _lock(case)
-        request = (
-            ClosureRequest.objects.select_for_update()
-            .filter(case=case, status=ClosureStatus.PENDING)
-            .first()
-        )
-        if request is None:
-            raise NotFoundOrNotAllowed
-        if request.requested_by_id == actor.pk:
-            raise ValidationError(
-                {
-                    "decision": _(
-                        "U vroeg deze afsluiting zelf aan; een andere coördinator beslist erover."
-                    )
-                }
-            )
-        request.decided_by = actor
-        request.decided_at = timezone.now()
-        request.decision_note = note
-        if decision == CONFIRM:
-            _close(actor=actor, profile=profile, case=case, request=request)
-        else:
-            request.status = ClosureStatus.REFUSED
-            audit_change(
-                action=AuditAction.CASE_CHANGED,
-                actor=actor,
-                profile=profile,
-                case=case,
-                basis=Basis.COORDINATOR,
-                object_type="closure_request",
-                object_id=request.pk,
-                extra={"change": "closure_refused"},
-            )
+    decided: list[ClosureRequest] = []
+
+    def _settle(approval: Any, status: str) -> ClosureRequest:
+        request = ClosureRequest.objects.select_for_update().get(pk=approval.closure_id)
+        request.status = status
+        request.decided_by = approval.decided_by
+        request.decided_at = approval.decided_at
+        decided.append(request)
+        return request
+
+    def approve(approval: Any, profile: Any) -> None:
+        request = _settle(approval, ClosureStatus.CONFIRMED)
+        _close(actor=actor, profile=profile, case=approval.case, request=request)
         request.full_clean()
         request.save()
-        told = {request.requested_by_id, case.case_director_id} - {actor.pk}
-        from portal.accounts.models import User
 
-        for user in User.objects.filter(pk__in=told, is_active=True):
-            notify(
-                user=user,
-                kind=Kind.CLOSURE_DECIDED,
-                link=reverse("collaboration:case_detail", args=[case.reference]),
-                case_reference=case.reference,
-            )
-    return request
+    def refuse(approval: Any) -> None:
+        request = _settle(approval, ClosureStatus.REFUSED)
+        request.full_clean()
+        request.save()
+
+    approval_decide(
+        actor=actor,
+        case=case,
+        subject=ApprovalSubject.CLOSURE,
+        decision=APPROVE if decision == CONFIRM else REFUSAL,
+        comment=note,
+        comment_field="note",
+        on_approve=approve,
+        on_refuse=refuse,
+        what="closure",
+    )
+    return decided[0]
 
 
 def _close(*, actor: Any, profile: Any, case: Case, request: ClosureRequest) -> None:
@@ -239,7 +195,6 @@ def _close(*, actor: Any, profile: Any, case: Case, request: ClosureRequest) -> 
     case.phase = Phase.CLOSED
     case.closed_at = case.phase_changed_at = timezone.now()
     case.save()
-    request.status = ClosureStatus.CONFIRMED
     _record_transition(actor=actor, case=case, from_phase=Phase.COMPLETION, to_phase=Phase.CLOSED)
     audit_change(
         action=AuditAction.CASE_CLOSED,
@@ -250,6 +205,7 @@ def _close(*, actor: Any, profile: Any, case: Case, request: ClosureRequest) -> 
         extra={
             "criteria": request.criteria,
             "closure_request": request.pk,
+            "approval_id": request.approval.pk,
             "requested_by": request.requested_by_id,
         },
     )

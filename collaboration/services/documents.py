@@ -26,6 +26,7 @@ from ._common import (
     require_open,
     retraction_reason,
 )
+from .legal_bases import recipients_of_audience, require_sharing_basis
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # extension -> (content type, sniffing test on the first bytes)
@@ -85,7 +86,10 @@ def document_upload(
     visibility: str = Visibility.ALL,
     sectors: list[str] | None = None,
     organisation_ids: list[int] | None = None,
+    legal_basis_id: int | None = None,
 ) -> CaseDocument:
+    """Store an uploaded file for the case; it rests on a legal basis covering every service
+    it reaches (``legal_bases.require_sharing_basis``)."""
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_contribute, what="document"
     )
@@ -101,6 +105,20 @@ def document_upload(
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Geef het document een titel.")})
+    legal = require_sharing_basis(
+        actor=actor,
+        profile=profile,
+        case=case,
+        legal_basis_id=legal_basis_id,
+        organisation_ids=recipients_of_audience(
+            case=case,
+            profile=profile,
+            visibility=visibility,
+            sectors=sectors or [],
+            organisation_ids=organisation_ids or [],
+        ),
+        what="document",
+    )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -115,6 +133,7 @@ def document_upload(
         sha256=digest.hexdigest(),
         uploaded_by=actor,
         visibility=visibility,
+        legal_basis=legal,
     )
     with transaction.atomic():
         document.file.save(upload.name, upload, save=False)
@@ -134,7 +153,12 @@ def document_upload(
                 basis=basis,
                 object_type="document",
                 object_id=document.pk,
-                extra={"size": document.size, "type": extension, "visibility": visibility},
+                extra={
+                    "size": document.size,
+                    "type": extension,
+                    "visibility": visibility,
+                    "legal_basis_id": legal.pk,
+                },
             )
         except Exception:
             document.file.storage.delete(stored_name)

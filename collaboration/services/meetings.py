@@ -29,9 +29,23 @@ from portal.audit.events import AuditAction
 from ..access import ActorProfile, Basis, NotFoundOrNotAllowed, can_direct
 from ..live_notes.models import Acknowledgement, AgendaItem, Attendance, AttendanceStatus
 from ..live_notes.relay import broadcast_read_only
-from ..models import Case, CaseParticipant, FamilyMember, Meeting, MeetingKind, MeetingStatus
+from ..models import (
+    Case,
+    CaseParticipant,
+    FamilyMember,
+    LegalBasis,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Visibility,
+)
 from ._common import audit_change, require_case_right, require_open
 from .handover import require_director
+from .legal_bases import (
+    recipients_of_audience,
+    recipients_of_invitation,
+    require_sharing_basis,
+)
 from .notifications import Kind, notify
 
 # How far back a held meeting may still be recorded, in Brussels calendar days.
@@ -56,6 +70,29 @@ def _check_common(*, case: Case, kind: str, place: str, invitee_ids: list[int]) 
     if errors:
         raise ValidationError(errors)
     return invitee_ids
+
+
+def _meeting_basis(
+    actor: Any,
+    profile: ActorProfile,
+    case: Case,
+    legal_basis_id: int | None,
+    invitee_ids: list[int],
+    what: str,
+) -> LegalBasis:
+    """A meeting's notes and minutes are open to everyone in the case, not only to those
+    invited: its basis covers every participating service (and so the invitees')."""
+    return require_sharing_basis(
+        actor=actor,
+        profile=profile,
+        case=case,
+        legal_basis_id=legal_basis_id,
+        organisation_ids=recipients_of_audience(
+            case=case, profile=profile, visibility=Visibility.ALL
+        )
+        | recipients_of_invitation(case=case, profile=profile, user_ids=invitee_ids),
+        what=what,
+    )
 
 
 def _check_ahead(starts_at: datetime.datetime) -> None:
@@ -143,15 +180,24 @@ def meeting_schedule(
     starts_at: datetime.datetime,
     place: str,
     invitee_ids: list[int],
+    legal_basis_id: int | None = None,
 ) -> Meeting:
-    """Plan a meeting ahead and invite people assigned to the case (they are notified)."""
+    """Plan a meeting ahead and invite people assigned to the case (they are notified), on a
+    legal basis covering the services they take part for (a 458ter case consultation, most
+    often)."""
     profile, basis = require_case_right(actor=actor, case=case, check=can_direct, what="meeting")
     require_open(case)
     require_director(case)
     invitee_ids = _check_common(case=case, kind=kind, place=place, invitee_ids=invitee_ids)
     _check_ahead(starts_at)
+    legal = _meeting_basis(actor, profile, case, legal_basis_id, invitee_ids, "meeting")
     meeting = Meeting(
-        case=case, kind=kind, starts_at=starts_at, place=place.strip(), created_by=actor
+        case=case,
+        kind=kind,
+        starts_at=starts_at,
+        place=place.strip(),
+        created_by=actor,
+        legal_basis=legal,
     )
     with transaction.atomic():
         _store_new(
@@ -160,7 +206,11 @@ def meeting_schedule(
             profile=profile,
             basis=basis,
             invitee_ids=invitee_ids,
-            extra={"change": "meeting_scheduled", "invitees": len(invitee_ids)},
+            extra={
+                "change": "meeting_scheduled",
+                "invitees": len(invitee_ids),
+                "legal_basis_id": legal.pk,
+            },
         )
         _notify_invitees(meeting, kind=Kind.MEETING_INVITATION, actor=actor, user_ids=invitee_ids)
     return meeting
@@ -200,9 +250,11 @@ def meeting_record(
     starts_at: datetime.datetime,
     place: str,
     invitee_ids: list[int],
+    legal_basis_id: int | None = None,
 ) -> Meeting:
     """Record a meeting that already took place (yesterday, or an hour ago): it is 'held' and
-    waits for its minutes; nobody is invited to something that is over."""
+    waits for its minutes; nobody is invited to something that is over. Its attendees took
+    part on a legal basis, recorded as for a planned meeting."""
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_direct, what="meeting_record"
     )
@@ -210,6 +262,7 @@ def meeting_record(
     require_director(case)
     invitee_ids = _check_common(case=case, kind=kind, place=place, invitee_ids=invitee_ids)
     _check_held(starts_at)
+    legal = _meeting_basis(actor, profile, case, legal_basis_id, invitee_ids, "meeting_record")
     meeting = Meeting(
         case=case,
         kind=kind,
@@ -217,6 +270,7 @@ def meeting_record(
         place=place.strip(),
         created_by=actor,
         status=MeetingStatus.HELD,
+        legal_basis=legal,
     )
     with transaction.atomic():
         _store_new(
@@ -225,7 +279,11 @@ def meeting_record(
             profile=profile,
             basis=basis,
             invitee_ids=invitee_ids,
-            extra={"change": "meeting_recorded", "attendees": len(invitee_ids)},
+            extra={
+                "change": "meeting_recorded",
+                "attendees": len(invitee_ids),
+                "legal_basis_id": legal.pk,
+            },
         )
     return meeting
 

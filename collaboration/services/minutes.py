@@ -479,6 +479,8 @@ def meeting_finalise(*, actor: Any, meeting_id: int, actions: list[AgreedAction]
             # on the meeting page show them, the timeline that social workers read does not.
             body=_("Verslag afgerond; %(n)s afgesproken acties. Het verslag staat bij het overleg.")
             % {"n": len(created)},
+            legal_basis_id=meeting.legal_basis_id,
+            pointer_only=True,
         )
         audit_change(
             action=AuditAction.CASE_CHANGED,

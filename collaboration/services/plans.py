@@ -201,6 +201,10 @@ def plan_new_version(*, actor: Any, case: Case) -> ActionPlan:
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
         previous = current_plan(case)
+        # a request that waited for the previous version lapses with it
+        from .approvals import supersede_pending_plan_approval
+
+        supersede_pending_plan_approval(case)
         plan = ActionPlan.objects.create(
             case=case, version=(previous.version + 1) if previous else 1, created_by=actor
         )
@@ -370,7 +374,11 @@ def action_status_set(
 
 
 def plan_mark_presented(*, actor: Any, case: Case, presented_on: datetime.date) -> ActionPlan:
-    """Record that the current plan was presented in the team (team regie)."""
+    """Record that the current plan was presented in the team (team regie) and ask a
+    coordinator who is not the case director to approve this version (services/approvals.py).
+    After a refusal the director changes the plan and presents it again: a new request."""
+    from .approvals import approval_request, plan_is_approved
+
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_direct, what="plan_presented"
     )
@@ -380,7 +388,16 @@ def plan_mark_presented(*, actor: Any, case: Case, presented_on: datetime.date) 
         raise ValidationError(_("Voeg eerst doelen en acties toe aan het plan van aanpak."))
     if presented_on > timezone.localdate():
         raise ValidationError({"presented_on": _("Deze datum ligt in de toekomst.")})
+    if plan_is_approved(plan):
+        raise ValidationError(
+            _(
+                "Deze versie van het plan is al goedgekeurd. Maak een nieuwe versie om het plan "
+                "opnieuw voor te leggen."
+            )
+        )
     with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         plan.presented_in_team_on = presented_on
         plan.save(update_fields=["presented_in_team_on"])
         audit_change(
@@ -393,4 +410,5 @@ def plan_mark_presented(*, actor: Any, case: Case, presented_on: datetime.date) 
             object_id=plan.pk,
             extra={"change": "plan_presented", "version": plan.version},
         )
+        approval_request(actor=actor, profile=profile, basis=basis, case=case, plan=plan)
     return plan

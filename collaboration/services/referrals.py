@@ -4,6 +4,7 @@ decision through a notification without case content."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from ..models import (
     CaseParticipant,
     ConsultRequest,
     ConsultStatus,
+    FamilyKnows,
     LifeDomain,
     Membership,
     Organisation,
@@ -59,6 +61,7 @@ def referral_submit(
     services_involved: str = "",
     urgency: str = Urgency.NORMAL,
     family_knows: str = "",
+    family_informed_on: datetime.date | None = None,
     consult: ConsultRequest | None = None,
 ) -> Referral:
     """A professional refers a family for their organisation (the region follows from it).
@@ -73,6 +76,17 @@ def referral_submit(
         or consult.status in (ConsultStatus.CONVERTED, ConsultStatus.CLOSED)
     ):
         raise NotFoundOrNotAllowed
+    if family_informed_on is not None:
+        if family_knows not in (FamilyKnows.YES, FamilyKnows.PARTLY):
+            raise ValidationError(
+                {
+                    "family_informed_on": _(
+                        "Een datum hoort alleen bij een gezin dat van de aanmelding weet."
+                    )
+                }
+            )
+        if family_informed_on > timezone.localdate():
+            raise ValidationError({"family_informed_on": _("Deze datum ligt in de toekomst.")})
     referrer, referring_organisation = actor, organisation
     if consult is not None:
         from .consults import consult_asker
@@ -95,6 +109,7 @@ def referral_submit(
         services_involved=services_involved.strip(),
         urgency=urgency,
         family_knows=family_knows or "",
+        family_informed_on=family_informed_on,
         consult=consult,
     )
     referral.full_clean()
@@ -237,3 +252,68 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str, advice: str
             link=reverse("collaboration:referral_detail", args=[referral.pk]),
         )
     return referral
+
+
+def decision_working_days() -> int:
+    """Working days a coordinator has to accept or decline a referral (a setting, default 5)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "REFERRAL_DECISION_WORKING_DAYS", 5))
+
+
+def referral_escalation_day(referral: Referral) -> Any:
+    """The Brussels date on which an undecided referral escalates: the date it came in (in
+    Brussels) plus ``REFERRAL_DECISION_WORKING_DAYS`` working days (Monday to Friday; the
+    working-day rule of the consult questions, services/consults.py)."""
+    from .consults import BRUSSELS, add_working_days
+
+    received = timezone.localtime(referral.created_at, BRUSSELS).date()
+    return add_working_days(received, decision_working_days())
+
+
+def referral_is_overdue(referral: Referral, today: Any) -> bool:
+    return (
+        referral.status == ReferralStatus.SUBMITTED and referral_escalation_day(referral) <= today
+    )
+
+
+def referrals_escalate(*, now: Any = None) -> list[Referral]:
+    """Escalate, once, each referral still undecided (neither accepted nor declined) on its
+    escalation day: the region's coordinators are notified (``REFERRAL_OVERDUE``, a mail
+    without content) and the escalation is audited (``REFERRAL_ESCALATED``, ids only).
+    A periodic task (collaboration/tasks.py). Returns the escalated referrals."""
+    import datetime as dt
+
+    from .consults import BRUSSELS, region_coordinators
+
+    now = now or timezone.now()
+    today = timezone.localtime(now, BRUSSELS).date()
+    # cheap pre-filter: N working days are at least N calendar days
+    candidates = Referral.objects.filter(
+        status=ReferralStatus.SUBMITTED,
+        escalated_at__isnull=True,
+        created_at__lte=now - dt.timedelta(days=max(decision_working_days() - 1, 0)),
+    ).order_by("created_at", "pk")
+    escalated: list[Referral] = []
+    with transaction.atomic():
+        for referral in candidates.select_for_update(skip_locked=True):
+            if referral_escalation_day(referral) > today:
+                continue
+            link = reverse("collaboration:referral_detail", args=[referral.pk])
+            people = sorted(region_coordinators(referral.region), key=lambda user: user.pk)
+            for person in people:
+                notify(user=person, kind=Kind.REFERRAL_OVERDUE, link=link)
+            referral.escalated_at = now
+            referral.save(update_fields=["escalated_at"])
+            record_event(
+                action=AuditAction.REFERRAL_ESCALATED,
+                object_type="referral",
+                object_id=referral.pk,
+                extra={
+                    "referral_id": referral.pk,
+                    "working_days": decision_working_days(),
+                    "notified": len(people),
+                },
+            )
+            escalated.append(referral)
+    return escalated

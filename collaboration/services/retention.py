@@ -251,6 +251,13 @@ RETENTION: dict[str, Rule] = {
         scrub=("reasons", "closing_summary", "contact_card", "decision_note"),
         kept_fields={"criteria": "'yes' or 'no' per closure criterion, for statistics"},
     ),
+    "collaboration.Approval": Rule(
+        Treatment.SCRUB,
+        "what was approved or refused, who asked, who decided and when stay (four eyes, "
+        "accountability); the comment or reason is free text",
+        paths=("case",),
+        scrub=("comment",),
+    ),
     "collaboration.Goal": Rule(
         Treatment.SCRUB,
         "the life domain stays; the goal is free text",
@@ -290,6 +297,41 @@ RETENTION: dict[str, Rule] = {
             "corrected_by_organisation": "the corrector's service at the time, not data about "
             "the family"
         },
+    ),
+    "collaboration.LegalBasis": Rule(
+        Treatment.SCRUB,
+        "on which kind of basis, for which services, since when, whether the family knew, "
+        "when it was withdrawn and who reviewed it stay (accountability for what was shared); "
+        "the purpose, the justification and the reasons are free text about the family",
+        paths=("case",),
+        scrub=("purpose", "family_informed_note", "review_note", "end_reason"),
+        kept_fields={
+            "framework_reference": "the law, decree or authorisation a consultation rests on, "
+            "not data about the family"
+        },
+    ),
+    "collaboration.LegalBasis_organisations": Rule(
+        Treatment.KEEP,
+        "which services a basis covered: no data about the family",
+        paths=("legalbasis__case",),
+    ),
+    "collaboration.Flag": Rule(
+        Treatment.SCRUB,
+        "that a flag of which kind was raised and removed, by whom for which service and when "
+        "stays (accountability, statistics); the reasons and a custom flag's own name may be "
+        "about a person and go",
+        paths=("case",),
+        scrub=("custom_label", "reason", "removal_reason"),
+        kept_fields={
+            "raised_by_organisation": "the service of the person who raised it, not data about "
+            "the family"
+        },
+    ),
+    "collaboration.FlagReceipt": Rule(
+        Treatment.KEEP,
+        "which professional acknowledged which flag, when: accountability, no data about the "
+        "family",
+        paths=("flag__case",),
     ),
     "collaboration.Meeting": Rule(
         Treatment.SCRUB,

@@ -20,6 +20,7 @@ from ..models import (
     Case,
     CaseParticipant,
     EntryKind,
+    LegalBasis,
     Organisation,
     TimelineEntry,
     Visibility,
@@ -33,6 +34,7 @@ from ._common import (
     retraction_reason,
 )
 from .documents import audience_rows
+from .legal_bases import recipients_of_audience, require_sharing_basis
 
 
 def _author_organisation_id(profile: Any, case: Case, actor: Any) -> int | None:
@@ -53,8 +55,15 @@ def timeline_entry_add(
     visibility: str = Visibility.ALL,
     sectors: list[str] | None = None,
     organisation_ids: list[int] | None = None,
+    legal_basis_id: int | None = None,
+    pointer_only: bool = False,
 ) -> TimelineEntry:
-    """A typed timeline entry; a restricted one names the sectors or services that may see it."""
+    """A typed timeline entry; a restricted one names the sectors or services that may see it.
+    Either way it rests on a legal basis covering every service it reaches.
+
+    ``pointer_only`` is for the portal's own entry that points at something every case member
+    already sees (that a meeting's minutes were fixed, ``services.minutes``): it shares nothing
+    new, so no basis is asked; it carries the meeting's basis when it has one."""
     profile, basis = require_case_right(
         actor=actor, case=case, check=can_contribute, what="timeline"
     )
@@ -70,6 +79,24 @@ def timeline_entry_add(
         )
     elif visibility != Visibility.ALL:
         raise ValidationError({"visibility": _("Kies wie dit mag zien.")})
+    legal = (
+        LegalBasis.objects.filter(case=case, pk=legal_basis_id or 0).first()
+        if pointer_only
+        else require_sharing_basis(
+            actor=actor,
+            profile=profile,
+            case=case,
+            legal_basis_id=legal_basis_id,
+            organisation_ids=recipients_of_audience(
+                case=case,
+                profile=profile,
+                visibility=visibility,
+                sectors=sectors or [],
+                organisation_ids=organisation_ids or [],
+            ),
+            what="timeline",
+        )
+    )
     entry = TimelineEntry(
         case=case,
         kind=kind,
@@ -79,6 +106,7 @@ def timeline_entry_add(
         author=actor,
         author_organisation_id=_author_organisation_id(profile, case, actor),
         visibility=visibility,
+        legal_basis=legal,
     )
     entry.full_clean()
     with transaction.atomic():
@@ -94,7 +122,12 @@ def timeline_entry_add(
             basis=basis,
             object_type="timeline_entry",
             object_id=entry.pk,
-            extra={"change": "timeline_entry", "kind": kind, "visibility": visibility},
+            extra={
+                "change": "timeline_entry",
+                "kind": kind,
+                "visibility": visibility,
+                "legal_basis_id": legal.pk if legal else None,
+            },
         )
     return entry
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -49,6 +49,7 @@ from ..models import (
     DomainAssessment,
     EntryKind,
     FamilyMember,
+    Flag,
     Goal,
     LifeDomain,
     Meeting,
@@ -541,6 +542,7 @@ def _assemble_family(member: FamilyMember) -> Assembly:
     from .risk_sections import risk_and_safety_sections  # issue 17; imports this module
 
     sections += risk_and_safety_sections(case, member, redact, held)
+    sections.append(_flags(case, member, redact, held))
 
     meetings = list(Meeting.objects.filter(case=case).order_by("starts_at"))
     attended = _attendance_of(member)
@@ -689,6 +691,62 @@ def _corrections(
         _(
             "Met de eerdere en de nieuwe versie, wanneer, door welke dienst en waarom. Namen "
             "van andere personen zijn afgeschermd."
+        ),
+        items,
+    )
+
+
+def _raiser_sectors(case: Case) -> dict[int, str]:
+    """The sector each person who raised a flag in ``case`` acts for, as for uploaders: their
+    organisation in the case, else a police or justice membership (held back when in doubt),
+    else any other membership."""
+    raisers = Flag.objects.filter(case=case).values("raised_by_id")
+    sectors: dict[int, str] = {}
+    for user_id, sector in Membership.objects.filter(user_id__in=raisers).values_list(
+        "user_id", "organisation__sector"
+    ):
+        if sectors.get(user_id) not in LED_SECTORS:
+            sectors[user_id] = sector
+    for user_id, sector in CaseParticipant.objects.filter(
+        case=case, user_id__in=raisers
+    ).values_list("user_id", "organisation__sector"):
+        sectors[user_id] = sector
+    return sectors
+
+
+def _flags(
+    case: Case, member: FamilyMember, redact: Callable[[str], str], held: list[Held]
+) -> Section:
+    """The flags (signalen) about the person or about the whole family, removed ones too, with
+    their reasons: the person has a right to what was held about them. A flag raised for the
+    police or justice is held for the officer's decision; flags about other family members are
+    about other people and left out."""
+    sectors = _raiser_sectors(case)
+    items: list[Item] = []
+    flags = Flag.objects.filter(case=case).filter(
+        Q(family_member__isnull=True) | Q(family_member=member)
+    )
+    for flag in flags.order_by("raised_at", "id"):
+        item: Item = {
+            label(Flag, "kind"): redact(flag.label),
+            _("Over"): _("U") if flag.family_member_id else _("Het hele gezin"),
+            label(Flag, "raised_at"): text(flag.raised_at),
+            _("Dienst"): flag.raised_by_organisation or "–",
+            label(Flag, "reason"): redact(flag.reason),
+            label(Flag, "removed_at"): text(flag.removed_at),
+            label(Flag, "removal_reason"): redact(flag.removal_reason) if flag.removed_at else "–",
+        }
+        why = why_held(author_sector=sectors.get(flag.raised_by_id, ""))
+        if why:
+            held.append(Held(f"flag:{flag.pk}", "signalen", item, why))
+        else:
+            items.append(item)
+    return Section(
+        "signalen",
+        _("Signalen in het dossier"),
+        _(
+            "Waarschuwingen voor wie aan het dossier werkt, over u of over het hele gezin, ook "
+            "de verwijderde. Namen van andere personen zijn afgeschermd."
         ),
         items,
     )

@@ -39,6 +39,12 @@ class ActorRule:
     ACTION_CHANGE = "action_change"
     # a closure waiting for confirmation: a coordinator of the region, not the case director
     CLOSURE_DECIDE = "closure_decide"
+    # an urgent necessity waiting for review: a coordinator of the region who is neither the
+    # case director nor the one who invoked it
+    BASIS_REVIEW = "basis_review"
+    # a plan version waiting for approval (four eyes): a coordinator of the region, not the
+    # case director, not the one who asked
+    APPROVAL_DECIDE = "approval_decide"
     CASE_AUDIT = "case_audit"  # privacy officer of the region, case director
     REFERRAL_READ = "referral_read"  # coordinator of the region, referrer
     COORDINATOR = "coordinator"

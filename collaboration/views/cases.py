@@ -54,6 +54,7 @@ from ..services import timeline as timeline_services
 from ..services.handover import has_director
 from .base import ActorRule, CaseFormView, ContributeFormView
 from .closure import plan_and_closure_context
+from .legal_bases import SharingBasisMixin
 
 
 class DashboardView(TemplateView):
@@ -129,7 +130,7 @@ class CaseDetailView(TemplateView):
                 (value, label, assessments.get(value)) for value, label in LifeDomain.choices
             ],
             "criteria": criteria,
-            **plan_and_closure_context(workspace.access),
+            **plan_and_closure_context(workspace.access, workspace.plan),
             "today": workspace.today,
             "has_director": has_director(case),
             "can_reassign": case.region in workspace.access.profile.coordinator_regions,
@@ -211,7 +212,7 @@ class CaseReopenView(CaseFormView):
 # --- People in the case -----------------------------------------------------------------
 
 
-class ParticipantAddView(CaseFormView):
+class ParticipantAddView(SharingBasisMixin, CaseFormView):
     form_class = ParticipantForm
     title = _("Professional toevoegen")
     submit_label = _("Toevoegen")
@@ -233,6 +234,7 @@ class ParticipantAddView(CaseFormView):
             organisation_id=organisation_id,
             role_in_case=form.cleaned_data["role_in_case"],
             task_division=form.cleaned_data["task_division"],
+            legal_basis_id=self.basis_id(form),
         )
 
 
@@ -385,8 +387,16 @@ class ActionAddView(CaseFormView):
 class PlanPresentedView(CaseFormView):
     form_class = PresentedForm
     title = _("Plan van aanpak voorgelegd in team regie")
+    intro = _(
+        "Een coördinator van de regio die niet de casusregisseur is, keurt deze versie van het "
+        "plan daarna goed of weigert ze (vier ogen). Pas na de goedkeuring start de "
+        "uitvoeringsfase."
+    )
     submit_label = _("Bewaren")
-    success_message = _("De voorstelling in het team is genoteerd.")
+    success_message = _(
+        "De voorstelling in het team is genoteerd. Het plan wacht op de goedkeuring van een "
+        "coördinator."
+    )
     anchor = "plan"
 
     def get_initial(self) -> dict[str, Any]:
@@ -418,7 +428,7 @@ class PlanNewVersionView(CaseFormView):
 # --- Timeline, documents, meetings --------------------------------------------------------
 
 
-class TimelineEntryAddView(ContributeFormView):
+class TimelineEntryAddView(SharingBasisMixin, ContributeFormView):
     form_class = TimelineEntryForm
     title = _("Tijdlijn aanvullen")
     submit_label = _("Toevoegen")
@@ -443,10 +453,11 @@ class TimelineEntryAddView(ContributeFormView):
             visibility=data["visibility"],
             sectors=data["sectors"],
             organisation_ids=[int(o) for o in data["organisations"]],
+            legal_basis_id=self.basis_id(form),
         )
 
 
-class DocumentUploadView(ContributeFormView):
+class DocumentUploadView(SharingBasisMixin, ContributeFormView):
     form_class = DocumentForm
     title = _("Document toevoegen")
     submit_label = _("Opladen")
@@ -466,6 +477,7 @@ class DocumentUploadView(ContributeFormView):
             visibility=data["visibility"],
             sectors=data["sectors"],
             organisation_ids=[int(o) for o in data["organisations"]],
+            legal_basis_id=self.basis_id(form),
         )
 
 

@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..access import NotFoundOrNotAllowed, can_contribute
 from ..choices import CLOSURE_CRITERIA, Phase
+from ..forms_approvals import PlanApprovalForm
 from ..forms_closure import ClosureDecisionForm, ClosureForm, PlanEvaluationForm
+from ..selectors.approvals import case_approvals, plan_for_approval
+from ..services import approvals as approval_services
 from ..services import cases as case_services
 from ..services import closure as closure_services
 from ..services import plans as plan_services
@@ -48,8 +51,8 @@ class CaseCloseView(CaseFormView):
         )
         if case.phase != Phase.CLOSED:
             self.success_message = _(
-                "De afsluiting wacht op de bevestiging van een coördinator. Het dossier blijft "
-                "tot dan in de afrondingsfase."
+                "De afsluiting wacht op de bevestiging van een coördinator (vier ogen). Het "
+                "dossier blijft tot dan in de afrondingsfase."
             )
 
 
@@ -62,10 +65,10 @@ class ClosureDecisionView(CaseFormView):
     template_name = "collaboration/closure_decide.html"
     title = _("Afsluiting bevestigen of weigeren")
     intro = _(
-        "De casusregisseur wil dit dossier afsluiten terwijl niet alle afrondingscriteria "
-        "vervuld zijn. Lees de antwoorden en de toelichting. Bevestigt u, dan wordt het dossier "
-        "afgesloten; weigert u, dan blijft het in de afrondingsfase en leest de casusregisseur "
-        "uw toelichting."
+        "Elke afsluiting vraagt de goedkeuring van een coördinator die niet de casusregisseur "
+        "is (vier ogen). Lees de antwoorden op de afrondingscriteria en de toelichting. "
+        "Bevestigt u, dan wordt het dossier afgesloten; weigert u, dan blijft het in de "
+        "afrondingsfase en leest de casusregisseur uw toelichting."
     )
     submit_label = _("Beslissing bewaren")
 
@@ -119,18 +122,64 @@ class PlanEvaluateView(CaseFormView):
         )
 
 
-def plan_and_closure_context(access: Any) -> dict[str, Any]:
-    """What the case page needs for the plan history, action rights and the closure."""
+class PlanApprovalView(CaseFormView):
+    """A coordinator of the region, not the case director nor the one who asked, approves or
+    refuses the plan version presented in team regie (four eyes)."""
+
+    actor_rule = ActorRule.APPROVAL_DECIDE
+    right = staticmethod(can_contribute)  # narrowed by ``authorise``
+    form_class = PlanApprovalForm
+    template_name = "collaboration/plan_approval.html"
+    title = _("Plan van aanpak goedkeuren of weigeren")
+    intro = _(
+        "De casusregisseur legde deze versie van het plan van aanpak voor in team regie. Keurt "
+        "u goed, dan kan de uitvoeringsfase starten. Weigert u, dan gaat het plan terug naar "
+        "de casusregisseur met uw reden; die past het aan en vraagt opnieuw."
+    )
+    submit_label = _("Beslissing bewaren")
+    anchor = "goedkeuring"
+
+    def authorise(self) -> None:
+        self.pending = approval_services.pending_approval(self.case, "plan")
+        if self.pending is None or not approval_services.may_decide(self.access.profile, self.case):
+            raise NotFoundOrNotAllowed
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "approval": self.pending,
+            "plan": plan_for_approval(self.access, self.pending.plan_id),
+        }
+
+    def perform(self, form: Any) -> None:
+        approval = approval_services.plan_approval_decide(
+            actor=self.request.user,
+            case=self.case,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        )
+        self.success_message = (
+            _("Het plan van aanpak is goedgekeurd; de casusregisseur is verwittigd.")
+            if approval.status == "approved"
+            else _("Het plan van aanpak is geweigerd; de casusregisseur leest uw reden.")
+        )
+
+
+def plan_and_closure_context(access: Any, plan: Any = None) -> dict[str, Any]:
+    """What the case page needs for the plan history, action rights, approvals and closure."""
     from ..access import action_organisation_ids
     from ..selectors.plans import earlier_plan_versions, latest_closure_request
 
     closure = latest_closure_request(access)
     pending = closure if closure and closure.status == "pending" else None
+    approvals = case_approvals(access, plan.pk if plan else None)
     return {
         "action_org_ids": action_organisation_ids(access.profile, access.case),
         "earlier_plans": earlier_plan_versions(access),
         "closure": closure,
         "closure_pending": pending,
         "can_decide_closure": pending is not None
-        and closure_services.may_decide(access.profile, access.case),
+        and approvals.can_decide
+        and pending.requested_by_id != access.profile.user.pk,
+        "approvals": approvals,
     }

@@ -54,11 +54,12 @@ from ..selectors.meetings import (
 from ..services import meetings as meeting_services
 from ..services import minutes as minutes_services
 from .base import ActorRule, CaseFormView
+from .legal_bases import SharingBasisMixin
 
 # --- On the case: plan, record, move, cancel ---------------------------------------------
 
 
-class MeetingAddView(CaseFormView):
+class MeetingAddView(SharingBasisMixin, CaseFormView):
     form_class = MeetingForm
     title = _("Overleg plannen")
     submit_label = _("Plannen")
@@ -77,10 +78,11 @@ class MeetingAddView(CaseFormView):
             starts_at=data["starts_at"],
             place=data["place"],
             invitee_ids=[int(i) for i in data["invitees"]],
+            legal_basis_id=self.basis_id(form),
         )
 
 
-class MeetingRecordView(CaseFormView):
+class MeetingRecordView(SharingBasisMixin, CaseFormView):
     form_class = MeetingRecordForm
     title = _("Gehouden overleg vastleggen")
     intro = _(
@@ -103,6 +105,7 @@ class MeetingRecordView(CaseFormView):
             starts_at=data["starts_at"],
             place=data["place"],
             invitee_ids=[int(i) for i in data["invitees"]],
+            legal_basis_id=self.basis_id(form),
         )
 
 
@@ -390,6 +393,7 @@ class MinutesPdfView(View):
             meeting_id=meeting_id,
             action=AuditAction.DOCUMENT_DOWNLOADED,
             purpose="minutes_pdf",
+            with_legal_basis=True,
         )
         minutes = meeting_minutes(access)
         response = HttpResponse(bytes(minutes.pdf), content_type="application/pdf")

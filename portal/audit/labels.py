@@ -38,6 +38,7 @@ ROLE_LABELS: dict[str, Label] = {
 # glass justification, a legal reference). Codes get words; typed text is shown as typed.
 PURPOSE_LABELS: dict[str, Label] = {
     "case_page": _("dossierpagina"),
+    "legal_bases": _("grondslagen voor het delen"),
     "document_download": _("document downloaden"),
     "live_notes": _("live notities van het overleg"),
     "acknowledge": _("kennisname van het verslag"),
@@ -80,13 +81,22 @@ PURPOSE_LABELS: dict[str, Label] = {
     "TimelineEntryCorrectionView": _("formulier: tijdlijnitem corrigeren"),
     "DocumentCorrectionView": _("formulier: titel van een document corrigeren"),
     "ClosureDecisionView": _("formulier: afsluiting bevestigen of weigeren"),
+    "PlanApprovalView": _("formulier: plan van aanpak goedkeuren of weigeren"),
     "DirectorReassignView": _("formulier: casusregisseur wijzigen"),
     "MeetingCancelView": _("formulier: overleg annuleren"),
     "MeetingRecordView": _("formulier: gehouden overleg vastleggen"),
+    "ConsentAddView": _("formulier: toestemming registreren"),
+    "ConsultationAddView": _("formulier: casusoverleg registreren"),
+    "UrgentAddView": _("formulier: noodtoestand registreren"),
+    "LegalBasisEndView": _("formulier: toestemming intrekken of grondslag beëindigen"),
+    "UrgentReviewView": _("formulier: noodtoestand beoordelen"),
     "MeetingRescheduleView": _("formulier: overleg verplaatsen"),
     "PlanEvaluateView": _("formulier: plan van aanpak evalueren"),
     "RiskAssessView": _("formulier: risicotaxatie"),
     "SafetyPlanEditView": _("formulier: veiligheidsplan bijwerken"),
+    "FlagRaiseView": _("formulier: signaal plaatsen"),
+    "FlagAcknowledgeView": _("formulier: signaal gezien"),
+    "FlagRemoveView": _("formulier: signaal verwijderen"),
 }
 
 # What kind of thing an event is about. ``portal.audit.objects`` turns a kind plus an id into
@@ -98,6 +108,7 @@ OBJECT_TYPE_LABELS: dict[str, Label] = {
     "case_audit_trail": _("Audittrail van een dossier"),
     "case_document_storage": _("Opslag van dossierdocumenten"),
     "closure_request": _("Voorstel tot afsluiting van een dossier"),
+    "approval": _("Goedkeuring door een coördinator (vier ogen)"),
     "dashboard": _("Startpagina van de samenwerking"),
     "family_member": _("Gezinslid"),
     "assessment": _("Beoordeling van een levensdomein"),
@@ -109,6 +120,8 @@ OBJECT_TYPE_LABELS: dict[str, Label] = {
     "timeline_entry": _("Tijdlijnbericht"),
     "document": _("Document"),
     "meeting": _("Overleg"),
+    "legal_basis": _("Grondslag voor het delen"),
+    "flag": _("Signaal in een dossier"),
     "referral": _("Aanmelding"),
     "referral_list": _("Lijst van aanmeldingen"),
     "consult": _("Consultvraag"),

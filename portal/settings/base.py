@@ -212,6 +212,9 @@ else:
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Periodic work, enqueued by ``manage.py run_scheduler``: task path -> interval in seconds.
+# Working days (Monday to Friday, Brussels dates) a coordinator has to accept or decline a
+# referral before it escalates to the region's coordinators (issue 17, item 5).
+REFERRAL_DECISION_WORKING_DAYS = env.int("REFERRAL_DECISION_WORKING_DAYS", default=5)
 PERIODIC_TASKS = {
     "portal.audit.tasks.verify_audit_chain": env.int("AUDIT_VERIFY_INTERVAL", default=3600),
     "collaboration.tasks.notify_due_actions": env.int("DUE_ACTIONS_INTERVAL", default=86400),
@@ -219,6 +222,8 @@ PERIODIC_TASKS = {
     "collaboration.tasks.escalate_unanswered_consults": 3600,
     # Risk assessments due again: the case director is told once (collaboration/services/risk.py).
     "collaboration.tasks.notify_risk_reviews_due": 86400,
+    # Referrals undecided after REFERRAL_DECISION_WORKING_DAYS (collaboration/services/referrals.py).
+    "collaboration.tasks.escalate_undecided_referrals": 3600,
     # Retention (docs/privacy.md): a daily proposal a privacy officer confirms; orphaned files.
     "collaboration.tasks.propose_retention_runs": env.int("RETENTION_INTERVAL", default=86400),
     "collaboration.tasks.sweep_orphaned_documents": 3600,

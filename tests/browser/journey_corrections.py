@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.journey_bases import choose_basis
 from tests.browser.journeys import Journey
 
 WRONG_TITLE = "Gesprek met moeder over de nieuwe school (fictief)"
@@ -34,6 +35,7 @@ def correct_wrongly_shared_entry(
     director.get_by_label("Datum").fill(timezone.localdate().isoformat())
     director.get_by_label("Titel").fill(WRONG_TITLE)
     director.get_by_label("Omschrijving").fill("Moeder vertelde over de afspraken thuis.")
+    choose_basis(director)
     director.get_by_role("button", name="Toevoegen").click()
     director.wait_for_url(re.compile(case_path))
     caw.goto(url)

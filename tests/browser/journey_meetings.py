@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from playwright.sync_api import expect
 
 from collaboration.models import Membership, Role
+from tests.browser.journey_bases import choose_basis
 from tests.browser.journeys import Journey, Person
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -80,6 +81,7 @@ def record_and_finalise_yesterday(
     director.get_by_label("Datum en uur").fill(local_input(held_at))
     director.get_by_label("Plaats").fill("Bij het gezin thuis (fictief)")
     director.get_by_label(partner.name).check()
+    choose_basis(director)
     director.get_by_role("button", name="Vastleggen").click()
     director.wait_for_url(re.compile(case_path))
     held = director.locator("#overleg").get_by_role("listitem").filter(has_text="Cliëntoverleg")

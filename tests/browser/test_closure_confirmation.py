@@ -16,6 +16,7 @@ from collaboration.services import cases as case_services
 from collaboration.services import plans
 from tests.axe import assert_no_axe_violations
 from tests.collaboration.test_case_flow_browser import _signed_in
+from tests.factories.cases import approve_current_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +37,7 @@ def _in_completion(people: Any) -> Case:
     )
     past = datetime.date(2025, 1, 6)
     plans.plan_mark_presented(actor=people.director, case=case, presented_on=past)
+    approve_current_plan(coordinator=people.coordinator, case=case)
     case_services.case_phase_change(actor=people.director, case=case, to_phase=Phase.EXECUTION)
     plans.action_status_set(actor=people.caw_partner, case=case, action_id=action.pk, status="done")
     plans.plan_evaluate(actor=people.director, case=case, evaluation="Bereikt.", evaluated_on=past)
@@ -82,7 +84,7 @@ def test_close_with_one_no_through_the_coordinators_confirmation(
 
     coordinator = _signed_in(browser, live_server, verified_client, world.coordinator)
     coordinator.goto(f"{live_server.url}/samenwerking/meldingen/")
-    coordinator.get_by_role("link", name="Een afsluiting wacht op uw bevestiging").first.click()
+    coordinator.get_by_role("link", name="Een goedkeuring wacht op u").first.click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(
         "Afsluiting bevestigen of weigeren"
     )

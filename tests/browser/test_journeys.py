@@ -18,6 +18,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.journey_bases import (
+    choose_basis,
+    record_consent,
+    withdraw_consent_and_refuse,
+)
 from tests.browser.journey_corrections import correct_wrongly_shared_entry
 from tests.browser.journey_meetings import (
     pinned_clock,
@@ -27,6 +32,8 @@ from tests.browser.journey_meetings import (
     second_director,
     the_case_reference,
 )
+from tests.browser.journey_safety import raise_and_acknowledge_flag
+from tests.browser.journey_signoff import approve_plan, confirm_closure
 from tests.browser.journeys import Journey
 from tests.browser.plan_steps import finish_plan
 from tests.factories.worlds import build_agencies
@@ -157,6 +164,8 @@ def _journey(journey: Journey, people: Any) -> None:
     director.get_by_role("link", name=reference).first.click()
     director.wait_for_url(re.compile(case_path))
     journey.axe(director)
+    services = [p.organisation.name for p in (people.caw_partner, people.police_partner)]
+    record_consent(journey, director, case_path, [*services, people.referrer.organisation.name])
     for partner, role in (
         (people.caw_partner, "Crisisbegeleiding"),
         (people.police_partner, "Sociale cel"),
@@ -167,6 +176,7 @@ def _journey(journey: Journey, people: Any) -> None:
             label=f"{partner.name} – {partner.organisation.name}"
         )
         director.get_by_label("Rol in het dossier").fill(role)
+        choose_basis(director)
         director.get_by_role("button", name="Toevoegen").click()
         director.wait_for_url(re.compile(case_path))
     participants = director.get_by_role("table", name="Betrokkenen met hun rol en taakverdeling")
@@ -187,6 +197,7 @@ def _journey(journey: Journey, people: Any) -> None:
     director.get_by_label("Plaats").fill("Vergaderzaal Reisduin (fictief)")
     director.get_by_label(people.caw_partner.name).check()
     director.get_by_label(people.police_partner.name).check()
+    choose_basis(director)
     director.get_by_role("button", name="Plannen").click()
     director.wait_for_url(re.compile(case_path))
     expect(director.locator("#overleg")).to_contain_text("Netwerkoverleg")
@@ -251,12 +262,16 @@ def _journey(journey: Journey, people: Any) -> None:
     journey.axe(director, again=True)  # the case page with the plan, meeting and timeline
     record_and_finalise_yesterday(journey, director, case_path, people.caw_partner)
     correct_wrongly_shared_entry(journey, director, carla, paul, case_path)
+    withdraw_consent_and_refuse(journey, director, carla, case_path)
+    raise_and_acknowledge_flag(journey, director, paul, people.police_partner.name, case_path)
 
-    # 6. The plan goes to team regie; execution, completion, closure with the checklist.
+    # 6. The plan goes to team regie and the coordinator approves it; execution, completion,
+    # closure with the checklist, confirmed by the coordinator.
     director.get_by_role("link", name="Voorgelegd in team regie").click()
     journey.axe(director)
     director.get_by_label("Voorgelegd in team regie op").fill(timezone.localdate().isoformat())
     director.get_by_role("button", name="Bewaren").click()
+    approve_plan(journey, coordinator, director, reference)  # four eyes (issue 17, item 5)
     for phase in ("Uitvoeringsfase", "Afronding"):
         if phase == "Afronding":  # the completion guard (issue 15, item 5)
             finish_plan(director, evaluated_on=timezone.localdate().isoformat(), axe=journey.axe)
@@ -272,6 +287,7 @@ def _journey(journey: Journey, people: Any) -> None:
     director.get_by_label("Samenvatting bij de afsluiting").fill("Geen geweld meer gemeld.")
     director.get_by_label("Wie contacteren voor wat", exact=False).fill("CAW: vragen over wonen.")
     director.get_by_role("button", name="Dossier afsluiten").click()
+    confirm_closure(journey, coordinator, director, reference)
     expect(director.locator(".summary").first).to_contain_text("Afgesloten")
     expect(director.get_by_role("link", name="Tijdlijn aanvullen")).to_have_count(0)
     journey.axe(director, again=True)  # the closed, read-only case page

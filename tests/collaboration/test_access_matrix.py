@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from collaboration.models import (
+    Approval,
+    BasisKind,
     ClosureRequest,
     ConsultRequest,
     FamilyMember,
@@ -20,10 +22,12 @@ from collaboration.models import (
     Membership,
     Region,
 )
-from collaboration.services import documents, plans, timeline
+from collaboration.services import documents, flags, plans, timeline
+from collaboration.services.legal_bases import legal_basis_record
 from collaboration.services.referrals import referral_submit
 from collaboration.views.base import ActorRule
 from tests.factories.cases import referral_data
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +70,10 @@ EXPECTED: dict[str, set[str]] = {
     ActorRule.ACTION_CHANGE: {"participant", "case_director", "coordinator"},
     # the fixture's case has a closure waiting for a coordinator who is not its director
     ActorRule.CLOSURE_DECIDE: {"coordinator"},
+    # the fixture's basis is an urgent necessity the case director invoked
+    ActorRule.BASIS_REVIEW: {"coordinator"},
+    # the fixture's plan waits for the approval of a coordinator who is not its director
+    ActorRule.APPROVAL_DECIDE: {"coordinator"},
     ActorRule.CASE_AUDIT: {"case_director", "privacy_officer"},
     ActorRule.REFERRAL_READ: {"coordinator"},
     ActorRule.COORDINATOR: {"coordinator"},
@@ -104,6 +112,7 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
     document = documents.document_upload(
         actor=world.director,
         case=case,
+        legal_basis_id=standing_basis(case),
         title="Verslag",
         upload=SimpleUploadedFile(
             "verslag.pdf", b"%PDF-1.4 fictief", content_type="application/pdf"
@@ -112,12 +121,17 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
     entry = timeline.timeline_entry_add(
         actor=world.director,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="note",
         occurred_on=datetime.date(2020, 1, 5),
         title="Notitie",
     )
     pending = referral_submit(actor=world.referrer, **referral_data(world.clb))
-    ClosureRequest.objects.create(
+    # raised by the case director: the participant may acknowledge it, not remove it
+    flag = flags.flag_raise(
+        actor=world.director, case=case, kind="acute_danger", reason="Fictieve dreiging"
+    )
+    closure_request = ClosureRequest.objects.create(
         case=case,
         criteria={"criterion_no_new_violence": "no"},
         reasons={"criterion_no_new_violence": "Fictieve reden"},
@@ -125,6 +139,11 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         contact_card="CAW",
         requested_by=world.director,
     )
+    # the closure and the plan wait for a coordinator's four eyes
+    Approval.objects.create(
+        case=case, subject="closure", closure=closure_request, requested_by=world.director
+    )
+    Approval.objects.create(case=case, subject="plan", plan=goal.plan, requested_by=world.director)
     meeting = Meeting.objects.create(
         case=case,
         kind="network",
@@ -138,6 +157,14 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         email="leerkracht@school.example",
         region=Region.OOST_VLAANDEREN,
         question="Vraag",
+    )
+    urgent = legal_basis_record(
+        actor=world.director,
+        case=case,
+        kind=BasisKind.URGENT,
+        organisation_ids=[world.police.pk],
+        purpose="Fictief acuut gevaar.",
+        given_on=datetime.date(2026, 1, 5),
     )
     password_only = Client()
     password_only.force_login(world.caw_partner)
@@ -161,6 +188,8 @@ def matrix(world: Any, make_user: Any, verified_client: Any) -> dict[str, Any]:
         "meeting_id": meeting.pk,
         "document_id": document.pk,
         "entry_id": entry.pk,
+        "basis_id": urgent.pk,
+        "flag_id": flag.pk,
         "referral_id": pending.pk,
         "consult_id": consult.pk,
         "membership_id": Membership.objects.get(user=world.caw_colleague).pk,

@@ -21,11 +21,12 @@ from collaboration.models import (
     TimelineEntry,
 )
 from collaboration.services import cases as case_services
-from collaboration.services import plans, timeline
+from collaboration.services import closure, plans, timeline
 from collaboration.services.referrals import referral_accept, referral_decline, referral_submit
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
-from tests.factories.cases import referral_data
+from tests.factories.cases import approve_current_plan, referral_data
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +136,10 @@ def test_execution_needs_presented_plan(world) -> None:
             presented_on=datetime.date.today() + datetime.timedelta(days=1),
         )
     plans.plan_mark_presented(actor=world.director, case=case, presented_on=datetime.date.today())
+    with pytest.raises(ValidationError) as error:  # presented, not yet approved (four eyes)
+        case_services.case_phase_change(actor=world.director, case=case, to_phase=Phase.EXECUTION)
+    assert "goedkeurde" in " ".join(error.value.messages)
+    approve_current_plan(coordinator=world.coordinator, case=case)
     with pytest.raises(NotFoundOrNotAllowed):  # partners do not direct
         case_services.case_phase_change(
             actor=world.caw_partner, case=case, to_phase=Phase.EXECUTION
@@ -151,6 +156,7 @@ def _to_completion(world):
     case = world.case
     action = _plan_with_action(world, case)
     plans.plan_mark_presented(actor=world.director, case=case, presented_on=datetime.date.today())
+    approve_current_plan(coordinator=world.coordinator, case=case)
     case_services.case_phase_change(actor=world.director, case=case, to_phase=Phase.EXECUTION)
     # the completion guard: every action finished and the plan evaluated
     plans.action_status_set(actor=world.caw_partner, case=case, action_id=action.pk, status="done")
@@ -194,12 +200,17 @@ def test_closure_needs_all_criteria_summary_and_card_then_read_only(world) -> No
         closing_summary="Partnergeweld niet meer op de voorgrond.",
         contact_card="SDJ volgt de kinderen op.",
     )
+    # every closure waits for a coordinator who is not the case director (four eyes)
+    assert case.phase == Phase.COMPLETION and case.closed_at is None
+    closure.closure_decide(actor=world.coordinator, case=case, decision="confirm")
+    case.refresh_from_db()
     assert case.phase == Phase.CLOSED and case.closed_at is not None
     # closed is read-only
     with pytest.raises(ValidationError):
         timeline.timeline_entry_add(
             actor=world.caw_partner,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="note",
             occurred_on=datetime.date.today(),
             title="Na afsluiting",
@@ -217,6 +228,8 @@ def test_reopen_after_new_incident(world) -> None:
         closing_summary="Afgerond.",
         contact_card="CAW onthaal.",
     )
+    closure.closure_decide(actor=world.coordinator, case=case, decision="confirm")
+    case.refresh_from_db()
     with pytest.raises(ValidationError):
         case_services.case_reopen(
             actor=world.director, case=case, to_phase="execution", incident=""

@@ -1,6 +1,7 @@
 """The chain approach in headless Chromium: a CLB refers, the coordinator accepts, the case
-director builds and presents the plan, moves to execution and completion, closes with the
-checklist and reopens after a new incident. Axe (WCAG 2.2 AA) on the main pages, and 320 px."""
+director builds and presents the plan, the coordinator approves it (also at 320 px), the
+director moves to execution and completion, closes with the checklist (the coordinator
+confirms) and reopens after a new incident. Axe (WCAG 2.2 AA) on the main pages, and 320 px."""
 
 from __future__ import annotations
 
@@ -75,6 +76,20 @@ def test_referral_to_closure_and_reopening(browser, live_server, world, verified
     director.get_by_role("button", name="Toevoegen").click()
     director.get_by_role("link", name="Voorgelegd in team regie").click()
     director.get_by_role("button", name="Bewaren").click()
+    # four eyes (issue 17, item 5): the coordinator approves, on a phone-sized screen too
+    coordinator.set_viewport_size({"width": 320, "height": 800})
+    coordinator.goto(case_url)
+    coordinator.get_by_role("link", name="Plan van aanpak goedkeuren of weigeren").click()
+    assert_no_axe_violations(coordinator)
+    assert coordinator.evaluate("document.documentElement.scrollWidth") <= 320
+    coordinator.get_by_role("button", name="Beslissing bewaren").click()  # nothing chosen
+    expect(coordinator.locator(".error-summary")).to_be_visible()
+    coordinator.get_by_label("Goedkeuren", exact=False).check()
+    coordinator.get_by_role("button", name="Beslissing bewaren").click()
+    expect(coordinator.locator("#goedkeuring")).to_contain_text("goedgekeurd door coördinator")
+    assert_no_axe_violations(coordinator)
+    assert coordinator.evaluate("document.documentElement.scrollWidth") <= 320
+    coordinator.set_viewport_size({"width": 1280, "height": 800})
 
     # 4. Execution, then completion (after the action is done and the plan evaluated).
     for phase in ("Uitvoeringsfase", "Afronding"):
@@ -99,6 +114,12 @@ def test_referral_to_closure_and_reopening(browser, live_server, world, verified
         "SDJ: vragen over de kinderen."
     )
     director.get_by_role("button", name="Dossier afsluiten").click()
+    expect(director.locator(".summary").first).to_contain_text("Afronding")  # waits
+    coordinator.goto(case_url)
+    coordinator.get_by_role("link", name="Afsluiting bevestigen of weigeren").click()
+    coordinator.get_by_label("Bevestigen", exact=False).check()
+    coordinator.get_by_role("button", name="Beslissing bewaren").click()
+    director.goto(case_url)
     expect(director.locator(".summary").first).to_contain_text("Afgesloten")
     assert director.get_by_role("link", name="Tijdlijn aanvullen").count() == 0
 

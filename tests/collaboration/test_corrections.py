@@ -26,6 +26,7 @@ from collaboration.services.corrections import CORRECTABLE, correct, item_versio
 from collaboration.views.corrections import CORRECTION_VIEWS
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,7 @@ def _entry(world: Any, **kwargs: Any) -> Any:
     return timeline.timeline_entry_add(
         actor=kwargs.pop("author", world.director),
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="note",
         occurred_on=datetime.date(2026, 3, 1),
         title=OLD_TEXT,
@@ -72,6 +74,7 @@ def _document(world: Any) -> Any:
     return documents.document_upload(
         actor=world.director,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         title=OLD_TEXT,
         upload=SimpleUploadedFile("v.pdf", b"%PDF-1.4 fictief", content_type="application/pdf"),
     )

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from collaboration.services import timeline
 from tests.axe import assert_no_axe_violations
 from tests.collaboration.test_director_overview_browser import _fits, _signed_in
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +25,7 @@ def test_a_correction_on_a_phone(browser, live_server, world, verified_client) -
     timeline.timeline_entry_add(
         actor=world.director,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="note",
         occurred_on=timezone.localdate(),
         title=LONG_TITLE,

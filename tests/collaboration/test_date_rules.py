@@ -35,6 +35,8 @@ from collaboration.selectors.cases import dashboard
 from collaboration.services import cases, handover, meetings, plans, timeline
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.notifications import actions_due_notify
+from tests.factories.cases import approve_current_plan
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +97,12 @@ def test_timeline_date(world: Any, now: datetime.datetime) -> None:
 
     def add(day: datetime.date) -> Any:
         return timeline.timeline_entry_add(
-            actor=world.caw_partner, case=world.case, kind="note", occurred_on=day, title="N"
+            actor=world.caw_partner,
+            case=world.case,
+            legal_basis_id=standing_basis(world.case),
+            kind="note",
+            occurred_on=day,
+            title="N",
         )
 
     assert add(today).occurred_on == today
@@ -137,6 +144,7 @@ def _meeting(world: Any, service: Any, starts_at: datetime.datetime) -> Any:
         starts_at=starts_at,
         place="Zaal",
         invitee_ids=[world.caw_partner.pk],
+        legal_basis_id=standing_basis(world.case),
     )
 
 
@@ -195,6 +203,7 @@ def test_the_phase_and_handover_entries_are_dated_brussels_today(
     plans.plan_mark_presented(
         actor=world.director, case=world.case, presented_on=_brussels_today(now)
     )
+    approve_current_plan(coordinator=world.coordinator, case=world.case)
     cases.case_phase_change(actor=world.director, case=world.case, to_phase="execution")
     new = make_user(email="regie-nieuw@test.example", full_name="Nieuwe Regisseur")
     Membership.objects.create(user=new, organisation=world.vh, role=Role.CASE_DIRECTOR)

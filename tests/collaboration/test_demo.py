@@ -33,3 +33,32 @@ def test_demo_cases_are_idempotent_and_follow_the_source(verified_client) -> Non
     assert "tijdelijk huisverbod" in police
     dashboard = verified_client(users["partner@caw.example"]).get(reverse("collaboration:home"))
     assert "Over tijd" in dashboard.content.decode()
+
+
+def test_the_demo_cases_carry_their_legal_bases() -> None:
+    """The source's case: the mother's consent, the network meetings as 458ter case
+    consultations, the police/justice sharing on the prosecutor's authorisation; every
+    participant, entry and meeting names one of them, and each covers the services it reached."""
+    from collaboration.models import BasisKind, Visibility
+
+    users = ensure_demo_people()
+    ensure_demo_organisations(users)
+    for case in Case.objects.all():
+        bases = {(b.kind, b.framework): b for b in case.legal_bases.all()}
+        assert set(bases) == {
+            (BasisKind.CONSENT, ""),
+            (BasisKind.CONSULTATION, "law"),
+            (BasisKind.CONSULTATION, "prosecutor"),
+        }, case.reference
+        consent = bases[(BasisKind.CONSENT, "")]
+        assert consent.consent_of is not None and consent.consent_of.family_role == "mother"
+        assert "fictief" in bases[(BasisKind.CONSULTATION, "law")].framework_reference
+        meetings_basis = bases[(BasisKind.CONSULTATION, "law")]
+        assert not case.meetings.exclude(legal_basis=meetings_basis).exists()
+        assert not case.participants.filter(legal_basis__isnull=True).exists()
+        assert not case.timeline.filter(legal_basis__isnull=True).exists()
+        police_only = case.timeline.filter(visibility=Visibility.AUDIENCE)
+        assert police_only.exists()
+        assert set(police_only.values_list("legal_basis__framework", flat=True)) == {"prosecutor"}
+        covered = set(meetings_basis.organisations.values_list("pk", flat=True))
+        assert set(case.participants.values_list("organisation_id", flat=True)) <= covered

@@ -19,6 +19,7 @@ from collaboration.services import plans, timeline
 from collaboration.services.referrals import referral_accept, referral_submit
 from portal.organisations.models import Role
 from tests.factories.cases import referral_data
+from tests.factories.legal_bases import standing_basis
 from tests.factories.worlds import member
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +149,7 @@ def test_new_since_the_previous_visit(world) -> None:
         return timeline.timeline_entry_add(
             actor=world.caw_partner,
             case=world.case,
+            legal_basis_id=standing_basis(world.case),
             kind="note",
             occurred_on=timezone.localdate(),
             title=title,

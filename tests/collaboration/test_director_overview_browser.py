@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from collaboration.models import Meeting
 from collaboration.services import plans, timeline
 from tests.axe import assert_no_axe_violations
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,6 +83,7 @@ def test_dashboard_and_case_summary_at_320_px(browser, live_server, world, verif
     timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="note",
         occurred_on=timezone.localdate(),
         title="Huisbezoek",

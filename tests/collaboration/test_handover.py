@@ -23,6 +23,7 @@ from collaboration.selectors.handover import cases_without_director
 from collaboration.services import cases, handover, meetings, plans, timeline
 from collaboration.services.minutes import meeting_finalise
 from portal.audit.models import AuditEvent
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,7 @@ def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
     planned = meetings.meeting_schedule(
         actor=world.coordinator,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="network",
         starts_at=timezone.now() + datetime.timedelta(days=2),
         place="Zaal",
@@ -139,6 +141,7 @@ def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
         lambda: meetings.meeting_schedule(
             actor=coordinator,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="network",
             starts_at=soon,
             place="Zaal",
@@ -147,6 +150,7 @@ def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
         lambda: meetings.meeting_record(
             actor=coordinator,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="client",
             starts_at=timezone.now() - datetime.timedelta(hours=1),
             place="Thuis",
@@ -161,6 +165,7 @@ def test_without_a_director_new_work_is_refused_and_everything_else_goes_on(
     timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="note",
         occurred_on=timezone.localdate(),
         title="Huisbezoek gedaan",

@@ -20,6 +20,7 @@ from collaboration.selectors.meetings import meeting_access
 from collaboration.services import meetings
 from collaboration.services.minutes import meeting_finalise
 from portal.audit.models import AuditEvent
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ def _plan(world: Any, starts_at: datetime.datetime, **extra: Any) -> Meeting:
     return meetings.meeting_schedule(
         actor=world.director,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="network",
         starts_at=starts_at,
         place="Vergaderzaal (fictief)",
@@ -44,6 +46,7 @@ def _record(world: Any, starts_at: datetime.datetime) -> Meeting:
     return meetings.meeting_record(
         actor=world.director,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="client",
         starts_at=starts_at,
         place="Bij het gezin thuis (fictief)",
@@ -213,6 +216,7 @@ def _record_as(actor: Any, world: Any) -> None:
     meetings.meeting_record(
         actor=actor,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="client",
         starts_at=timezone.now() - HOUR,
         place="x",
@@ -238,6 +242,7 @@ def test_the_pages_record_move_and_cancel_with_errors_on_their_fields(
             "starts_at": "2026-12-03T10:00",
             "place": "Thuis",
             "invitees": [world.caw_partner.pk],
+            "legal_basis": standing_basis(world.case),
         }
         response = client.post(record, tomorrow)
         assert response.status_code == 200

@@ -28,6 +28,7 @@ from collaboration.services.members import _hash
 from portal.accounts.models import User
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
+from tests.factories.legal_bases import standing_basis
 from tests.factories.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,7 @@ def _police_only_entry(world: Any) -> None:
     timeline.timeline_entry_add(
         actor=world.police_partner,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="note",
         occurred_on=timezone.localdate(),
         title=POLICE_ONLY,

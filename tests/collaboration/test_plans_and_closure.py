@@ -1,6 +1,6 @@
 """Issue 15, items 4, 5 and 9 through the services: plan versions supersede (each action open
-in one place, on the dashboard and in the reminders once); closure with a "Nee" needs a reason
-and another coordinator's confirmation; completion needs an evaluated plan and finished
+in one place, on the dashboard and in the reminders once); closure with a "Nee" needs a reason,
+and every closure another coordinator's confirmation (issue 17, item 5); completion needs an evaluated plan and finished
 actions; only the owning service, the case director and coordinators change an action."""
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from collaboration.services import closure, plans
 from collaboration.services.notifications import actions_due_notify
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.factories.cases import approve_current_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +177,7 @@ def _in_execution(world) -> Action:
     plans.plan_mark_presented(
         actor=world.director, case=world.case, presented_on=datetime.date(2026, 1, 5)
     )
+    approve_current_plan(coordinator=world.coordinator, case=world.case)
     case_services.case_phase_change(actor=world.director, case=world.case, to_phase=Phase.EXECUTION)
     return action
 
@@ -313,7 +315,7 @@ def test_a_no_waits_for_a_coordinator_and_the_director_cannot_confirm(
         "criterion_no_new_violence": "Nieuw incident in januari, geen letsel."
     }
     # the coordinator is told, without content
-    assert Notification.objects.filter(user=world.coordinator, kind="closure_pending").exists()
+    assert Notification.objects.filter(user=world.coordinator, kind="approval_pending").exists()
     assert [m.to for m in mail.outbox] == [[world.coordinator.email]]
     assert "incident" not in mail.outbox[0].body
     # a second request, another way of closing, or a phase change: refused while it waits
@@ -346,9 +348,9 @@ def test_a_no_waits_for_a_coordinator_and_the_director_cannot_confirm(
 
 def test_a_coordinator_who_is_the_director_cannot_confirm_their_own(world) -> None:
     """A coordinator directing the case needs another coordinator; none left: it says so."""
+    case = _to_completion(world)
     Membership.objects.create(user=world.director, organisation=world.vh, role=Role.COORDINATOR)
     Membership.objects.filter(user=world.coordinator).update(is_active=False)
-    case = _to_completion(world)
     with pytest.raises(ValidationError) as error:
         _request_with_no(world, case)
     assert "geen andere coördinator" in " ".join(error.value.messages)
@@ -387,8 +389,14 @@ def test_coordinator_refuses_with_a_reason_then_confirms_a_new_request(world) ->
     )
     assert refused.status == ClosureStatus.REFUSED and refused.decided_by == world.coordinator
     assert Case.objects.get(pk=case.pk).phase == Phase.COMPLETION
-    assert Notification.objects.filter(user=world.director, kind="closure_decided").exists()
-    assert AuditEvent.objects.filter(extra__change="closure_refused").exists()
+    assert Notification.objects.filter(user=world.director, kind="approval_decided").exists()
+    refusal = AuditEvent.objects.get(action=AuditAction.APPROVAL_REFUSED)
+    assert refusal.extra == {
+        "approval_id": refused.approval.pk,
+        "subject": "closure",
+        "closure_request_id": refused.pk,
+    }  # ids only: never the reason
+    assert refused.approval.comment == "Eerst nog een netwerkoverleg."
 
     _request_with_no(world, case)  # asked again after the meeting
     confirmed = closure.closure_decide(actor=world.coordinator, case=case, decision="confirm")
@@ -406,12 +414,21 @@ def test_coordinator_refuses_with_a_reason_then_confirms_a_new_request(world) ->
         closure.closure_decide(actor=world.coordinator, case=case, decision="confirm")
 
 
-def test_all_yes_still_closes_at_once(world) -> None:
+def test_all_yes_also_waits_for_a_coordinator(world) -> None:
+    """Every closure goes through four eyes (issue 17, item 5), not only one with a "Nee"."""
     case = _to_completion(world)
     case = case_services.case_close(
         actor=world.director, case=case, criteria=YES, closing_summary="x", contact_card="y"
     )
-    assert case.phase == Phase.CLOSED and not ClosureRequest.objects.exists()
+    assert case.phase == Phase.COMPLETION and not case.is_closed
+    request = ClosureRequest.objects.get()
+    assert request.reasons == {} and request.approval.status == "pending"
+    with pytest.raises(NotFoundOrNotAllowed):  # not by the director
+        closure.closure_decide(actor=world.director, case=case, decision="confirm")
+    closure.closure_decide(actor=world.coordinator, case=case, decision="confirm")
+    case.refresh_from_db()
+    assert case.phase == Phase.CLOSED
+    assert ClosureRequest.objects.get().approval.status == "approved"
 
 
 # --- Item 9: action rights ---------------------------------------------------------------------

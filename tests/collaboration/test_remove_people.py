@@ -23,6 +23,7 @@ from collaboration.services import cases
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 from portal.security.sockets import user_group
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +163,7 @@ def test_adding_a_removed_participant_again_clears_the_removal(world: Any) -> No
     cases.participant_add(
         actor=world.director,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         user=world.caw_partner,
         organisation_id=participant.organisation_id,
         role_in_case="Crisisbegeleiding",

@@ -19,6 +19,7 @@ from collaboration.models import CaseDocument, TimelineEntry
 from collaboration.services import documents, timeline
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def _entry(world: Any, author: Any, **kwargs: Any) -> TimelineEntry:
     return timeline.timeline_entry_add(
         actor=author,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="prosecutor",
         occurred_on=datetime.date.today(),
         title=SECRET_TITLE,
@@ -45,6 +47,7 @@ def _document(world: Any, author: Any) -> CaseDocument:
     return documents.document_upload(
         actor=author,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         title=DOCUMENT_TITLE,
         upload=SimpleUploadedFile(
             "verhoor.pdf", b"%PDF-1.4 fictief", content_type="application/pdf"

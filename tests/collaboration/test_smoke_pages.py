@@ -21,6 +21,7 @@ def test_pages_render_for_director(world, verified_client) -> None:
         reverse("collaboration:meeting_add", args=[ref]),
         reverse("collaboration:participant_add", args=[ref]),
         reverse("collaboration:family_add", args=[ref]),
+        reverse("collaboration:flag_raise", args=[ref]),
         reverse("collaboration:case_audit", args=[ref]),
         reverse("collaboration:notifications"),
         reverse("collaboration:referral_list"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from collaboration.models import CaseDocument, FamilyMember
 from collaboration.services import documents, timeline
 from collaboration.services.documents import MAX_DOCUMENT_BYTES
+from tests.factories.legal_bases import standing_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ def _justice_only(world) -> None:
     timeline.timeline_entry_add(
         actor=world.police_partner,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="prosecutor",
         occurred_on=datetime.date.today(),
         title=SECRET_TITLE,
@@ -34,6 +36,7 @@ def _justice_only(world) -> None:
     timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="crisis",
         occurred_on=datetime.date.today(),
         title="Start crisisbegeleiding",
@@ -63,6 +66,7 @@ def test_audience_by_organisation(world, verified_client) -> None:
     timeline.timeline_entry_add(
         actor=world.director,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         kind="note",
         occurred_on=datetime.date.today(),
         title="Alleen voor het CAW",
@@ -92,7 +96,12 @@ def test_restricted_entry_needs_an_audience_and_valid_input(world) -> None:
             **bad,
         }
         with pytest.raises(ValidationError):
-            timeline.timeline_entry_add(actor=world.caw_partner, case=world.case, **data)
+            timeline.timeline_entry_add(
+                actor=world.caw_partner,
+                case=world.case,
+                legal_basis_id=standing_basis(world.case),
+                **data,
+            )
     assert not world.case.timeline.exclude(kind="phase").exists()
 
 
@@ -106,6 +115,7 @@ def test_document_download_respects_visibility_and_headers(world, verified_clien
     document = documents.document_upload(
         actor=world.police_partner,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         title="Pv (fictief)",
         upload=_pdf(),
         visibility="audience",
@@ -146,6 +156,7 @@ def test_document_upload_rejections(world, name, body) -> None:
         documents.document_upload(
             actor=world.caw_partner,
             case=world.case,
+            legal_basis_id=standing_basis(world.case),
             title="x",
             upload=SimpleUploadedFile(name, body),
         )
@@ -189,6 +200,10 @@ def test_coordinator_can_filter_to_own_cases(world, verified_client) -> None:
 def test_documents_go_to_the_configured_private_root(world, settings, tmp_path) -> None:
     settings.CASE_DOCUMENTS_ROOT = str(tmp_path / "elders")
     document = documents.document_upload(
-        actor=world.caw_partner, case=world.case, title="x", upload=_pdf()
+        actor=world.caw_partner,
+        case=world.case,
+        legal_basis_id=standing_basis(world.case),
+        title="x",
+        upload=_pdf(),
     )
     assert document.file.path.startswith(str(tmp_path / "elders"))

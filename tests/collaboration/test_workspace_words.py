@@ -27,10 +27,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration.models import ConsultRequest, FamilyMember, Membership, Region
-from collaboration.services import documents, plans, timeline
+from collaboration.services import documents, flags, plans, timeline
+from collaboration.services.legal_bases import legal_basis_record
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.referrals import referral_submit
 from tests.factories.cases import referral_data
+from tests.factories.legal_bases import standing_basis
 from tests.factories.meetings import MeetingFactory
 from tests.security.routes import Route, resolved_routes
 
@@ -210,6 +212,7 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
     document = documents.document_upload(
         actor=director,
         case=case,
+        legal_basis_id=standing_basis(case),
         title="Verslag politie",
         upload=SimpleUploadedFile(
             "verslag.pdf", b"%PDF-1.4 fictief", content_type="application/pdf"
@@ -218,6 +221,7 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
     entry = timeline.timeline_entry_add(
         actor=director,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="note",
         occurred_on=datetime.date(2020, 1, 5),
         title="Notitie",
@@ -236,6 +240,14 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
     )
     minutes = meeting_finalise(actor=director, meeting_id=held.pk, actions=[])
     pending = referral_submit(actor=world.referrer, **referral_data(world.clb))
+    flag = flags.flag_raise(
+        actor=world.caw_partner,
+        case=case,
+        kind="children_at_risk",
+        reason="Fictieve zorg om het kind",
+        family_member_id=member.pk,
+    )
+    flags.flag_acknowledge(actor=director, case=case, flag_id=flag.pk)
     consult = ConsultRequest.objects.create(
         name="Fictieve Leerkracht",
         organisation="School",
@@ -254,6 +266,18 @@ def workspace(world: Any, make_user: Callable[..., Any]) -> dict[str, Any]:
             "goal_id": str(goal.pk),
             "document_id": str(document.pk),
             "entry_id": str(entry.pk),
+            # an urgency waiting for review: its page, withdrawal and review form
+            "basis_id": str(
+                legal_basis_record(
+                    actor=director,
+                    case=case,
+                    kind="urgent",
+                    organisation_ids=[world.police.pk],
+                    purpose="Fictief acuut gevaar.",
+                    given_on=datetime.date(2020, 1, 5),
+                ).pk
+            ),
+            "flag_id": str(flag.pk),
             "meeting_id": str(planned.pk),
             "referral_id": str(pending.pk),
             "consult_id": str(consult.pk),

@@ -46,3 +46,20 @@ def referral_data(organisation: Organisation) -> dict[str, Any]:
         "urgency": "high",
         "family_knows": "partly",
     }
+
+
+def approve_current_plan(*, coordinator: Any, case: Case) -> Any:
+    """The coordinator (not the case director) approves the plan version that waits since it
+    was presented in team regie (issue 17, item 5): the move to execution needs it."""
+    from collaboration.services.approvals import plan_approval_decide
+
+    return plan_approval_decide(actor=coordinator, case=case, decision="approve")
+
+
+def present_and_approve(*, director: Any, coordinator: Any, case: Case, presented_on: Any) -> Any:
+    """Present the current plan in team regie and have the coordinator approve it."""
+    from collaboration.services.plans import plan_mark_presented
+
+    plan = plan_mark_presented(actor=director, case=case, presented_on=presented_on)
+    approve_current_plan(coordinator=coordinator, case=case)
+    return plan

@@ -10,6 +10,7 @@ from typing import Any
 
 from collaboration.models import FamilyMember, Role
 from collaboration.services import timeline
+from tests.factories.legal_bases import standing_basis
 from tests.factories.worlds import World, member
 
 FATHER = "Tom Pompelmoes"
@@ -45,6 +46,7 @@ def build_family(world: World) -> Family:
     timeline.timeline_entry_add(
         actor=world.director,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="introduction",
         occurred_on=day,
         title="Kennismaking thuis",
@@ -53,6 +55,7 @@ def build_family(world: World) -> Family:
     timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="note",
         occurred_on=day,
         title="Budget",
@@ -63,6 +66,7 @@ def build_family(world: World) -> Family:
     police_entry = timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="police",
         occurred_on=day,
         title=POLICE_TITLE,

@@ -484,3 +484,53 @@ def test_corrections_are_in_the_export_held_with_their_item_and_others_left_out(
     police = next(h for k, h in held.items() if k.startswith("correction:"))
     assert police.why == held[f"timeline_entry:{family.police_entry.pk}"].why
     assert "Nieuwe politietitel (fictief)" in str(police.content)
+
+
+def test_flags_about_the_person_or_the_family_are_in_the_export_police_ones_held(
+    family: Family,
+) -> None:
+    """A flag's reason may be about the person: the export lists the flags about them and about
+    the whole family, removed ones too (other names redacted), holds a flag the police raised,
+    and leaves out flags about other family members."""
+    from collaboration.services.flags import flag_raise, flag_remove
+    from collaboration.subject_access.assembly import assemble_for_family_member
+
+    world = family.world
+    case = world.case
+    about_father = flag_raise(
+        actor=world.caw_partner,
+        case=case,
+        kind="custom",
+        custom_label="Dreigende taal",
+        reason=f"Tom dreigde {MOTHER} (fictief)",
+        family_member_id=family.father.pk,
+    )
+    flag_remove(
+        actor=world.director, case=case, flag_id=about_father.pk, reason="Afspraken gemaakt"
+    )
+    flag_raise(actor=world.director, case=case, kind="weapons", reason="Geweer in huis (fictief)")
+    flag_raise(
+        actor=world.caw_partner,
+        case=case,
+        kind="acute_danger",
+        reason="Over de moeder alleen (fictief)",
+        family_member_id=family.mother.pk,
+    )
+    police = flag_raise(
+        actor=world.police_partner,
+        case=case,
+        kind="children_at_risk",
+        reason="Proces-verbaal Kwispelstaart (fictief)",
+    )
+
+    assembly = assemble_for_family_member(family.father)
+    part = next(s for s in assembly.sections if s.id == "signalen")
+    shown = "\n".join(str(value) for item in part.items for value in item.values())
+    assert len(part.items) == 2
+    assert "Dreigende taal" in shown and "Tom dreigde [naam afgeschermd]" in shown
+    assert "Afspraken gemaakt" in shown and "Wapens" in shown and "Geweer in huis" in shown
+    assert MOTHER not in shown and "Over de moeder alleen" not in shown
+    assert "Kwispelstaart" not in shown
+    held = {h.key: h for h in assembly.held}
+    assert "Kwispelstaart" in str(held[f"flag:{police.pk}"].content)
+    assert held[f"flag:{police.pk}"].section == "signalen"

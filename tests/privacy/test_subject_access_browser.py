@@ -23,6 +23,7 @@ from collaboration.models import (
 )
 from collaboration.services import timeline
 from tests.browser.journeys import Journey
+from tests.factories.legal_bases import standing_basis
 from tests.factories.worlds import Person, build_agencies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,6 +49,7 @@ def _case(people: Any) -> Case:
     timeline.timeline_entry_add(
         actor=people.director.user,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="introduction",
         occurred_on=day,
         title="Kennismaking thuis",
@@ -56,6 +58,7 @@ def _case(people: Any) -> Case:
     timeline.timeline_entry_add(
         actor=people.police_partner.user,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="police",
         occurred_on=day,
         title=POLICE_TITLE,

@@ -42,6 +42,7 @@ from collaboration.live_notes.services import notes_compact
 from collaboration.models import (
     Action,
     ActionPlan,
+    Approval,
     Audience,
     BreakGlassAccess,
     Case,
@@ -60,6 +61,7 @@ from collaboration.services.corrections import correct
 from collaboration.services.documents import document_upload
 from collaboration.services.minutes import meeting_finalise
 from collaboration.services.referrals import referral_accept, referral_submit
+from tests.factories.legal_bases import standing_basis
 
 # Invented words that occur nowhere else in the portal or its fixtures.
 CHILD = "Lotte Fictiefstra"
@@ -150,7 +152,7 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         evaluated_by=director,
     )
     plan.save()
-    ClosureRequest(
+    closure_request = ClosureRequest(
         case=case,
         status="confirmed",
         criteria={"criterion_no_new_violence": "no"},
@@ -161,6 +163,17 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         decided_by=coordinator,
         decided_at=timezone.now(),
         decision_note=f"Bevestigd na gesprek met {CHILD}",
+    )
+    closure_request.save()
+    Approval(
+        case=case,
+        subject="closure",
+        closure=closure_request,
+        status="approved",
+        requested_by=director,
+        decided_by=coordinator,
+        decided_at=timezone.now(),
+        comment=f"Goedgekeurd na gesprek met {CHILD}",
     ).save()
     goal = Goal(plan=plan, domain="housing", description=f"{CHILD} woont onveilig")
     goal.save()
@@ -196,6 +209,7 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
     document = document_upload(
         actor=director,
         case=case,
+        legal_basis_id=standing_basis(case),
         title=f"Verslag over {CHILD}",
         upload=SimpleUploadedFile(
             "verslag.txt", f"Gesprek met {CHILD}, {STREET}.\n".encode(), "text/plain"
@@ -250,6 +264,7 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         change_message=json.dumps([{"changed": {"name": CHILD}}]),
     )
     _risk_and_safety(world, case, member)
+    _flags(world, case, member)
     _subject_access(world, member, entry)
     # Closing through save() so that the change history records the closing texts too.
     case.refresh_from_db()
@@ -294,6 +309,24 @@ def _risk_and_safety(world: Any, case: Case, member: FamilyMember) -> None:
             values={name: f"{CHILD} {name} {version} {STREET}" for name in SAFETY_PLAN_FIELDS},
             based_on=version,
         )
+
+
+def _flags(world: Any, case: Case, member: FamilyMember) -> None:
+    """A custom flag about the child, acknowledged and removed, and one about the family,
+    through the services: the reasons and the custom label name the child and the street."""
+    from collaboration.services.flags import flag_acknowledge, flag_raise, flag_remove
+
+    custom = flag_raise(
+        actor=world.caw_partner,
+        case=case,
+        kind="custom",
+        custom_label=f"Oom {STREET}",
+        reason=f"{CHILD} is bang voor de oom",
+        family_member_id=member.pk,
+    )
+    flag_acknowledge(actor=world.director, case=case, flag_id=custom.pk)
+    flag_remove(actor=world.director, case=case, flag_id=custom.pk, reason=f"{CHILD} woont elders")
+    flag_raise(actor=world.director, case=case, kind="weapons", reason=f"Wapen in de {STREET}")
 
 
 def _subject_access(world: Any, member: FamilyMember, entry: TimelineEntry) -> None:

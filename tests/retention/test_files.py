@@ -20,6 +20,7 @@ from collaboration.services.retention import sweep_orphaned_files
 from collaboration.tasks import sweep_orphaned_documents
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
+from tests.factories.legal_bases import standing_basis
 
 
 class Boom(Exception):
@@ -34,6 +35,7 @@ def _upload(world: Any) -> CaseDocument:
     return document_upload(
         actor=world.director,
         case=world.case,
+        legal_basis_id=standing_basis(world.case),
         title="Verslag (fictief)",
         upload=SimpleUploadedFile("verslag.txt", b"Fictieve inhoud.\n", "text/plain"),
     )

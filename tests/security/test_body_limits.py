@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from collaboration.models import CaseDocument
+from tests.factories.legal_bases import standing_basis
 
 MB = 1024 * 1024
 SIXTY_MB = 60 * MB
@@ -35,11 +36,16 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 class CountingBody:
     """A multipart body of ``size`` file bytes, made as it is read; counts what was read."""
 
-    def __init__(self, file_bytes: int, *, title: str = "Groot verslag") -> None:
+    def __init__(
+        self, file_bytes: int, *, title: str = "Groot verslag", legal_basis: int | str = ""
+    ) -> None:
         self.head = (
             f"--{BOUNDARY}\r\n"
             'Content-Disposition: form-data; name="title"\r\n\r\n'
             f"{title}\r\n"
+            f"--{BOUNDARY}\r\n"
+            'Content-Disposition: form-data; name="legal_basis"\r\n\r\n'
+            f"{legal_basis}\r\n"
             f"--{BOUNDARY}\r\n"
             'Content-Disposition: form-data; name="visibility"\r\n\r\n'
             "all\r\n"
@@ -151,7 +157,7 @@ def test_a_file_just_over_10_mb_is_refused_and_one_under_is_stored(
     response = _post(client, url, over)
     assert response.status_code == 413 and DUTCH in response.content.decode()
     _nothing_saved(upload_dirs)
-    response = _post(client, url, CountingBody(2 * MB))
+    response = _post(client, url, CountingBody(2 * MB, legal_basis=standing_basis(world.case)))
     assert response.status_code == 302
     assert CaseDocument.objects.count() == 1
 

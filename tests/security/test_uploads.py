@@ -28,8 +28,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from collaboration.models import CaseDocument
+from collaboration.models import Case, CaseDocument
 from collaboration.services.documents import MAX_DOCUMENT_BYTES
+from tests.factories.legal_bases import standing_basis
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HTML_JS = (
@@ -93,6 +94,7 @@ def _upload(client: Client, reference: str, name: str, body: bytes, **extra: Any
         {
             "title": extra.pop("title", "Bijlage"),
             "visibility": "all",
+            "legal_basis": standing_basis(Case.objects.get(reference=reference)),
             "file": SimpleUploadedFile(name, body, content_type=content_type),
         },
     )

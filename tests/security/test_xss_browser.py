@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from tests.factories.legal_bases import standing_basis
 from tests.factories.organisations import MembershipFactory, OrganisationFactory
 from tests.factories.people import verify_session
 
@@ -85,6 +86,7 @@ def test_case_timeline_and_audit_show_hostile_text_as_text(live_server, page, ma
         timeline_entry_add(
             actor=director,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="note",
             occurred_on=dt.date(2026, 1, 1 + number),
             title=payload[:200],

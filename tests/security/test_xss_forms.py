@@ -36,13 +36,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration import forms as cf
+from collaboration import forms_approvals as fa
 from collaboration import forms_closure as fc
 from collaboration import forms_meetings as fm
 from collaboration.models import CLOSURE_CRITERIA
 from collaboration.services.closure import reason_field
+from collaboration.services.legal_bases import legal_basis_record
 from portal.organisations import forms as organisation_forms
 from portal.security.once import new_token
 from tests.factories.cases import referral_data
+from tests.factories.legal_bases import standing_basis
 from tests.factories.people import PASSWORD
 
 from .xss import CORPUS, EMAIL_CORPUS, Probe, normalise
@@ -333,6 +336,72 @@ def _walk_people(w: _Walk) -> list[Any]:
     return hostile_people
 
 
+def _caw_members(world: Any, count: int) -> list[Any]:
+    from collaboration.models import Membership, Role
+    from tests.factories.people import UserFactory
+
+    members = [UserFactory(full_name=f"CAW-medewerker {n} (fictief)") for n in range(count)]
+    for member in members:
+        Membership.objects.create(user=member, organisation=world.caw, role=Role.PARTNER)
+    return members
+
+
+def _walk_legal_bases(w: _Walk) -> None:
+    """The register of legal bases: a consent, a 458ter consultation and an urgency of each
+    planned row, one consent withdrawn and one urgency reviewed with a hostile reason; the
+    register shows every purpose, note and reason as text."""
+    from collaboration.forms_legal_bases import (
+        ConsentForm,
+        ConsultationForm,
+        EndBasisForm,
+        UrgentForm,
+        UrgentReviewForm,
+    )
+    from collaboration.models import FamilyMember, LegalBasis
+
+    feed, world, ref, director = w.feed, w.world, w.ref, w.director
+    mother = FamilyMember.objects.create(
+        case=w.case, name="Moeder Fictief", birth_year=1988, family_role="mother"
+    )
+    services = [str(world.caw.pk), str(world.police.pk)]
+    common = {"organisations": services, "given_on": "2026-01-10"}
+    for row in feed.plan(ConsentForm, ["purpose", "family_informed_note"]):
+        post_ok(
+            director,
+            url("collaboration:legal_basis_consent", ref),
+            {
+                **row,
+                **common,
+                "consent_of": mother.pk,
+                "consent_recorded": "oral",
+                "family_informed": "no",
+            },
+        )
+    for row in feed.plan(
+        ConsultationForm, ["purpose", "framework_reference", "family_informed_note"]
+    ):
+        post_ok(
+            director,
+            url("collaboration:legal_basis_consultation", ref),
+            {**row, **common, "framework": "prosecutor", "family_informed": "no"},
+        )
+    for row in feed.plan(UrgentForm, ["purpose"]):
+        post_ok(director, url("collaboration:legal_basis_urgent", ref), {**row, **common})
+    for row in feed.plan(EndBasisForm, ["reason"]):
+        consent = LegalBasis.objects.filter(kind="consent", ended_at__isnull=True).first()
+        assert consent is not None
+        post_ok(director, url("collaboration:legal_basis_end", ref, consent.pk), row)
+    for row in feed.plan(UrgentReviewForm, ["note"]):
+        urgent = LegalBasis.objects.filter(kind="urgent", reviewed_at__isnull=True).first()
+        assert urgent is not None
+        post_ok(
+            w.coordinator,
+            url("collaboration:legal_basis_review", ref, urgent.pk),
+            {**row, "outcome": "ended"},
+        )
+    w.visit(url("collaboration:legal_bases", ref), "legal_bases", director)
+
+
 def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list[Any], Any]:
     """The case workspace, form by form; the goal, the action and the meetings it made."""
     from collaboration.models import Action, Goal, Meeting
@@ -346,17 +415,21 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
         w.partner,
         w.visit,
     )
+    _walk_legal_bases(w)
+    basis = {"legal_basis": standing_basis(case)}
     # The case workspace, form by form.
     visit(url("collaboration:participant_add", ref), "participant_add_form", director)
-    for person, row in zip(
-        hostile_people,
-        feed.plan(cf.ParticipantForm, ["role_in_case", "task_division"], count=len(hostile_people)),
-        strict=False,
-    ):
+    rows = feed.plan(
+        cf.ParticipantForm, ["role_in_case", "task_division"], count=len(hostile_people)
+    )
+    # a long tag packs the corpus into more rows than there are hostile people: everyone fed
+    # is posted, the extra rows for plain CAW members
+    people = [*hostile_people, *_caw_members(world, len(rows) - len(hostile_people))]
+    for person, row in zip(people, rows, strict=True):
         post_ok(
             director,
             url("collaboration:participant_add", ref),
-            {**row, "membership": f"{person.pk}:{world.caw.pk}"},
+            {**row, "membership": f"{person.pk}:{world.caw.pk}", **basis},
         )
     for row in feed.plan(cf.FamilyMemberForm, ["name"]):
         post_ok(
@@ -393,14 +466,14 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
         post_ok(
             partner,
             url("collaboration:timeline_add", ref),
-            {**row, "kind": "note", "occurred_on": "2026-01-15", "visibility": "all"},
+            {**row, "kind": "note", "occurred_on": "2026-01-15", "visibility": "all", **basis},
         )
     for number, row in enumerate(feed.plan(cf.DocumentForm, ["title"])):
         upload = SimpleUploadedFile(f"verslag-{number}.pdf", b"%PDF-1.4\n fictief verslag")
         post_ok(
             partner,
             url("collaboration:document_upload", ref),
-            {**row, "visibility": "all", "file": upload},
+            {**row, "visibility": "all", "file": upload, **basis},
         )
     # retractions: the reason is shown, in place of the entry, to those who saw it
     from collaboration.services import timeline
@@ -409,6 +482,7 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
         entry = timeline.timeline_entry_add(
             actor=world.caw_partner,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="note",
             occurred_on=datetime.date(2026, 1, 15),
             title="In te trekken",
@@ -432,6 +506,7 @@ def _walk_workspace(w: _Walk, hostile_people: list[Any]) -> tuple[Any, Any, list
                 "kind": "network",
                 "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
                 "invitees": [world.caw_partner.pk],
+                **basis,
             },
         )
     meetings = list(Meeting.objects.filter(case=case).order_by("pk"))
@@ -460,6 +535,7 @@ def _walk_corrections(w: _Walk, goal: Any, action: Any) -> None:
         "timeline_entry": timeline.timeline_entry_add(
             actor=w.world.director,
             case=case,
+            legal_basis_id=standing_basis(case),
             kind="note",
             occurred_on=datetime.date(2026, 1, 15),
             title="Te corrigeren",
@@ -511,6 +587,21 @@ def _walk_risk(w: _Walk) -> None:
     w.visit(edit, "safety_plan_form", w.partner)
 
 
+def _walk_flags(w: _Walk) -> None:
+    """Flags: custom flags with hostile labels and reasons raised by the partner, flags removed
+    by the director with hostile reasons; the case page shows both (the removals in the
+    flag history)."""
+    from collaboration.forms_flags import FlagRaiseForm, FlagRemoveForm
+    from collaboration.services.flags import flag_raise
+
+    case, ref, director, partner = w.case, w.ref, w.director, w.partner
+    for row in w.feed.plan(FlagRaiseForm, ["custom_label", "reason"]):
+        post_ok(partner, url("collaboration:flag_raise", ref), {**row, "kind": "custom"})
+    for row in w.feed.plan(FlagRemoveForm, ["reason"]):
+        flag = flag_raise(actor=w.world.caw_partner, case=case, kind="weapons", reason="Fictief")
+        post_ok(director, url("collaboration:flag_remove", ref, flag.pk), row)
+
+
 def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
     """Meetings as they happen: one recorded after the fact, one moved, one cancelled."""
     from collaboration.models import Meeting
@@ -527,6 +618,7 @@ def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
                 "kind": "network",
                 "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
                 "invitees": [world.caw_partner.pk],
+                "legal_basis": standing_basis(case),
             },
         )
 
@@ -539,6 +631,7 @@ def _walk_meetings_as_they_happen(w: _Walk, starts: Any) -> None:
                 "place": "Veilig Huis",
                 "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
                 "invitees": [world.caw_partner.pk],
+                "legal_basis": standing_basis(case),
             },
         )
         return Meeting.objects.filter(case=case).latest("pk").pk
@@ -656,6 +749,19 @@ def _walk_phases_and_closure(w: _Walk, action: Any) -> None:
 
     # Phases: each reason lands on the timeline; closing and reopening.
     post_ok(director, url("collaboration:plan_presented", ref), {"presented_on": "2026-01-20"})
+    # Four eyes: the coordinator refuses with a reason (the plan goes back and is presented
+    # again) until the last row approves with a comment; each shows on the case page.
+    comments = feed.plan(fa.PlanApprovalForm, ["comment"])
+    for number, row in enumerate(comments):
+        last = number == len(comments) - 1
+        approve = url("collaboration:plan_approval", ref)
+        visit(approve, f"plan_approval_form@{number}", coordinator)
+        post_ok(coordinator, approve, {**row, "decision": "approve" if last else "refuse"})
+        visit(url("collaboration:case_detail", ref), f"plan_approved@{number}", director)
+        if not last:
+            post_ok(
+                director, url("collaboration:plan_presented", ref), {"presented_on": "2026-01-20"}
+            )
     reasons = feed.plan(cf.PhaseChangeForm, ["reason"])
     for to_phase in ("execution", "completion"):
         if to_phase == "completion":
@@ -818,6 +924,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
         goal, action, meetings, starts = _walk_workspace(w, hostile_people)
         _walk_corrections(w, goal, action)
         _walk_risk(w)
+        _walk_flags(w)
         _walk_meetings_as_they_happen(w, starts)
         _walk_meeting(w, meetings, goal, hostile_people)
         _walk_phases_and_closure(w, action)
@@ -920,6 +1027,7 @@ def test_subject_access_forms_show_hostile_text_as_text(
     timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="police",
         occurred_on=datetime.date(2026, 1, 5),
         title="Proces-verbaal (fictief)",
@@ -1107,12 +1215,24 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
         phase="completion",
         case_director=world.director,
     )
-    ClosureRequest.objects.create(
+    closure_request = ClosureRequest.objects.create(
         case=waiting,
         criteria={name: "no" for name, _label in CLOSURE_CRITERIA},
         reasons={name: "Fictief" for name, _label in CLOSURE_CRITERIA},
         closing_summary="Samenvatting",
         contact_card="CAW",
+        requested_by=world.director,
+    )
+    # its closure and its plan wait for the coordinator's four eyes (the decision forms)
+    from collaboration.models import ActionPlan, Approval
+
+    Approval.objects.create(
+        case=waiting, subject="closure", closure=closure_request, requested_by=world.director
+    )
+    Approval.objects.create(
+        case=waiting,
+        subject="plan",
+        plan=ActionPlan.objects.create(case=waiting, version=1, created_by=world.director),
         requested_by=world.director,
     )
     goal = plans.goal_add(actor=world.director, case=case, domain="housing", description="Wonen")
@@ -1198,6 +1318,7 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
     police_entry = timeline.timeline_entry_add(
         actor=world.police_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="police",
         occurred_on=datetime.date(2026, 1, 5),
         title="Proces-verbaal (fictief)",
@@ -1209,6 +1330,7 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
     partner_entry = timeline.timeline_entry_add(
         actor=world.caw_partner,
         case=case,
+        legal_basis_id=standing_basis(case),
         kind="note",
         occurred_on=datetime.date(2026, 1, 5),
         title="Notitie (fictief)",
@@ -1276,12 +1398,40 @@ def _every_form_records(world: Any, make_user: Callable[..., Any]) -> SimpleName
         "document": document_upload(
             actor=world.director,
             case=case,
+            legal_basis_id=standing_basis(case),
             title="Te corrigeren",
             upload=SimpleUploadedFile("verslag.txt", b"Fictief verslag.", "text/plain"),
             visibility="all",
         ),
     }
+    consent = legal_basis_record(
+        actor=world.director,
+        case=case,
+        kind="consent",
+        organisation_ids=[world.caw.pk],
+        purpose="Fictieve toestemming.",
+        given_on=datetime.date(2026, 1, 10),
+        consent_of_id=leaving.pk,
+        consent_recorded="oral",
+    )
+    urgent = legal_basis_record(
+        actor=world.director,
+        case=case,
+        kind="urgent",
+        organisation_ids=[world.police.pk],
+        purpose="Fictieve noodtoestand.",
+        given_on=datetime.date(2026, 1, 10),
+    )
+    from collaboration.services.flags import flag_raise
+
+    flags = [  # one to remove, one to acknowledge
+        flag_raise(actor=world.caw_partner, case=case, kind="weapons", reason="Fictief")
+        for _n in range(2)
+    ]
     return SimpleNamespace(
+        consent=consent,
+        urgent=urgent,
+        flags=flags,
         corrected=corrected,
         leaving=leaving,
         partner_entry=partner_entry,
@@ -1364,10 +1514,16 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         ("director", url(collab + "case_close", ref)),
         ("director", url(collab + "plan_evaluate", ref)),
         ("coordinator", url(collab + "case_closure_decide", waiting.reference)),
+        ("coordinator", url(collab + "plan_approval", waiting.reference)),
         ("director", url(collab + "case_reopen", ref)),
         ("partner", url(collab + "timeline_add", ref)),
         ("partner", url(collab + "document_upload", ref)),
         ("director", url(collab + "meeting_add", ref)),
+        ("director", url(collab + "legal_basis_consent", ref)),
+        ("director", url(collab + "legal_basis_consultation", ref)),
+        ("director", url(collab + "legal_basis_urgent", ref)),
+        ("director", url(collab + "legal_basis_end", ref, r.consent.pk)),
+        ("coordinator", url(collab + "legal_basis_review", ref, r.urgent.pk)),
         ("referrer", url(collab + "referral_create")),
         ("coordinator", url(collab + "referral_accept", pending.pk)),
         ("coordinator", url(collab + "referral_decline", pending.pk)),
@@ -1407,11 +1563,16 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
             ("director", url(f"{collab}{kind}_correct", ref, item.pk))
             for kind, item in r.corrected.items()
         ),
+        ("partner", url(collab + "flag_raise", ref)),
+        ("director", url(collab + "flag_remove", ref, r.flags[0].pk)),
         ("partner", url(collab + "timeline_narrow", ref, r.partner_entry.pk)),
         ("partner", url(collab + "timeline_retract", ref, r.partner_entry.pk)),
         # forms without fields last: posting them acts at once
         ("director", url(collab + "plan_version", ref)),
         ("coordinator", url(collab + "consult_close", consult.pk)),
+        # after a page of another address: from the case page at #plan, the case page at
+        # #signalen would be a jump within the page, not a new request the probe can check
+        ("director", url(collab + "flag_acknowledge", ref, r.flags[1].pk)),
         (
             "director",
             url(
@@ -1548,6 +1709,7 @@ def test_every_form_re_renders_hostile_input_as_text(
     exempt = {
         "collaboration.forms.AudienceFields",  # a base class of two forms, never alone
         "collaboration.forms_corrections.CorrectionForm",  # the base of the correction forms
+        "collaboration.forms_legal_bases.BasisForm",  # the base of the three kinds' forms
         "portal.security.form_guard.HumanCheckForm",  # base of the consult and peer-support forms
         "content.image_forms.ImageForm",  # the Wagtail image upload: see test_uploads.py
     }

@@ -24,10 +24,13 @@ PROJECT_PACKAGES = ("collaboration", "content", "portal")
 _C = "collaboration.forms."
 _O = "portal.organisations.forms."
 _CL = "collaboration.forms_closure."
+_AP = "collaboration.forms_approvals."
 _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
 _CO = "collaboration.forms_corrections."
 _RI = "collaboration.forms_risk."
+_LB = "collaboration.forms_legal_bases."
+_F = "collaboration.forms_flags."
 SHOWN: dict[str, tuple[str, ...]] = {
     # referral and its decision
     _C + "ReferralForm.family_composition": ("referral:referrer", "referral:coordinator"),
@@ -83,6 +86,19 @@ SHOWN: dict[str, tuple[str, ...]] = {
             "services",
         )
     },
+    # the register of legal bases: every basis with its purpose, notes and reasons
+    _LB + "ConsentForm.purpose": ("legal_bases",),
+    _LB + "ConsentForm.family_informed_note": ("legal_bases",),
+    _LB + "ConsultationForm.purpose": ("legal_bases",),
+    _LB + "ConsultationForm.framework_reference": ("legal_bases",),
+    _LB + "ConsultationForm.family_informed_note": ("legal_bases",),
+    _LB + "UrgentForm.purpose": ("legal_bases",),
+    _LB + "EndBasisForm.reason": ("legal_bases",),
+    _LB + "UrgentReviewForm.note": ("legal_bases",),
+    # flags: the label and reason on top of the case page, a removal's reason in its history
+    _F + "FlagRaiseForm.custom_label": ("case",),
+    _F + "FlagRaiseForm.reason": ("case",),
+    _F + "FlagRemoveForm.reason": ("case",),
     _M + "MeetingForm.place": ("case", "meeting@*"),
     _M + "MeetingRecordForm.place": ("case",),
     _M + "MeetingRescheduleForm.place": ("case",),
@@ -101,6 +117,8 @@ SHOWN: dict[str, tuple[str, ...]] = {
     ),
     _CL + "ClosureDecisionForm.note": ("closure_closed@*",),
     _CL + "PlanEvaluationForm.evaluation": ("plan_evaluated@*",),
+    # four eyes on the plan: the reason of a refusal or the comment of the approval
+    _AP + "PlanApprovalForm.comment": ("plan_approved@*",),
     _C + "ReopenForm.incident": ("case",),
     # Stored for the audit trail (break-the-glass access); no page shows it.
     _C + "BreakGlassForm.justification": (),
@@ -133,6 +151,9 @@ SHOWN: dict[str, tuple[str, ...]] = {
 }
 NOT_FED: dict[str, str] = {
     _CO + "CorrectionForm.reason": "the shared base; fed through each kind's correction form",
+    _LB + "BasisForm.purpose": "the shared base; fed through each kind's form",
+    _LB + "BasisForm.family_informed_note": "the shared base; fed through each kind's form",
+    _LB + "UrgentForm.family_informed_note": "removed from the form: an urgency asks no family",
     _C + "CaseSearchForm.q": "a search filter (GET), never stored; the reflected test sends it",
     _C + "BreakGlassForm.reference": "a case number that is looked up, never stored",
     "content.forms.ConsultRequestForm.website": "the honeypot: filled in, the form is refused",

@@ -1,0 +1,155 @@
+"""Reads of the register of legal bases: the register of a case, the bases a sharing form may
+offer, and what was shared under one basis (the answer to "who received what under this
+consent?").
+
+Each takes the ``CaseAccess`` of ``selectors.cases.case_access`` (access checked and recorded
+first); what was shared is filtered by what the viewer may see, so the register never shows a
+restricted entry's title to someone outside its audience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..access import can_direct
+from ..models import (
+    BasisKind,
+    CaseDocument,
+    CaseParticipant,
+    FamilyMember,
+    LegalBasis,
+    Meeting,
+    Organisation,
+    TimelineEntry,
+)
+from .cases import CaseAccess, visible_documents, visible_timeline
+
+
+def _bases(access: CaseAccess) -> QuerySet[LegalBasis]:
+    return (
+        LegalBasis.objects.filter(case=access.case)
+        .select_related("consent_of", "created_by", "ended_by", "reviewed_by")
+        .prefetch_related(Prefetch("organisations", queryset=Organisation.objects.order_by("name")))
+    )
+
+
+def basis_label(basis: LegalBasis) -> str:
+    """How a form and a list name a basis: its kind, whose consent or which framework, date."""
+    if basis.kind == BasisKind.CONSENT and basis.consent_of is not None:
+        who = _("toestemming van %(name)s") % {"name": basis.consent_of.name}
+    elif basis.kind == BasisKind.CONSULTATION:
+        who = _("casusoverleg (art. 458ter Sw.): %(ref)s") % {"ref": basis.framework_reference}
+    else:
+        who = _("noodtoestand")
+    date = basis.given_on.strftime("%d/%m/%Y")
+    return f"#{basis.pk} {who[:1].upper()}{who[1:]} ({date})"
+
+
+def basis_state(basis: LegalBasis, now: Any = None) -> str:
+    """One word for a basis's state, which the templates put in Dutch."""
+    now = now or timezone.now()
+    if basis.is_ended:
+        return "ended"
+    if basis.review_overdue(now):
+        return "review_overdue"
+    if basis.kind == BasisKind.URGENT and basis.reviewed_at is None:
+        return "awaiting_review"
+    return "active"
+
+
+@dataclass
+class Register:
+    access: CaseAccess
+    bases: list[LegalBasis]
+    now: Any = field(default_factory=timezone.now)
+
+    @property
+    def rows(self) -> list[tuple[LegalBasis, str]]:
+        return [(b, basis_state(b, self.now)) for b in self.bases]
+
+    @property
+    def usable(self) -> list[LegalBasis]:
+        return [b for b in self.bases if b.usable(self.now)]
+
+    @property
+    def awaiting_review(self) -> list[LegalBasis]:
+        return [
+            b
+            for b in self.bases
+            if b.kind == BasisKind.URGENT and b.reviewed_at is None and not b.is_ended
+        ]
+
+    @property
+    def may_manage(self) -> bool:
+        return can_direct(self.access.basis) and not self.access.case.is_closed
+
+    @property
+    def may_review(self) -> bool:
+        return self.access.case.region in self.access.profile.coordinator_regions
+
+
+def case_register(access: CaseAccess) -> Register:
+    """Every basis of the case, newest last, with its organisations (three queries)."""
+    return Register(access=access, bases=list(_bases(access)))
+
+
+def current_family(access: CaseAccess) -> list[FamilyMember]:
+    """The family members a consent can come from (not those removed from the case)."""
+    return list(access.case.family_members.filter(removed_at__isnull=True))
+
+
+def sharing_basis_choices(access: CaseAccess) -> list[tuple[int, str]]:
+    """The bases a sharing form offers: those that may still carry new sharing."""
+    now = timezone.now()
+    return [(b.pk, basis_label(b)) for b in _bases(access) if b.usable(now)]
+
+
+@dataclass
+class SharedUnder:
+    basis: LegalBasis
+    participants: list[CaseParticipant]
+    entries: list[TimelineEntry]
+    documents: list[CaseDocument]
+    meetings: list[Meeting]
+    hidden: int
+
+
+def shared_under(access: CaseAccess, basis_id: int) -> SharedUnder | None:
+    """The basis and everything shared under it that the viewer may see; ``hidden`` counts the
+    entries and documents under it outside the viewer's audience. None when the basis is not
+    this case's."""
+    basis = _bases(access).filter(pk=basis_id).first()
+    if basis is None:
+        return None
+    entries = list(
+        visible_timeline(access)
+        .filter(legal_basis=basis)
+        .select_related("author", "author_organisation")
+        .order_by("occurred_on", "id")
+    )
+    documents = list(
+        visible_documents(access).filter(legal_basis=basis).select_related("uploaded_by")
+    )
+    total = (
+        TimelineEntry.objects.filter(case=access.case, legal_basis=basis).count()
+        + CaseDocument.objects.filter(case=access.case, legal_basis=basis).count()
+    )
+    return SharedUnder(
+        basis=basis,
+        participants=list(
+            CaseParticipant.objects.filter(case=access.case, legal_basis=basis)
+            .select_related("user", "organisation")
+            .order_by("added_at")
+        ),
+        entries=entries,
+        documents=documents,
+        meetings=list(
+            Meeting.objects.filter(case=access.case, legal_basis=basis).order_by("starts_at")
+        ),
+        hidden=total - len(entries) - len(documents),
+    )
