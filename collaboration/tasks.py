@@ -64,6 +64,7 @@ def notify_risk_reviews_due() -> dict[str, int]:
         return {"notified": risk_reviews_notify()}
 
 
+@task()
 def escalate_undecided_referrals() -> dict[str, int]:
     """Periodic: referrals neither accepted nor declined within REFERRAL_DECISION_WORKING_DAYS
     working days are told, once, to the region's coordinators (services/referrals.py)."""
