@@ -496,6 +496,66 @@ def _closed_example_case(users: dict, orgs: dict[str, Organisation], clb_person:
             case=case, from_phase=from_phase, to_phase=to_phase, actor=director
         )
         PhaseTransition.objects.filter(pk=transition.pk).update(occurred_at=_dt(day))
+    _demo_risk_history(case, director, caw_partner)
+
+
+def _demo_risk_history(case: Case, director: Any, caw_partner: Any) -> None:
+    """Issue 17: the closed case's risk history with the fictional demo instrument, from high
+    at the start over raised to low at closure (the family as a whole, and the mother)."""
+    from .models import RiskAssessment, RiskInstrument
+    from .risk_instruments import DEMO_INSTRUMENT, load_instrument_file
+    from .services.risk import instrument_snapshot, level_for, score_of
+
+    instrument = RiskInstrument.objects.filter(code="demo", version=1).first()
+    instrument = instrument or load_instrument_file(DEMO_INSTRUMENT)
+    snapshot = instrument_snapshot(instrument)
+    keys = [q["key"] for q in snapshot["questions"]]
+    mother = case.family_members.get(family_role=FamilyRole.MOTHER)
+    # (when, who, about the mother?, questions answered "Ja"); every other answer "Nee"
+    history = (
+        ("2022-06-29", director, False, "physical-violence threats children-witness debts"),
+        (
+            "2022-06-29",
+            director,
+            True,
+            "physical-violence threats substance-conflict order-ignored",
+        ),
+        ("2022-09-13", caw_partner, True, "threats substance-conflict debts trusted-person"),
+        ("2022-09-13", director, False, "threats children-witness debts housing-loss"),
+        ("2023-05-09", director, False, "children-witness debts housing-loss"),
+        ("2024-10-15", director, False, "debts trusted-person school-contact"),
+        ("2024-12-18", director, True, "trusted-person wanted-help"),
+        ("2024-12-18", director, False, "trusted-person wanted-help school-contact"),
+    )
+    services = {director.pk: "Veilig Huis Oost-Vlaanderen", caw_partner.pk: "CAW Oost-Vlaanderen"}
+    versions: dict[bool, RiskAssessment] = {}
+    for day, who, about_mother, yes in history:
+        answers = {key: "yes" if key in yes.split() else "no" for key in keys}
+        score = score_of(snapshot, answers)
+        level = level_for(snapshot, score)
+        previous = versions.get(about_mother)
+        if previous is not None:
+            RiskAssessment.objects.filter(pk=previous.pk).update(is_current=False)
+        versions[about_mother] = RiskAssessment.objects.create(
+            case=case,
+            family_member=mother if about_mother else None,
+            version=previous.version + 1 if previous else 1,
+            instrument=instrument,
+            instrument_code=instrument.code,
+            instrument_version=instrument.version,
+            snapshot=snapshot,
+            answers=answers,
+            score=score,
+            computed_level=level,
+            final_level=level,
+            assessed_by=who,
+            assessed_by_organisation=services[who.pk],
+            review_due_on=_d(day) + datetime.timedelta(days=instrument.review_after_days),
+            review_notified_at=_dt(day),
+        )
+        RiskAssessment.objects.filter(pk=versions[about_mother].pk).update(
+            assessed_at=_dt(f"{day}T11:00:00")
+        )
 
 
 def _active_case(users: dict, orgs: dict[str, Organisation]) -> None:

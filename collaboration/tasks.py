@@ -55,6 +55,16 @@ def escalate_unanswered_consults() -> dict[str, int]:
 
 
 @task()
+def notify_risk_reviews_due() -> dict[str, int]:
+    """Periodic: the case director hears once that a risk assessment is due again
+    (services/risk.py)."""
+    from .services.risk import risk_reviews_notify
+
+    with audit_context(correlation_id=""):
+        return {"notified": risk_reviews_notify()}
+
+
+@task()
 def escalate_undecided_referrals() -> dict[str, int]:
     """Periodic: referrals neither accepted nor declined within REFERRAL_DECISION_WORKING_DAYS
     working days are told, once, to the region's coordinators (services/referrals.py)."""

@@ -10,6 +10,8 @@ from .views import (
     meetings,
     people,
     referrals,
+    risk,
+    safety_plans,
 )
 from .views.corrections import CORRECTION_VIEWS
 
@@ -87,6 +89,23 @@ urlpatterns = [
         f"{CASE}overleg/<int:meeting_id>/annuleren/",
         meetings.MeetingCancelView.as_view(),
         name="meeting_cancel",
+    ),
+    path(f"{CASE}risicotaxatie/", risk.RiskListView.as_view(), name="risk_list"),
+    path(f"{CASE}risicotaxatie/nieuw/", risk.RiskAssessView.as_view(), name="risk_assess"),
+    path(
+        f"{CASE}gezin/<int:family_member_id>/veiligheidsplan/",
+        safety_plans.SafetyPlanDetailView.as_view(),
+        name="safety_plan",
+    ),
+    path(
+        f"{CASE}gezin/<int:family_member_id>/veiligheidsplan/bewerken/",
+        safety_plans.SafetyPlanEditView.as_view(),
+        name="safety_plan_edit",
+    ),
+    path(
+        f"{CASE}gezin/<int:family_member_id>/veiligheidsplan/pdf/",
+        safety_plans.SafetyPlanPdfView.as_view(),
+        name="safety_plan_pdf",
     ),
     path(f"{CASE}grondslagen/", legal_bases.LegalBasisRegisterView.as_view(), name="legal_bases"),
     path(

@@ -40,6 +40,16 @@ from .organisations import (
 from .plans import Action, ActionPlan, ActionStatus, DomainAssessment, Goal
 from .referrals import FamilyKnows, Referral, ReferralStatus
 from .retention import RetentionRun, RetentionRunStatus
+from .risk import (
+    RISK_ORDER,
+    FactorKind,
+    RiskAnswer,
+    RiskAssessment,
+    RiskInstrument,
+    RiskLevel,
+    RiskQuestion,
+)
+from .safety_plans import SAFETY_PLAN_FIELDS, SAFETY_PLAN_LABELS, SafetyPlan
 from .subject_access import (
     HeldDecision,
     IdentityCheck,
@@ -59,6 +69,9 @@ from .vocabulary import REGION_CODES, LifeDomain, Urgency, ViolenceForm
 __all__ = [
     "CLOSURE_CRITERIA",
     "REGION_CODES",
+    "RISK_ORDER",
+    "SAFETY_PLAN_FIELDS",
+    "SAFETY_PLAN_LABELS",
     "Action",
     "ActionPlan",
     "ActionStatus",
@@ -83,6 +96,7 @@ __all__ = [
     "CriterionAnswer",
     "DomainAssessment",
     "EntryKind",
+    "FactorKind",
     "FamilyInformed",
     "FamilyKnows",
     "FamilyMember",
@@ -116,7 +130,13 @@ __all__ = [
     "RestrictionScope",
     "RetentionRun",
     "RetentionRunStatus",
+    "RiskAnswer",
+    "RiskAssessment",
+    "RiskInstrument",
+    "RiskLevel",
+    "RiskQuestion",
     "Role",
+    "SafetyPlan",
     "Sector",
     "SubjectAccessHeldItem",
     "SubjectAccessRequest",

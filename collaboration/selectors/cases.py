@@ -52,6 +52,7 @@ from ..subject_access.rights import restricted_q, sees_restricted
 from ._audit import audit_read
 from .correction_history import attach_corrections
 from .flags import case_flags, unacknowledged_flags
+from .safety_plan_summary import with_safety_plan
 
 TIMELINE_LIMIT = 200
 CASE_PAGE = "case_page"
@@ -221,7 +222,7 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
     )
     workspace = CaseWorkspace(
         access=access,
-        family=list(case.family_members.filter(removed_at__isnull=True)),
+        family=list(with_safety_plan(case.family_members.filter(removed_at__isnull=True))),
         participants=list(
             case.participants.filter(is_active=True).select_related("user", "organisation")
         ),

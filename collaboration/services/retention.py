@@ -202,6 +202,41 @@ RETENTION: dict[str, Rule] = {
         paths=("case",),
         scrub=("strengths", "worries", "concerns", "wishes"),
     ),
+    "collaboration.RiskAssessment": Rule(
+        Treatment.SCRUB,
+        "the levels, the score, the instrument and its version, who assessed and when stay for "
+        "statistics; the answers and the reason of the professional's own judgement go",
+        paths=("case",),
+        scrub=("answers", "override_reason"),
+        kept_fields={
+            "snapshot": "the instrument's questions and thresholds as used: the same for every "
+            "case, no data about the family",
+            "instrument_code": "the code of the instrument used, the same for every case",
+            "assessed_by_organisation": "the assessor's service at the time, not data about "
+            "the family",
+        },
+    ),
+    "collaboration.SafetyPlan": Rule(
+        Treatment.SCRUB,
+        "that a person had a safety plan, its versions, who saved them and when stay; every "
+        "part of the plan goes",
+        paths=("case",),
+        scrub=(
+            "warning_signs",
+            "what_to_do",
+            "safe_places",
+            "trusted_people",
+            "family_agreements",
+            "services",
+        ),
+        kept_fields={
+            "saved_by_organisation": "the service that saved it, not data about the family"
+        },
+    ),
+    "collaboration.RiskInstrument": Rule(
+        Treatment.SHARED,
+        "a risk-assessment instrument (its questions and thresholds), shared by every case",
+    ),
     "collaboration.ActionPlan": Rule(
         Treatment.SCRUB,
         "versions and dates stay; the evaluation is free text",

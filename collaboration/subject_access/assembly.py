@@ -551,6 +551,9 @@ def _assemble_family(member: FamilyMember) -> Assembly:
     )
 
     sections.append(_corrections(case, member, redact, held))
+    from .risk_sections import risk_and_safety_sections  # issue 17; imports this module
+
+    sections += risk_and_safety_sections(case, member, redact, held)
     sections.append(_flags(case, member, redact, held))
     sections.append(_legal_bases(case, member, redact, held))
 

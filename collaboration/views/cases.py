@@ -46,6 +46,7 @@ from ..selectors.cases import (
 )
 from ..selectors.handover import cases_without_director
 from ..selectors.people import active_organisations, person, region_memberships
+from ..selectors.risk import risk_history, risk_reviews_due
 from ..services import cases as case_services
 from ..services import documents as document_services
 from ..services import plans as plan_services
@@ -71,6 +72,7 @@ class DashboardView(TemplateView):
             "phases": phases,
             "search_form": CaseSearchForm(),
             "without_director": cases_without_director(user=self.request.user),
+            "risk_reviews": risk_reviews_due(user=self.request.user),
         }
 
 
@@ -132,6 +134,7 @@ class CaseDetailView(TemplateView):
             "today": workspace.today,
             "has_director": has_director(case),
             "can_reassign": case.region in workspace.access.profile.coordinator_regions,
+            "risk": risk_history(workspace.access),
         }
 
 

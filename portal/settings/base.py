@@ -220,6 +220,8 @@ PERIODIC_TASKS = {
     "collaboration.tasks.notify_due_actions": env.int("DUE_ACTIONS_INTERVAL", default=86400),
     # Consult questions unanswered after two working days (collaboration/services/consults.py).
     "collaboration.tasks.escalate_unanswered_consults": 3600,
+    # Risk assessments due again: the case director is told once (collaboration/services/risk.py).
+    "collaboration.tasks.notify_risk_reviews_due": 86400,
     # Referrals undecided after REFERRAL_DECISION_WORKING_DAYS (collaboration/services/referrals.py).
     "collaboration.tasks.escalate_undecided_referrals": 3600,
     # Retention (docs/privacy.md): a daily proposal a privacy officer confirms; orphaned files.

@@ -263,6 +263,7 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
         action_flag=CHANGE,
         change_message=json.dumps([{"changed": {"name": CHILD}}]),
     )
+    _risk_and_safety(world, case, member)
     _flags(world, case, member)
     _subject_access(world, member, entry)
     # Closing through save() so that the change history records the closing texts too.
@@ -277,6 +278,37 @@ def build_full_case(world: Any, *, closed_years_ago: float = 6) -> FullCase:
     case.refresh_from_db()
     path = os.path.join(settings.CASE_DOCUMENTS_ROOT, document.file.name)
     return FullCase(case=case, member=member, meeting=meeting, document_path=path)
+
+
+def _risk_and_safety(world: Any, case: Case, member: FamilyMember) -> None:
+    """A risk assessment of the child, the professional's own judgement naming her, and two
+    versions of her safety plan (through the services)."""
+    from collaboration.models import RiskInstrument
+    from collaboration.risk_instruments import DEMO_INSTRUMENT, load_instrument_file
+    from collaboration.services.risk import risk_assess
+
+    instrument = RiskInstrument.objects.filter(code="demo", version=1).first()
+    instrument = instrument or load_instrument_file(DEMO_INSTRUMENT)
+    risk_assess(
+        actor=world.director,
+        case=case,
+        instrument_id=instrument.pk,
+        answers={q.key: "yes" for q in instrument.questions.all()},
+        family_member_id=member.pk,
+        judged_level="low",  # all "Ja" computes high: a judgement that differs, with a reason
+        override_reason=f"{CHILD} slaapt in de auto aan de {STREET}",
+    )
+    from collaboration.models import SAFETY_PLAN_FIELDS
+    from collaboration.services.safety_plans import safety_plan_save
+
+    for version in (0, 1):  # two versions: the earlier one stays as history
+        safety_plan_save(
+            actor=world.caw_partner,
+            case=case,
+            family_member_id=member.pk,
+            values={name: f"{CHILD} {name} {version} {STREET}" for name in SAFETY_PLAN_FIELDS},
+            based_on=version,
+        )
 
 
 def _flags(world: Any, case: Case, member: FamilyMember) -> None:

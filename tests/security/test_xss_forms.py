@@ -556,6 +556,37 @@ def _walk_corrections(w: _Walk, goal: Any, action: Any) -> None:
             )
 
 
+def _walk_risk(w: _Walk) -> None:
+    """Risk assessments whose own judgement differs from the computed level, the corpus as the
+    reason: the risk page shows each as text."""
+    from collaboration.forms_risk import QUESTION_PREFIX, RiskAssessmentForm
+    from collaboration.models import RiskInstrument
+    from collaboration.risk_instruments import DEMO_INSTRUMENT, load_instrument_file
+
+    instrument = RiskInstrument.objects.filter(is_active=True).first()
+    instrument = instrument or load_instrument_file(DEMO_INSTRUMENT)
+    answers = {QUESTION_PREFIX + q.key: "no" for q in instrument.questions.all()}
+    for row in w.feed.plan(RiskAssessmentForm, ["override_reason"]):
+        post_ok(
+            w.partner,
+            url("collaboration:risk_assess", w.ref),
+            {**row, **answers, "family_member": "", "judged_level": "high"},
+        )
+    w.visit(url("collaboration:risk_list", w.ref), "risk_list", w.partner)
+    # safety plans: each save a new version of the same person's plan
+    from collaboration.forms_safety_plans import SafetyPlanForm
+    from collaboration.models import SAFETY_PLAN_FIELDS, FamilyMember
+
+    member = FamilyMember.objects.create(
+        case=w.case, name="Veilig Fictief", birth_year=1990, family_role="mother"
+    )
+    edit = url("collaboration:safety_plan_edit", w.ref, member.pk)
+    for version, row in enumerate(w.feed.plan(SafetyPlanForm, list(SAFETY_PLAN_FIELDS))):
+        post_ok(w.partner, edit, {**row, "based_on": version})
+    w.visit(url("collaboration:safety_plan", w.ref, member.pk), "safety_plan", w.partner)
+    w.visit(edit, "safety_plan_form", w.partner)
+
+
 def _walk_flags(w: _Walk) -> None:
     """Flags: custom flags with hostile labels and reasons raised by the partner, flags removed
     by the director with hostile reasons; the case page shows both (the removals in the
@@ -892,6 +923,7 @@ def test_collaboration_forms_show_hostile_text_as_text(
         hostile_people = _walk_people(w)
         goal, action, meetings, starts = _walk_workspace(w, hostile_people)
         _walk_corrections(w, goal, action)
+        _walk_risk(w)
         _walk_flags(w)
         _walk_meetings_as_they_happen(w, starts)
         _walk_meeting(w, meetings, goal, hostile_people)
@@ -1462,11 +1494,18 @@ def _every_form_pages(world: Any, r: SimpleNamespace) -> list[tuple[str, str]]:
         r.action,
     )
     collab = "collaboration:"
+    from collaboration.models import RiskInstrument
+    from collaboration.risk_instruments import DEMO_INSTRUMENT, load_instrument_file
+
+    if not RiskInstrument.objects.filter(is_active=True).exists():
+        load_instrument_file(DEMO_INSTRUMENT)  # a transactional test flushed the migration's
     pages: list[tuple[str, str]] = [
         ("coordinator", url(collab + "invite")),
         ("director", url(collab + "participant_add", ref)),
         ("director", url(collab + "family_add", ref)),
         ("partner", url(collab + "assessment", ref, "housing")),
+        ("partner", url(collab + "risk_assess", ref)),
+        ("partner", url(collab + "safety_plan_edit", ref, r.corrected["family_member"].pk)),
         ("director", url(collab + "goal_add", ref)),
         ("director", url(collab + "action_add", ref)),
         ("partner", url(collab + "action_status", ref, action.pk)),

@@ -28,6 +28,7 @@ _AP = "collaboration.forms_approvals."
 _M = "collaboration.forms_meetings."
 _SA = "collaboration.forms_subject_access."
 _CO = "collaboration.forms_corrections."
+_RI = "collaboration.forms_risk."
 _LB = "collaboration.forms_legal_bases."
 _F = "collaboration.forms_flags."
 SHOWN: dict[str, tuple[str, ...]] = {
@@ -70,6 +71,20 @@ SHOWN: dict[str, tuple[str, ...]] = {
             "DocumentCorrectionForm": ("title",),
         }.items()
         for field in (*fields, "reason")
+    },
+    # risk assessment: the reason of the professional's own judgement, on the risk page
+    _RI + "RiskAssessmentForm.override_reason": ("risk_list",),
+    # safety plans: every part on the person's plan page (current and earlier versions)
+    **{
+        f"collaboration.forms_safety_plans.SafetyPlanForm.{part}": ("safety_plan",)
+        for part in (
+            "warning_signs",
+            "what_to_do",
+            "safe_places",
+            "trusted_people",
+            "family_agreements",
+            "services",
+        )
     },
     # the register of legal bases: every basis with its purpose, notes and reasons
     _LB + "ConsentForm.purpose": ("legal_bases",),
