@@ -19,6 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.journey_bases import (
+    MOTHER,
     choose_basis,
     record_consent,
     withdraw_consent_and_refuse,
@@ -32,7 +33,7 @@ from tests.browser.journey_meetings import (
     second_director,
     the_case_reference,
 )
-from tests.browser.journey_safety import raise_and_acknowledge_flag
+from tests.browser.journey_safety import assess_high_risk, raise_and_acknowledge_flag
 from tests.browser.journey_signoff import approve_plan, confirm_closure
 from tests.browser.journeys import Journey
 from tests.browser.plan_steps import finish_plan
@@ -263,6 +264,7 @@ def _journey(journey: Journey, people: Any) -> None:
     record_and_finalise_yesterday(journey, director, case_path, people.caw_partner)
     correct_wrongly_shared_entry(journey, director, carla, paul, case_path)
     withdraw_consent_and_refuse(journey, director, carla, case_path)
+    assess_high_risk(journey, director, case_path, f"{MOTHER} (Moeder)")
     raise_and_acknowledge_flag(journey, director, paul, people.police_partner.name, case_path)
 
     # 6. The plan goes to team regie and the coordinator approves it; execution, completion,
