@@ -439,7 +439,11 @@ def hold_basis(basis: LegalBasis) -> LegalBasis:
     """Inside the act's transaction: lock the basis (``legal_basis_end`` and ``urgent_review``
     lock it too) and check again that it carries sharing, so a consent withdrawn between the
     check and the save stops the act and nothing is saved."""
-    locked = LegalBasis.objects.select_for_update().select_related("consent_of").get(pk=basis.pk)
+    locked = (
+        LegalBasis.objects.select_for_update(of=("self",))
+        .select_related("consent_of")
+        .get(pk=basis.pk)
+    )
     if not locked.usable():
         raise ValidationError(
             {
