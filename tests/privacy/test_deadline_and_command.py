@@ -173,7 +173,8 @@ def test_the_command_refuses_anyone_but_a_privacy_officer_of_the_region(
     output = _command("--officer", family.world.privacy.email, *register)
     sar = SubjectAccessRequest.objects.get()
     assert f"Request {sar.pk} registered and assembled" in output
-    assert sar.held_items.count() == 3 and sar.registered_by == family.world.privacy
+    # the three police items and the case consultation covering the police
+    assert sar.held_items.count() == 4 and sar.registered_by == family.world.privacy
     # Nothing to write before a second officer released it in the audit area.
     with pytest.raises(CommandError, match="Not found, or not allowed"):
         _command("--officer", family.world.privacy.email, "--request", str(sar.pk))
