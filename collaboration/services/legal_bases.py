@@ -33,13 +33,12 @@ from ..models import (
     FamilyInformed,
     FamilyMember,
     LegalBasis,
-    Membership,
     Organisation,
-    Role,
     UrgentReview,
     Visibility,
 )
 from ._common import audit_change, require_case_right, require_open, retraction_reason
+from .consults import region_coordinators
 from .flags import alert_case_people
 from .notifications import Kind, notify
 
@@ -175,20 +174,11 @@ def legal_basis_record(
 
 
 def _notify_coordinators(case: Case, *, actor: Any, kind: str) -> None:
-    users = {
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.COORDINATOR,
-            is_active=True,
-            organisation__region=case.region,
-            organisation__is_active=True,
-            user__is_active=True,
-        ).select_related("user")
-        if m.user_id != actor.pk
-    }
+    """The region's coordinators other than ``actor`` (who may not review their own urgency)."""
     link = reverse("collaboration:legal_bases", args=[case.reference])
-    for user in users:
-        notify(user=user, kind=kind, link=link, case_reference=case.reference)
+    for user in sorted(region_coordinators(case.region), key=lambda u: u.pk):
+        if user.pk != actor.pk:
+            notify(user=user, kind=kind, link=link, case_reference=case.reference)
 
 
 def _basis_of(case: Case, basis_id: int, *, lock: bool = False) -> LegalBasis:
