@@ -452,6 +452,23 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDIT_SOURCE_SYSTEM = env.str("AUDIT_SOURCE_SYSTEM", default="veilig-huis-portal")
 AUDIT_SITE = env.str("AUDIT_SITE", default="veilig-huis")
 
+# Signed checkpoints of the audit trail (portal/audit/transparency, docs/audit.md). The signer
+# (manage.py audit_signer, a process of its own) alone reads AUDIT_SIGNER_KEY_FILE; the web
+# processes never do. Checkpoints go to AUDIT_CHECKPOINT_DIR (append-only: a file per
+# checkpoint, never rewritten; its own volume in compose) and to the witness(es) at
+# AUDIT_WITNESS_URLS, whose public keys AUDIT_WITNESS_VKEYS are what audit_verify trusts, with
+# the log's own public key AUDIT_LOG_VKEY. Empty: no checkpoints (the chain alone is verified).
+AUDIT_LOG_ORIGIN = env.str("AUDIT_LOG_ORIGIN", default="veilighuis.example/audit")
+AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default="")
+AUDIT_CHECKPOINT_SECONDS = env.float("AUDIT_CHECKPOINT_SECONDS", default=30.0)
+AUDIT_SIGNER_KEY_FILE = env.str("AUDIT_SIGNER_KEY_FILE", default="")
+AUDIT_LOG_VKEY = env.str("AUDIT_LOG_VKEY", default="")
+AUDIT_WITNESS_URLS = env.list("AUDIT_WITNESS_URLS", default=[])
+AUDIT_WITNESS_VKEYS = env.list("AUDIT_WITNESS_VKEYS", default=[])
+# A record that is not in a checkpoint but dated this long before the checkpoint was read is
+# back-dated (a transaction open while the signer read may legitimately land just after it).
+AUDIT_BACKDATE_TOLERANCE_SECONDS = env.int("AUDIT_BACKDATE_TOLERANCE_SECONDS", default=120)
+
 # --- Retention (docs/privacy.md) ---------------------------------------------------------
 CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", default=5)
 AUDIT_RETENTION_YEARS = max(5, env.int("AUDIT_RETENTION_YEARS", default=5))
