@@ -116,3 +116,14 @@ def test_the_tree_refuses_what_it_cannot_answer() -> None:
         tree.consistency_proof(4, 6)
     with pytest.raises(ValueError):
         tree.append(b"short")
+
+
+def test_a_tree_built_at_once_is_the_tree_built_leaf_by_leaf() -> None:
+    leaves = _leaves(40)
+    for n in SIZES:
+        at_once = merkle.Tree.from_leaf_bytes(b"".join(leaves[:n]))
+        one_by_one = merkle.Tree(leaves[:n])
+        assert at_once.size == n
+        assert at_once._levels == one_by_one._levels, n
+        at_once.append(leaves[0])  # and it grows on as any tree does
+        assert at_once.root() == _mth([*leaves[:n], leaves[0]])
