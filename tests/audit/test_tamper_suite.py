@@ -373,3 +373,48 @@ def test_audit_verify_names_what_failed(trail: Trail, settings) -> None:
     _sql("DELETE FROM audit_auditevent WHERE id = ANY(%s)", [list(_ids()[-3:])])
     with pytest.raises(CommandError, match="holds 20 records, the trail has 17"):
         call_command("audit_verify", stderr=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_an_inclusion_proof_checks_one_record_on_its_own(
+    trail: Trail, tmp_path: Path, settings
+) -> None:
+    """A person is shown that the record of an access to their file is in the log, and checks
+    it with the standalone checker (no database), and a changed bundle does not pass."""
+    import json
+
+    from portal.audit.transparency.proof import check_bundle
+
+    trail.checkpoint()
+    settings.AUDIT_CHECKPOINT_DIR = str(trail.root / "checkpoints")
+    target = _ids()[11]
+    out = tmp_path / "bewijs.json"
+    call_command("audit_prove", str(target), "--out", str(out))
+    bundle = json.loads(out.read_text())
+    assert bundle["index"] == 11 and bundle["tree_size"] == 20
+    assert "VH-OVL-2026-0011" in bundle["record"]["content"]
+    assert "VH-OVL-2026-0010" not in json.dumps(bundle)  # no other record's content
+    checked = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "portal.audit.transparency.proof",
+            str(out),
+            "--log-vkey",
+            trail.log_vkey,
+            "--witness-vkey",
+            trail.witness_vkey,
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.startswith("OK: record 12 of 20")
+    keys = {"log_vkey": trail.log_vkey, "witness_vkeys": [trail.witness_vkey]}
+    changed = json.loads(out.read_text())
+    changed["record"]["content"] = changed["record"]["content"].replace("0011", "0012")
+    assert "does not hash" in check_bundle(changed, **keys).reason
+    moved = json.loads(out.read_text())
+    moved["index"] = 10
+    assert "does not lead to the checkpoint" in check_bundle(moved, **keys).reason
+    assert check_bundle(json.loads(out.read_text()), **keys).ok

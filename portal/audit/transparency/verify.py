@@ -89,8 +89,7 @@ def _rows(batch: int = 20_000) -> Iterator[tuple[Any, ...]]:
 # record's hash. ``tests/audit/test_verify_speed_path.py`` proves both paths give the same bytes.
 _PG_EXPRESSIONS = {
     "occurred_at": (
-        "to_char(\"occurred_at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
-        "|| '+00:00'"
+        "to_char(\"occurred_at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
     ),
     "actor_id": '"actor_id"',
     "extra": '"extra"::text',
@@ -100,8 +99,7 @@ _PG_EXPRESSIONS = {
 def _rows_postgresql(batch: int) -> Iterator[tuple[Any, ...]]:
     table = AuditEvent._meta.db_table
     columns = ", ".join(
-        _PG_EXPRESSIONS.get(name, f'"{AuditEvent._meta.get_field(name).column}"')
-        for name in _FETCH
+        _PG_EXPRESSIONS.get(name, f'"{AuditEvent._meta.get_field(name).column}"') for name in _FETCH
     )
     sql = f'SELECT {columns} FROM "{table}" WHERE "id" > %s ORDER BY "id" LIMIT %s'  # noqa: S608
     last = 0
