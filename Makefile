@@ -92,7 +92,7 @@ bench: install
 # PostgreSQL restart under load, worker restart, double submission, 200-client load, 64 concurrent
 # signed-in requests within PostgreSQL's 100 connections (as in compose). Prints the
 # figures; exits non-zero if a check fails. PROOF_ONLY=a,b / PROOF_SKIP=a,b select proofs
-# (attacks, live_notes, postgres, worker, double_submit, load, connections).
+# (attacks, live_notes, postgres, worker, double_submit, load, connections, audit_witness).
 proof: install
 	timeout 900 $(BIN)/python -m bench.proof.run
 

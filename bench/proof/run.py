@@ -22,7 +22,7 @@ import sys
 import time
 import traceback
 
-from . import attacks, connections, faults, live_chaos, load, world
+from . import attacks, audit_witness, connections, faults, live_chaos, load, world
 from .infra import log_tail, stack_up
 from .report import Report
 
@@ -34,6 +34,7 @@ PROOFS = {
     "double_submit": faults.double_submit,
     "load": load.load,
     "connections": connections.connections,
+    "audit_witness": audit_witness.audit_witness,
 }
 
 

@@ -23,7 +23,8 @@ def inclusion_bundle(record_id: int, store: CheckpointStore) -> dict[str, Any]:
     if not sizes:
         raise NoProof("no witnessed checkpoint holds this record yet")
     note = store.witnessed(sizes[-1])
-    assert note is not None
+    if note is None:  # removed between the listing and the read
+        raise NoProof("the witnessed checkpoint is gone: run audit_verify")
     checkpoint = Checkpoint.parse(note.text)
     tree = Tree()
     for _id, _prev, record_hash, _at in iter_records():

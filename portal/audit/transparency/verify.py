@@ -22,6 +22,8 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import multiprocessing
+import os
 import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from datetime import UTC
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from ..chain import GENESIS_HASH, HASHED_FIELDS_BY_VERSION
 from ..models import AuditEvent
@@ -96,16 +98,21 @@ _PG_EXPRESSIONS = {
 }
 
 
-def _rows_postgresql(batch: int) -> Iterator[tuple[Any, ...]]:
+def _rows_postgresql(
+    batch: int, *, after: int = 0, until: int = 2**63 - 1
+) -> Iterator[tuple[Any, ...]]:
     table = AuditEvent._meta.db_table
     columns = ", ".join(
         _PG_EXPRESSIONS.get(name, f'"{AuditEvent._meta.get_field(name).column}"') for name in _FETCH
     )
-    sql = f'SELECT {columns} FROM "{table}" WHERE "id" > %s ORDER BY "id" LIMIT %s'  # noqa: S608
-    last = 0
+    sql = (
+        f'SELECT {columns} FROM "{table}" WHERE "id" > %s AND "id" <= %s '  # noqa: S608
+        'ORDER BY "id" LIMIT %s'
+    )
+    last = after
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(sql, [last, batch])
+            cursor.execute(sql, [last, until, batch])
             rows = cursor.fetchall()
             if not rows:
                 return
@@ -116,27 +123,152 @@ def _rows_postgresql(batch: int) -> Iterator[tuple[Any, ...]]:
 
 
 _AT = _INDEX["occurred_at"]
+_EXTRA = _INDEX["extra"]
+
+
+_encode_string = json.encoder.encode_basestring_ascii  # what json.dumps uses (C)
+
+
+def _encode(value: Any) -> str:
+    """One value as ``json.dumps`` (ASCII, compact, keys sorted) writes it."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    return _dumps(value)
+
+
+def _layout(fields: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """Per field in sorted order: the text before its value and its place in a row."""
+    names = sorted(fields)
+    return tuple(
+        (("{" if i == 0 else ",") + _encode_string(name) + ":", _INDEX[name])
+        for i, name in enumerate(names)
+    )
+
+
+_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, int], ...]] = {}
+
+
+def _value_expression(name: str, index: int) -> str:
+    """Python source that writes field ``name`` of row ``r`` as JSON (the PostgreSQL rows)."""
+    value = f"r[{index}]"
+    if name == "occurred_at":
+        return f"'\"' + {value} + '\"'"  # ISO digits, written by the database
+    if name == "extra":
+        return f'("{{}}" if {value} == "{{}}" else _dumps(_loads({value})))'
+    field_name = "actor" if name == "actor_id" else name
+    kind = AuditEvent._meta.get_field(field_name).get_internal_type()
+    if kind == "BooleanField":
+        return f'("true" if {value} is True else "false" if {value} is False else _encode({value}))'
+    if kind in ("PositiveSmallIntegerField", "ForeignKey", "IntegerField"):
+        return f'("null" if {value} is None else _encode({value}))'
+    return f"(_encode_string({value}) if {value}.__class__ is str else _encode({value}))"
+
+
+_COMPILED: dict[tuple[str, ...], Any] = {}
+
+
+def _compiled_content(fields: tuple[str, ...]) -> Any:
+    """A function of one row that returns its canonical content, generated once per format
+    from the sorted field names (half the time of the generic loop, measured on 1M records)."""
+    compiled = _COMPILED.get(fields)
+    if compiled is None:
+        parts = []
+        for i, name in enumerate(sorted(fields)):
+            key = ("{" if i == 0 else ",") + _encode_string(name) + ":"
+            parts.append(repr(key))
+            parts.append(_value_expression(name, _INDEX[name]))
+        parts.append(repr("}"))
+        source = "lambda r: (" + " + ".join(parts) + ").encode()"
+        namespace = {
+            "_dumps": _dumps,
+            "_loads": json.loads,
+            "_encode": _encode,
+            "_encode_string": _encode_string,
+        }
+        # Built from the model's field names and types only, never from data.
+        compiled = _COMPILED[fields] = eval(source, namespace)  # noqa: S307
+    return compiled
 
 
 def _content(row: tuple[Any, ...], fields: tuple[str, ...]) -> bytes:
-    values = {name: row[_INDEX[name]] for name in fields}
-    at = values["occurred_at"]
-    if not isinstance(at, str):
-        values["occurred_at"] = at.astimezone(UTC).isoformat(timespec="microseconds")
-    extra = values["extra"]
-    if isinstance(extra, str):
-        values["extra"] = {} if extra == "{}" else json.loads(extra)
-    return _dumps(values).encode()
+    """``chain.canonical_content`` of a row: the JSON written field by field in the sorted
+    order (a dict and the encoder's sort per record cost twice as much)."""
+    if isinstance(row[_AT], str):
+        return _compiled_content(fields)(row)
+    layout = _LAYOUTS.get(fields)
+    if layout is None:
+        layout = _LAYOUTS[fields] = _layout(fields)
+    parts = []
+    for prefix, index in layout:
+        value = row[index]
+        if index == _AT and not isinstance(value, str):
+            value = value.astimezone(UTC).isoformat(timespec="microseconds")
+        elif index == _EXTRA:
+            if value == "{}" or value == {}:
+                parts.append(prefix + "{}")
+                continue
+            if isinstance(value, str):
+                value = json.loads(value)
+        parts.append(prefix + _encode(value))
+    parts.append("}")
+    return "".join(parts).encode()
 
 
-def _check_records(report: TrailReport, rows: Iterable[tuple[Any, ...]]) -> None:
-    previous, version, previous_at = GENESIS_HASH, 1, None
+MAX_TIME_PROBLEMS = 10  # named one by one; more are counted
+PARALLEL_FROM = 200_000  # records: below this one process is quicker than starting more
+
+
+@dataclass
+class Segment:
+    """What one pass over consecutive records found; ``previous`` None: the first record's
+    own link is taken as given (the caller checks it against the segment before)."""
+
+    count: int = 0
+    leaves: bytes = b""
+    first_id: int = 0
+    first_prev: str = ""
+    first_version: int = 0
+    first_at: Any = None
+    last_hash: str = ""
+    last_version: int = 0
+    last_at: Any = None
+    chain_problem: str = ""
+    time_problems: list[str] = field(default_factory=list)
+    more_time_problems: int = 0
+
+
+def _time_problem(segment: Segment, record_id: int, occurred_at: Any) -> None:
+    if len(segment.time_problems) >= MAX_TIME_PROBLEMS:
+        segment.more_time_problems += 1
+        return
+    shown = occurred_at if isinstance(occurred_at, str) else occurred_at.isoformat()
+    segment.time_problems.append(
+        f"Time: record {record_id} is dated {shown}, before the record before it (back-dated)."
+    )
+
+
+def _scan(rows: Iterable[tuple[Any, ...]], previous: str | None = GENESIS_HASH) -> Segment:
+    segment = Segment()
+    version, previous_at = 1, None
     broken = False
     sha256 = hashlib.sha256
     leaves = bytearray()
     for row in rows:
         record_id, prev_hash, record_hash = row[0], row[1], row[2]
         fields = HASHED_FIELDS_BY_VERSION.get(row[-1])
+        occurred_at = row[_AT]
+        if not segment.count:
+            segment.first_id, segment.first_prev = record_id, prev_hash
+            segment.first_version, segment.first_at = row[-1], occurred_at
+            if previous is None:
+                previous, version = prev_hash, row[-1]
         if not broken:
             reason = ""
             if prev_hash != previous:
@@ -151,22 +283,84 @@ def _check_records(report: TrailReport, rows: Iterable[tuple[Any, ...]]) -> None
             ):
                 reason = "does not match its hash (its content was changed)"
             if reason:
-                report.problems.append(f"Chain: record {record_id} {reason}.")
+                segment.chain_problem = f"Chain: record {record_id} {reason}."
                 broken = True
             else:
                 version = row[-1]
-        occurred_at = row[_AT]
         if previous_at is not None and occurred_at < previous_at:
-            shown = occurred_at if isinstance(occurred_at, str) else occurred_at.isoformat()
-            report.problems.append(
-                f"Time: record {record_id} is dated {shown}, before the record before it "
-                "(back-dated)."
-            )
+            _time_problem(segment, record_id, occurred_at)
         previous_at = occurred_at
         previous = record_hash
         leaves += sha256(b"\x00" + bytes.fromhex(record_hash)).digest()  # log.leaf_of
-        report.records += 1
-    report.tree = Tree.from_leaf_bytes(bytes(leaves))
+        segment.count += 1
+    segment.leaves = bytes(leaves)
+    segment.last_hash, segment.last_version, segment.last_at = previous or "", version, previous_at
+    return segment
+
+
+def _scan_range(bounds: tuple[int, int]) -> Segment:
+    """One worker process: the records with ``bounds[0] < id <= bounds[1]``."""
+    return _scan(_rows_postgresql(20_000, after=bounds[0], until=bounds[1]), previous=None)
+
+
+def _segments() -> list[Segment]:
+    """The records in one pass, or on PostgreSQL with many records in one process per core
+    (hashing a million records is CPU work: 15 s in one process on this machine)."""
+    workers = min(os.cpu_count() or 1, 8)
+    total = AuditEvent.objects.count() if connection.vendor == "postgresql" else 0
+    if workers < 2 or total < PARALLEL_FROM:
+        return [_scan(_rows())]
+    cuts = [0]
+    with connection.cursor() as cursor:
+        for part in range(1, workers):
+            cursor.execute(
+                f'SELECT "id" FROM "{AuditEvent._meta.db_table}" ORDER BY "id" '  # noqa: S608
+                "OFFSET %s LIMIT 1",
+                [total * part // workers - 1],
+            )
+            cuts.append(cursor.fetchone()[0])
+    cuts.append(2**63 - 1)
+    connections.close_all()  # each worker opens its own connection
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_scan_range, list(itertools.pairwise(cuts)))
+
+
+def _check_records(report: TrailReport, segments: list[Segment]) -> None:
+    """Join the segments: each must link to, and not be older than, the one before."""
+    chain_problem, time_problems, more = "", [], 0
+    previous = Segment(last_hash=GENESIS_HASH, last_version=1)
+    for segment in segments:
+        if not segment.count:
+            continue
+        if not chain_problem:
+            if segment.first_prev != previous.last_hash:
+                chain_problem = (
+                    f"Chain: record {segment.first_id} does not link to the record before it "
+                    "(one was removed or inserted)."
+                )
+            elif segment.first_version < previous.last_version:
+                chain_problem = (
+                    f"Chain: record {segment.first_id} has a lower format version than an "
+                    "earlier record."
+                )
+            else:
+                chain_problem = segment.chain_problem
+        if previous.last_at is not None and segment.first_at < previous.last_at:
+            time_problems.append(
+                f"Time: record {segment.first_id} is dated before the record before it "
+                "(back-dated)."
+            )
+        time_problems += segment.time_problems
+        more += segment.more_time_problems
+        report.records += segment.count
+        previous = segment
+    report.problems += [chain_problem] if chain_problem else []
+    report.problems += time_problems[:MAX_TIME_PROBLEMS]
+    if more or len(time_problems) > MAX_TIME_PROBLEMS:
+        report.problems.append(
+            f"Time: {more + len(time_problems) - MAX_TIME_PROBLEMS} more records back-dated."
+        )
+    report.tree = Tree.from_leaf_bytes(b"".join(segment.leaves for segment in segments))
 
 
 def _verifiers(keys: Iterable[str], problems: list[str], what: str) -> list[Verifier]:
@@ -200,7 +394,7 @@ def verify_trail(
 ) -> TrailReport:
     """Verify the records, the stored checkpoints, and any checkpoint a reader was ``shown``."""
     report = TrailReport()
-    _check_records(report, _rows())
+    _check_records(report, _segments())
     checkpoint_dir = settings.AUDIT_CHECKPOINT_DIR if checkpoint_dir is None else checkpoint_dir
     log_vkey = settings.AUDIT_LOG_VKEY if log_vkey is None else log_vkey
     keys = settings.AUDIT_WITNESS_VKEYS if witness_vkeys is None else list(witness_vkeys)
