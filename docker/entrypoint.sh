@@ -5,6 +5,10 @@
 #                         WebSocket with several workers (as the application role)
 #   entrypoint.sh worker     run the background-task worker (django-tasks database backend)
 #   entrypoint.sh scheduler  enqueue the periodic tasks (audit chain check, retention)
+#   entrypoint.sh signer     sign audit checkpoints (its own key, AUDIT_SIGNER_KEY_FILE, created
+#                            on the first start; prints the public key to put in AUDIT_LOG_VKEY)
+#   entrypoint.sh witness    the independent witness (no database; WITNESS_KEY_FILE,
+#                            WITNESS_STATE_DIR, WITNESS_LOG_VKEY; prints its public key)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python}
@@ -43,6 +47,18 @@ case "${1:-web}" in
     ;;
   scheduler)
     exec "$PYTHON" manage.py run_scheduler
+    ;;
+  signer)
+    : "${AUDIT_SIGNER_KEY_FILE:?set AUDIT_SIGNER_KEY_FILE}" "${AUDIT_CHECKPOINT_DIR:?set AUDIT_CHECKPOINT_DIR}"
+    echo "entrypoint: log key $("$PYTHON" manage.py audit_keygen "$AUDIT_SIGNER_KEY_FILE")" >&2
+    exec "$PYTHON" manage.py audit_signer
+    ;;
+  witness)
+    : "${WITNESS_LOG_VKEY:?set WITNESS_LOG_VKEY (the log key the signer printed)}"
+    set -- --key "${WITNESS_KEY_FILE:-/witness/key}" --state "${WITNESS_STATE_DIR:-/witness/state}" \
+      --log-vkey "$WITNESS_LOG_VKEY"
+    echo "entrypoint: witness key $("$PYTHON" -m portal.audit.transparency.witness "$@" --print-vkey)" >&2
+    exec "$PYTHON" -m portal.audit.transparency.witness "$@" --listen "${WITNESS_LISTEN:-0.0.0.0:8771}"
     ;;
   *)
     exec "$@"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.mail import mail_admins
 from django_tasks import task
 
@@ -15,10 +16,26 @@ logger = logging.getLogger("portal.audit")
 
 @task()
 def verify_audit_chain() -> dict[str, object]:
-    """Verify the chain and alert the administrators when it is broken."""
+    """Verify the chain and, where checkpoints are configured, the signed and witnessed
+    checkpoints (``audit_verify``'s checks); alert the administrators when anything fails."""
     report = verify_chain()
     if not report.ok:
         message = f"Audit chain broken at record {report.first_broken_id}: {report.reason}."
         logger.critical(message)
         mail_admins("Veilig Huis: audit chain broken", message, fail_silently=True)
-    return {"ok": report.ok, "checked": report.checked, "first_broken_id": report.first_broken_id}
+    problems: list[str] = []
+    if settings.AUDIT_LOG_VKEY:
+        from .transparency.verify import verify_trail
+
+        problems = verify_trail().problems
+        if problems:
+            logger.critical("Audit trail not intact: %s", " | ".join(problems))
+            mail_admins(
+                "Veilig Huis: audit trail not intact", "\n".join(problems), fail_silently=True
+            )
+    return {
+        "ok": report.ok and not problems,
+        "checked": report.checked,
+        "first_broken_id": report.first_broken_id,
+        "problems": problems,
+    }

@@ -181,7 +181,7 @@ class Note:
         for s in self.signatures:
             if s.name != verifier.name or s.key_id != verifier.id or len(s.value) != 72:
                 continue
-            (timestamp,) = struct.unpack(">Q", s.value[:8])
+            timestamp = int.from_bytes(s.value[:8], "big")
             if verifier.check(cosigned_message(self.text, timestamp), s.value[8:]):
                 return timestamp
         return None

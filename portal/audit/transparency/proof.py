@@ -45,14 +45,14 @@ def check_bundle(
         path = [base64.b64decode(p, validate=True) for p in bundle["proof"]]
         note = Note.parse(bundle["checkpoint"])
         checkpoint = Checkpoint.parse(note.text)
-        log = Verifier.parse(log_vkey)
+        logs = [Verifier.parse(key) for key in log_vkey.split(",") if key]
         witnesses = [Verifier.parse(key) for key in witness_vkeys]
     except (KeyError, TypeError, ValueError, NoteError) as error:
         return ProofVerdict(False, f"the bundle does not parse: {error}")
     computed = hashlib.sha256(prev_hash.encode() + b"\n" + content.encode()).hexdigest()
     if computed != record_hash:
         return ProofVerdict(False, "the record's content does not hash to its hash")
-    if not note.signed_by(log) or checkpoint.origin != log.name:
+    if not any(note.signed_by(log) and checkpoint.origin == log.name for log in logs):
         return ProofVerdict(False, "the checkpoint is not signed by the log's key")
     if witnesses and not any(note.cosigned_by(w) is not None for w in witnesses):
         return ProofVerdict(False, "the checkpoint is not cosigned by a known witness")

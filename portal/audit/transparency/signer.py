@@ -160,7 +160,8 @@ class LogSigner:
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                     witness.size = checkpoint.size
-                    return response.read().decode()
+                    line: str = response.read().decode()
+                    return line
             except urllib.error.HTTPError as error:
                 answer = error.read().decode(errors="replace").strip()
                 if error.code == 409 and answer.isdigit():

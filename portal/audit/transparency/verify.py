@@ -103,7 +103,8 @@ def _rows_postgresql(
 ) -> Iterator[tuple[Any, ...]]:
     table = AuditEvent._meta.db_table
     columns = ", ".join(
-        _PG_EXPRESSIONS.get(name, f'"{AuditEvent._meta.get_field(name).column}"') for name in _FETCH
+        _PG_EXPRESSIONS.get(name, f'"{name}"')
+        for name in _FETCH  # these fields' columns
     )
     sql = (
         f'SELECT {columns} FROM "{table}" WHERE "id" > %s AND "id" <= %s '  # noqa: S608
@@ -201,7 +202,8 @@ def _content(row: tuple[Any, ...], fields: tuple[str, ...]) -> bytes:
     """``chain.canonical_content`` of a row: the JSON written field by field in the sorted
     order (a dict and the encoder's sort per record cost twice as much)."""
     if isinstance(row[_AT], str):
-        return _compiled_content(fields)(row)
+        content: bytes = _compiled_content(fields)(row)
+        return content
     layout = _LAYOUTS.get(fields)
     if layout is None:
         layout = _LAYOUTS[fields] = _layout(fields)
@@ -402,7 +404,8 @@ def verify_trail(
         if checkpoint_dir:
             report.problems.append("Configuration: AUDIT_LOG_VKEY is not set.")
         return report
-    log = _verifiers([log_vkey], report.problems, "log")
+    # Several keys, comma-separated, while the log's key is being rotated (docs/audit.md).
+    log = _verifiers([k for k in log_vkey.split(",") if k], report.problems, "log")
     witnesses = _verifiers(keys, report.problems, "witness")
     if not log:
         return report
@@ -418,12 +421,15 @@ def verify_trail(
         except (OSError, NoteError) as error:
             report.problems.append(f"Witness {url}: no checkpoint to compare ({error}).")
     notes.extend(shown)
-    _check_checkpoints(report, notes, log[0], witnesses)
+    _check_checkpoints(report, notes, log, witnesses)
     return report
 
 
 def _check_checkpoints(
-    report: TrailReport, notes: list[tuple[str, Note]], log: Verifier, witnesses: list[Verifier]
+    report: TrailReport,
+    notes: list[tuple[str, Note]],
+    logs: list[Verifier],
+    witnesses: list[Verifier],
 ) -> None:
     tree = report.tree
     by_size: dict[int, tuple[str, Checkpoint]] = {}
@@ -434,7 +440,7 @@ def _check_checkpoints(
         except NoteError as error:
             report.problems.append(f"Checkpoint {name}: does not parse ({error}).")
             continue
-        if checkpoint.origin != log.name or not note.signed_by(log):
+        if not any(checkpoint.origin == log.name and note.signed_by(log) for log in logs):
             report.problems.append(
                 f"Checkpoint {name}: not signed by the log's key AUDIT_LOG_VKEY (a replaced "
                 "signer key or a forged checkpoint)."

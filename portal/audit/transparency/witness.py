@@ -57,9 +57,9 @@ class Refusal(Exception):
 class Witness:
     """The witness's state for one log: the latest checkpoint it cosigned."""
 
-    def __init__(self, *, signer: Signer, log: Verifier, state: Path) -> None:
+    def __init__(self, *, signer: Signer, logs: list[Verifier], state: Path) -> None:
         self.signer = signer
-        self.log = log
+        self.logs = logs  # one log; more than one key while its key is rotated
         self.state = state
         self.state.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -87,9 +87,9 @@ class Witness:
             checkpoint = Checkpoint.parse(note.text)
         except (NoteError, ValueError) as error:
             raise Refusal(400, f"malformed: {error}") from error
-        if checkpoint.origin != self.log.name:
+        if all(checkpoint.origin != log.name for log in self.logs):
             raise Refusal(404, "unknown log")
-        if not note.signed_by(self.log):
+        if not any(note.signed_by(log) for log in self.logs):
             raise Refusal(403, "not signed by the log's key")
         if old_size > checkpoint.size:
             raise Refusal(400, "the old size is larger than the checkpoint")
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key", type=Path, required=True, help="private key file (created)")
     parser.add_argument("--name", default="witness.example/veilighuis")
     parser.add_argument("--state", type=Path, required=True)
-    parser.add_argument("--log-vkey", required=True)
+    parser.add_argument("--log-vkey", required=True, action="append", help="repeatable")
     parser.add_argument("--print-vkey", action="store_true", help="print the public key, exit")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s witness %(message)s")
@@ -185,10 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.print_vkey:
         print(signer.verifier.vkey)
         return 0
-    witness = Witness(signer=signer, log=Verifier.parse(args.log_vkey), state=args.state)
+    logs = [Verifier.parse(key) for key in args.log_vkey]
+    witness = Witness(signer=signer, logs=logs, state=args.state)
     host, _, port = args.listen.rpartition(":")
     server = HTTPServer((host, int(port)), _handler(witness))
-    logger.info("cosigning for %s as %s on %s", witness.log.name, signer.verifier.vkey, args.listen)
+    logger.info("cosigning for %s as %s on %s", logs[0].name, signer.verifier.vkey, args.listen)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     return 0
