@@ -127,3 +127,22 @@ def test_a_tree_built_at_once_is_the_tree_built_leaf_by_leaf() -> None:
         assert at_once._levels == one_by_one._levels, n
         at_once.append(leaves[0])  # and it grows on as any tree does
         assert at_once.root() == _mth([*leaves[:n], leaves[0]])
+
+
+def test_trees_of_aligned_blocks_join_into_the_whole_tree() -> None:
+    """The parallel audit_verify joins the trees of blocks of 2**k leaves (the last block
+    shorter) by their levels: the result is the tree of all the leaves."""
+    leaves = _leaves(40)
+    for block in (1, 2, 4, 8):
+        for n in range(1, 41):
+            parts = [leaves[i : min(i + block, n)] for i in range(0, n, block)]
+            trees = [merkle.Tree(part) for part in parts]
+            depth = block.bit_length() - 1
+            levels = [
+                b"".join(bytes(t.levels[level]) for t in trees if level < len(t.levels))
+                for level in range(depth + 1)
+            ]
+            joined = merkle.Tree.from_levels(levels)
+            assert joined.levels == merkle.Tree(leaves[:n]).levels, (block, n)
+    with pytest.raises(ValueError):
+        merkle.Tree.from_levels([b"".join(leaves[:4]), b"x" * 32])

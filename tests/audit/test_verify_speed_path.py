@@ -37,3 +37,38 @@ def test_the_fast_rows_hash_as_the_chain_does(make_user) -> None:
         assert verify._content(row, fields) == canonical_content(event)
     report = verify.verify_trail(log_vkey="", checkpoint_dir="")
     assert report.ok and report.records == len(events)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_check_in_several_processes_finds_what_one_process_finds(
+    make_user, monkeypatch
+) -> None:
+    """Small blocks and a low threshold make the parallel path run on a small trail: the
+    same records, tree and problems as one pass, and a broken link at a block border found."""
+    user = make_user()
+    for number in range(37):
+        record_event(action=AuditAction.CASE_VIEWED, actor=user, object_id=str(number))
+    single = verify.verify_trail(log_vkey="", checkpoint_dir="")
+    monkeypatch.setattr(verify, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(verify, "ALIGNMENT", 8)
+    parallel = verify.verify_trail(log_vkey="", checkpoint_dir="")
+    assert parallel.ok and single.ok
+    assert parallel.records == single.records >= 37
+    assert parallel.tree.levels == single.tree.levels
+    # The first record of the second process's block removed: found at the border.
+    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+    border = ids[len(ids) // 2 // 8 * 8]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [border])
+        cursor.execute("SET session_replication_role = origin")
+    after = ids[ids.index(border) + 1]
+    broken = verify.verify_trail(log_vkey="", checkpoint_dir="")
+    assert broken.problems[0] == (
+        f"Chain: record {after} does not link to the record before it (one was removed or "
+        "inserted)."
+    )
+    assert broken.tree.levels == verify.Tree.from_leaf_bytes(bytes(broken.tree.levels[0])).levels

@@ -14,6 +14,7 @@ The ``verify_*`` functions are the RFC 9162 algorithms (sections 2.1.3.2 and 2.1
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable, Sequence
 
 HASH_SIZE = 32
@@ -66,11 +67,23 @@ class Tree:
     def from_leaf_bytes(cls, leaves: bytes) -> Tree:
         """A tree over many leaves at once (32 bytes each, concatenated): level by level,
         a third of the time of appending them one by one."""
-        if len(leaves) % HASH_SIZE:
+        return cls.from_levels([leaves])
+
+    @classmethod
+    def from_levels(cls, levels: list[bytes]) -> Tree:
+        """A tree from its lowest levels (leaves first, each level complete for the one
+        below it), computing the levels above."""
+        if not levels or len(levels[0]) % HASH_SIZE:
             raise ValueError("leaf hashes have 32 bytes each")
+        levels = list(levels)
+        while len(levels) > 1 and not levels[-1]:  # a small tree has no nodes that high
+            levels.pop()
+        for level, (below, above) in enumerate(itertools.pairwise(levels)):
+            if len(above) != len(below) // (2 * HASH_SIZE) * HASH_SIZE:
+                raise ValueError(f"level {level + 1} does not match the level below it")
         tree = cls()
-        tree._levels = [bytearray(leaves)]
-        below = bytes(leaves)
+        tree._levels = [bytearray(level) for level in levels]
+        below = bytes(levels[-1])
         sha256 = hashlib.sha256
         while len(below) >= 2 * HASH_SIZE:
             pairs = len(below) // (2 * HASH_SIZE) * 2 * HASH_SIZE
@@ -81,6 +94,10 @@ class Tree:
             tree._levels.append(bytearray(level))
             below = level
         return tree
+
+    @property
+    def levels(self) -> list[bytearray]:
+        return self._levels
 
     @property
     def size(self) -> int:

@@ -225,6 +225,7 @@ def _content(row: tuple[Any, ...], fields: tuple[str, ...]) -> bytes:
 
 MAX_TIME_PROBLEMS = 10  # named one by one; more are counted
 PARALLEL_FROM = 200_000  # records: below this one process is quicker than starting more
+ALIGNMENT = 1 << 16  # records per aligned block of the parallel check (a power of two)
 
 
 @dataclass
@@ -233,7 +234,7 @@ class Segment:
     own link is taken as given (the caller checks it against the segment before)."""
 
     count: int = 0
-    leaves: bytes = b""
+    levels: list[bytes] = field(default_factory=list)  # of its own Merkle tree, leaves first
     first_id: int = 0
     first_prev: str = ""
     first_version: int = 0
@@ -295,7 +296,7 @@ def _scan(rows: Iterable[tuple[Any, ...]], previous: str | None = GENESIS_HASH) 
         previous = record_hash
         leaves += sha256(b"\x00" + bytes.fromhex(record_hash)).digest()  # log.leaf_of
         segment.count += 1
-    segment.leaves = bytes(leaves)
+    segment.levels = [bytes(level) for level in Tree.from_leaf_bytes(bytes(leaves)).levels]
     segment.last_hash, segment.last_version, segment.last_at = previous or "", version, previous_at
     return segment
 
@@ -315,10 +316,13 @@ def _segments() -> list[Segment]:
     cuts = [0]
     with connection.cursor() as cursor:
         for part in range(1, workers):
+            # Cut at a multiple of ALIGNMENT records: each worker's tree is then made of whole
+            # subtrees of the big one, and the parent only joins them (``_join_trees``).
+            offset = total * part // workers // ALIGNMENT * ALIGNMENT
             cursor.execute(
                 f'SELECT "id" FROM "{AuditEvent._meta.db_table}" ORDER BY "id" '  # noqa: S608
                 "OFFSET %s LIMIT 1",
-                [total * part // workers - 1],
+                [offset - 1],
             )
             cuts.append(cursor.fetchone()[0])
     cuts.append(2**63 - 1)
@@ -362,7 +366,28 @@ def _check_records(report: TrailReport, segments: list[Segment]) -> None:
         report.problems.append(
             f"Time: {more + len(time_problems) - MAX_TIME_PROBLEMS} more records back-dated."
         )
-    report.tree = Tree.from_leaf_bytes(b"".join(segment.leaves for segment in segments))
+    report.tree = _join_trees(segments)
+
+
+def _join_trees(segments: list[Segment]) -> Tree:
+    """The Merkle tree of all records from the segments' own trees: their levels up to
+    ALIGNMENT's are the big tree's, side by side, when every segment but the last holds a
+    multiple of ALIGNMENT records (else, records removed meanwhile: built again from the
+    leaves)."""
+    segments = [s for s in segments if s.levels and s.levels[0]]
+    if not segments:
+        return Tree()
+    depth = ALIGNMENT.bit_length() - 1
+    aligned = all(len(s.levels[0]) // 32 % ALIGNMENT == 0 for s in segments[:-1])
+    if len(segments) == 1:
+        return Tree.from_levels(segments[0].levels)
+    if not aligned:
+        return Tree.from_leaf_bytes(b"".join(s.levels[0] for s in segments))
+    levels = [
+        b"".join(s.levels[level] for s in segments if level < len(s.levels))
+        for level in range(depth + 1)
+    ]
+    return Tree.from_levels(levels)
 
 
 def _verifiers(keys: Iterable[str], problems: list[str], what: str) -> list[Verifier]:
