@@ -87,12 +87,12 @@ class Tree:
         sha256 = hashlib.sha256
         while len(below) >= 2 * HASH_SIZE:
             pairs = len(below) // (2 * HASH_SIZE) * 2 * HASH_SIZE
-            level = b"".join(
+            above = b"".join(
                 sha256(b"\x01" + below[i : i + 2 * HASH_SIZE]).digest()
                 for i in range(0, pairs, 2 * HASH_SIZE)
             )
-            tree._levels.append(bytearray(level))
-            below = level
+            tree._levels.append(bytearray(above))
+            below = above
         return tree
 
     @property
