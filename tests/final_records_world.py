@@ -84,4 +84,3 @@ def has_trigger(table: str) -> bool:
         )
         row = cursor.fetchone()
     return bool(row and row[0])
-

@@ -54,22 +54,23 @@ def test_a_queryset_update_of_the_decision_is_refused(
 
 def test_plain_sql_is_refused(decided: Decided) -> None:
     before = _decision(decided.declined)
-    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE collaboration_referral SET status = 'accepted', decline_reason = '' "
-                "WHERE id = %s",
-                [decided.declined.pk],
-            )
+    refused = pytest.raises(DatabaseError, match=REFUSED)
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE collaboration_referral SET status = 'accepted', decline_reason = '' "
+            "WHERE id = %s",
+            [decided.declined.pk],
+        )
     assert _decision(decided.declined) == before
 
 
 @pytest.mark.parametrize("which", ["accepted", "declined"])
 def test_a_decided_referral_cannot_be_deleted(decided: Decided, which: str) -> None:
     referral = getattr(decided, which)
-    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
-        with connection.cursor() as cursor:  # past the PROTECT of the case
-            cursor.execute("DELETE FROM collaboration_referral WHERE id = %s", [referral.pk])
+    refused = pytest.raises(DatabaseError, match=REFUSED)
+    # plain SQL: past the PROTECT of the case
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM collaboration_referral WHERE id = %s", [referral.pk])
     assert Referral.objects.filter(pk=referral.pk).exists()
 
 

@@ -61,9 +61,8 @@ def test_plain_sql_and_deletion_are_refused(certificate: Certificate) -> None:
         "UPDATE training_certificate SET course_title = 'Andere cursus' WHERE id = %s",
         "DELETE FROM training_certificate WHERE id = %s",
     ):
-        with _refused(), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [certificate.pk])
+        with _refused(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [certificate.pk])
     with _refused(), transaction.atomic():
         certificate.delete()
     assert _says(certificate) == before
