@@ -1,6 +1,10 @@
 """Referrals: submitted by a professional, accepted (a case is created and a case director
 assigned) or declined with a reason by a coordinator of the region. The referrer hears of the
-decision through a notification without case content."""
+decision through a notification without case content.
+
+A decision is final: its audit record carries the hash of the decision
+(``selectors.final_records.referral_decision_sha256``) and on PostgreSQL a trigger refuses
+changing it (migration 0021), so ``portal.audit.final_records`` can prove it unchanged."""
 
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ from ..models import (
     Urgency,
     ViolenceForm,
 )
+from ..selectors.final_records import DECISION_HASH_KEY, referral_decision_sha256
 from .notifications import Kind, notify
 
 
@@ -207,7 +212,10 @@ def referral_accept(*, actor: Any, referral: Referral, case_director: Any) -> Ca
             object_type="referral",
             object_id=referral.pk,
             case_reference=case.reference,
-            extra={"case_director_id": case_director.pk},
+            extra={
+                "case_director_id": case_director.pk,
+                DECISION_HASH_KEY: referral_decision_sha256(referral),
+            },
         )
         case_link = reverse("collaboration:case_detail", args=[case.reference])
         notify(
@@ -245,6 +253,7 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str, advice: str
             role="coordinator",
             object_type="referral",
             object_id=referral.pk,
+            extra={DECISION_HASH_KEY: referral_decision_sha256(referral)},
         )
         notify(
             user=referral.referrer,

@@ -47,6 +47,7 @@ from portal.audit.events import AuditAction
 from portal.audit.writer import record_event
 
 from ..models import Case, ConsultRequest, Referral
+from ..selectors.final_records import DECIDED, DECISION_HASH_KEY, referral_decision_sha256
 from ..storage import CaseDocumentStorage
 
 logger = logging.getLogger(__name__)
@@ -781,12 +782,28 @@ def _referral_rows(referral_ids: list[int]) -> dict[str, list[Any]]:
 # --- Running --------------------------------------------------------------------------------
 
 
-def allow_minutes_replacement() -> None:
-    """Let this transaction replace finalised minutes: on PostgreSQL a trigger refuses every
-    other change to them (``live_notes`` migration 0009)."""
+def allow_final_record_changes() -> None:
+    """Let this transaction replace finalised minutes and scrub decided referrals: on
+    PostgreSQL triggers refuse every other change to them (``live_notes`` migration 0009,
+    ``collaboration`` migration 0021). ``SET LOCAL`` ends with the transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL veilighuis.retention = 'on'")
+
+
+def record_anonymised_decisions(referral_ids: list[int]) -> None:
+    """After scrubbing, the hash of each decided referral's anonymised decision goes into the
+    trail, so ``portal.audit.final_records`` expects that one from now on (the decision's
+    own record keeps the original's)."""
+    decided = Referral.objects.filter(pk__in=referral_ids, status__in=DECIDED).order_by("pk")
+    for referral in decided:
+        record_event(
+            action=AuditAction.FINAL_RECORD_ANONYMISED,
+            object_type="referral",
+            object_id=referral.pk,
+            purpose="bewaartermijn verstreken",
+            extra={DECISION_HASH_KEY: referral_decision_sha256(referral)},
+        )
 
 
 def anonymise_case(case: Case, *, dry_run: bool, report: RetentionReport) -> None:
@@ -799,8 +816,9 @@ def anonymise_case(case: Case, *, dry_run: bool, report: RetentionReport) -> Non
             report.add(label, count)
         return
     done = RetentionReport()
-    allow_minutes_replacement()
+    allow_final_record_changes()
     apply_rules(rows, done)
+    record_anonymised_decisions(rows.get("collaboration.Referral", []))
     for label, count in done.rows.items():
         report.add(label, count)
     report.files += done.files
@@ -824,7 +842,9 @@ def anonymise_referrals(referral_ids: list[int], *, dry_run: bool, report: Reten
         for label, count in count_rows(rows).items():
             report.add(label, count)
         return
+    allow_final_record_changes()
     apply_rules(rows, report)
+    record_anonymised_decisions(referral_ids)
 
 
 def anonymise_consults(consult_ids: list[int], *, dry_run: bool, report: RetentionReport) -> None:

@@ -148,6 +148,8 @@ ACTION_CLASSES: dict[AuditAction, ActionClass] = {
     A.REFERRAL_ESCALATED: ActionClass(L.UPDATE, S.RESTRICTED),
     A.RISK_ASSESSED: ActionClass(L.CREATE, S.RESTRICTED),
     A.SAFETY_PLAN_SAVED: ActionClass(L.CREATE, S.RESTRICTED),
+    A.CERTIFICATE_ISSUED: ActionClass(L.CREATE, S.NORMAL),
+    A.FINAL_RECORD_ANONYMISED: ActionClass(L.DELETE, S.RESTRICTED),
     # Retention.
     A.RETENTION_PROPOSED: ActionClass(L.READ, S.RESTRICTED),
     A.RETENTION_CONFIRMED: ActionClass(L.UPDATE, S.RESTRICTED),
@@ -223,6 +225,10 @@ FIXED_RULES: dict[AuditAction, AccessRule] = {
     AuditAction.RETENTION_CONFIRMED: _R.PRIVACY_OFFICER,
     AuditAction.RETENTION_APPLIED: _R.SYSTEM,
     AuditAction.CASE_ANONYMISED: _R.SYSTEM,
+    # issued when the learner completes the course; anonymised by the retention run (an
+    # erasure on request passes ``self``)
+    AuditAction.CERTIFICATE_ISSUED: _R.SELF,
+    AuditAction.FINAL_RECORD_ANONYMISED: _R.SYSTEM,
     AuditAction.ORPHANED_FILES_REMOVED: _R.SYSTEM,
     AuditAction.SUBJECT_ACCESS_REGISTERED: _R.PRIVACY_OFFICER,
     AuditAction.SUBJECT_ACCESS_ASSEMBLED: _R.PRIVACY_OFFICER,

@@ -73,6 +73,10 @@ class AuditAction(models.IntegerChoices):
     # 330-331: risk assessment and safety plan
     RISK_ASSESSED = 330, _("Risicotaxatie vastgelegd")
     SAFETY_PLAN_SAVED = 331, _("Veiligheidsplan vastgelegd")
+    # 332-333: final records (portal.audit.final_records): a certificate's issue carries its
+    # hash; an anonymisation of a decided referral or an issued certificate the new one
+    CERTIFICATE_ISSUED = 332, _("Attest uitgereikt")
+    FINAL_RECORD_ANONYMISED = 333, _("Definitief gegeven geanonimiseerd (nieuwe vingerafdruk)")
     # 4xx: retention (collaboration.services.retention_runs)
     RETENTION_PROPOSED = 400, _("Bewaartermijnen: voorstel klaargezet")
     RETENTION_CONFIRMED = 401, _("Bewaartermijnen: voorstel bevestigd")

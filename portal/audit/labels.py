@@ -138,6 +138,7 @@ OBJECT_TYPE_LABELS: dict[str, Label] = {
     "rectification_request": _("Verzoek tot rechtzetting of bezwaar"),
     "processing_restriction": _("Beperking van de verwerking"),
     "training_report": _("Vormingsrapport"),
+    "certificate": _("Attest"),
     "training_session_attendees": _("Aanwezigheidslijst van een vormingssessie"),
 }
 

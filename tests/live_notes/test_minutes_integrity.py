@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from collaboration.live_notes.models import Acknowledgement, Minutes
 from collaboration.services.minutes import meeting_finalise
-from collaboration.services.retention import allow_minutes_replacement
+from collaboration.services.retention import allow_final_record_changes
 
 from .world import build_world, signed_in_client
 
@@ -41,7 +41,7 @@ def _bypass(**values: Any) -> None:
     """Change the stored minutes as someone past the trigger would (on PostgreSQL by the
     setting the retention run uses; elsewhere there is no trigger)."""
     with transaction.atomic():
-        allow_minutes_replacement()
+        allow_final_record_changes()
         Minutes.objects.update(**values)
 
 

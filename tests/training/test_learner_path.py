@@ -183,18 +183,25 @@ def test_sign_up_carries_next_through_the_email_confirmation(
 
 
 @pytest.mark.parametrize(
-    ("change", "label"),
+    ("valid_months", "change", "label"),
     [
-        ({}, "Geldig"),
-        ({"expires_at": timezone.now() - timedelta(days=1)}, "Verlopen"),
-        ({"revoked_at": timezone.now(), "revocation_reason": "Fout"}, "Ingetrokken"),
+        (None, {}, "Geldig"),
+        # issued two months ago for one: expired (what it says cannot be changed afterwards)
+        (1, {}, "Verlopen"),
+        (None, {"revoked_at": timezone.now(), "revocation_reason": "Fout"}, "Ingetrokken"),
     ],
 )
 def test_certificate_status_is_shown_in_words(
-    make_course, learner, learner_client: Client, change: dict[str, Any], label: str
+    make_course,
+    learner,
+    learner_client: Client,
+    valid_months: int | None,
+    change: dict[str, Any],
+    label: str,
 ) -> None:
-    course = make_course(lessons=0, quiz=False)
-    enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=timezone.now())
+    course = make_course(lessons=0, quiz=False, certificate_valid_months=valid_months)
+    completed_at = timezone.now() - timedelta(days=61 if valid_months else 0)
+    enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=completed_at)
     certificate = certificate_issue(enrolment=enrolment)
     Certificate.objects.filter(pk=certificate.pk).update(**change)
     certificate.refresh_from_db()

@@ -1,5 +1,6 @@
 """Certificates: issue on completion, revoke by a coordinator. The code is the public key to
-the verification page, so it is long and random."""
+the verification page, so it is long and random. What an issued certificate says is final: the
+issue's audit record carries its hash (``training.final_records``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..final_records import record_issue
 from ..models import Certificate, Enrolment
 from ..openbadges.credentials import ensure_status_list_index
 
@@ -46,6 +48,7 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
                     issued_at=issued_at,
                     expires_at=expires_at,
                 )
+                record_issue(certificate)
         except IntegrityError:  # a code collision: draw again
             continue
         # Its place in the Open Badges revocation list, drawn now so downloads only read.

@@ -30,6 +30,7 @@ from wagtail.models import Page
 
 from portal.accounts.rights_registry import CertificateChoice, ErasureReport
 
+from ..final_records import allow_name_erasure, record_erased
 from ..models import (
     ACTIVE,
     Certificate,
@@ -334,8 +335,11 @@ def learner_erase(*, user: Any, certificates: CertificateChoice) -> ErasureRepor
         )
     else:
         report.certificates_kept = mine.count()
-    # A queryset update sends no signals, so no history entry repeats the old name.
+    # A queryset update sends no signals, so no history entry repeats the old name. The name
+    # is the one part of an issued certificate that may change, here only (final_records).
+    allow_name_erasure()
     Certificate.objects.filter(pk__in=report.touched["training.Certificate"]).update(**values)
+    record_erased(report.touched["training.Certificate"])
 
     with disable_auditlog():
         # Deepest first, so a cascade never deletes a row before it is counted.
