@@ -12,7 +12,7 @@ class CollaborationConfig(AppConfig):
         # The ground floor's audit viewer is scoped by case rules and names the things events
         # are about; it imports no side, so the side hands both over
         # (portal/audit/scope_registry.py, portal/audit/objects.py).
-        from portal.audit.final_records import register_checker
+        from portal.audit.final_records import register_baseline, register_checker
         from portal.audit.objects import register_resolver
         from portal.audit.scope_registry import register_scope_rules
         from portal.demo import register_demo_step
@@ -28,3 +28,6 @@ class CollaborationConfig(AppConfig):
 
         register_checker("minutes", minutes_problems)
         register_checker("referral", referral_problems)
+        from .services.final_records import referral_baseline
+
+        register_baseline("referral", referral_baseline)

@@ -166,6 +166,31 @@ def ensure_demo_cases(users: dict, organisations: dict[str, Organisation]) -> No
     if not Case.objects.filter(reference=CLOSED_REFERENCE).exists():
         _closed_example_case(users, organisations, clb_person)
     _active_case(users, organisations)
+    _record_demo_decisions()
+
+
+def _record_demo_decisions() -> None:
+    """The demo writes its decided referrals directly; record each decision with its hash as
+    ``services.referrals`` does when a coordinator decides (issue 18 item 5), once."""
+    from portal.audit.events import AuditAction
+    from portal.audit.final_records import audited_sha256
+    from portal.audit.writer import record_event
+
+    from .models import Referral, ReferralStatus
+    from .selectors.final_records import DECIDED, DECISION_HASH_KEY, referral_decision_sha256
+
+    for referral in Referral.objects.filter(status__in=DECIDED).select_related("decided_by"):
+        if audited_sha256("referral", referral.pk, DECISION_HASH_KEY) is not None:
+            continue
+        accepted = referral.status == ReferralStatus.ACCEPTED
+        record_event(
+            action=AuditAction.REFERRAL_ACCEPTED if accepted else AuditAction.REFERRAL_DECLINED,
+            actor=referral.decided_by,
+            role="coordinator",
+            object_type="referral",
+            object_id=referral.pk,
+            extra={DECISION_HASH_KEY: referral_decision_sha256(referral)},
+        )
 
 
 def _approved(

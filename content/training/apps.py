@@ -27,7 +27,7 @@ class TrainingConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from portal.accounts.rights_registry import register_holder
-        from portal.audit.final_records import register_checker
+        from portal.audit.final_records import register_baseline, register_checker
         from portal.audit.objects import register_resolver
         from portal.demo import register_demo_step
 
@@ -42,9 +42,10 @@ class TrainingConfig(AppConfig):
         # The audit viewer names an attendance list by its session (portal/audit/objects.py).
         register_resolver("training_session_attendees", training_sessions)
         # Issued certificates, for portal.audit.final_records.
-        from .final_records import certificate_problems
+        from .final_records import certificate_baseline, certificate_problems
 
         register_checker("certificate", certificate_problems)
+        register_baseline("certificate", certificate_baseline)
 
         # The public agenda lists the sessions: a saved or deleted session purges the
         # anonymous page cache like a publication does (content.cache).

@@ -79,6 +79,20 @@ def record_erased(certificate_ids: list[int]) -> None:
         )
 
 
+def certificate_baseline() -> int:
+    """Record the hash of every certificate the trail has none for (issued before issue 18)."""
+    from portal.audit.final_records import audited_sha256, record_baseline
+
+    recorded = 0
+    for certificate in Certificate.objects.order_by("pk").iterator():
+        if audited_sha256("certificate", certificate.pk, CERTIFICATE_HASH_KEY) is None:
+            record_baseline(
+                "certificate", certificate.pk, CERTIFICATE_HASH_KEY, certificate_sha256(certificate)
+            )
+            recorded += 1
+    return recorded
+
+
 def certificate_problems() -> Iterator[FinalRecordProblem]:
     """Every certificate that no longer says what its audit record hashed."""
     for certificate in Certificate.objects.order_by("pk").iterator():

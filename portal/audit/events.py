@@ -77,6 +77,9 @@ class AuditAction(models.IntegerChoices):
     # hash; an anonymisation of a decided referral or an issued certificate the new one
     CERTIFICATE_ISSUED = 332, _("Attest uitgereikt")
     FINAL_RECORD_ANONYMISED = 333, _("Definitief gegeven geanonimiseerd (nieuwe vingerafdruk)")
+    # A final record from before its hash went into the trail, hashed once as it then stood
+    # (manage.py audit_baseline_final_records): proven from then on, not before.
+    FINAL_RECORD_BASELINED = 334, _("Vingerafdruk van een bestaand definitief gegeven vastgelegd")
     # 4xx: retention (collaboration.services.retention_runs)
     RETENTION_PROPOSED = 400, _("Bewaartermijnen: voorstel klaargezet")
     RETENTION_CONFIRMED = 401, _("Bewaartermijnen: voorstel bevestigd")

@@ -7,8 +7,8 @@ the erasure on request excepted), and at the moment it became final its SHA-256 
 append-only, chained audit trail. ``verify_final_records`` compares the stored rows with those
 hashes, so a change past the trigger (someone who can drop it, a restored backup) is named.
 
-``portal/audit/management/commands/audit_verify.py`` and ``portal/audit/verify.py`` are being
-rewritten elsewhere; they are to call ``verify_final_records`` (this module does not touch them).
+``manage.py audit_verify`` and the periodic check (``portal/audit/tasks.py``) call
+``verify_final_records`` after the chain and the checkpoints.
 
 The ground floor owns no minutes, referrals or certificates: each side registers a checker for
 its kind from its ``AppConfig.ready()`` (``register_checker``), as for the audit viewer's
@@ -47,6 +47,35 @@ _CHECKERS: dict[str, Checker] = {}
 def register_checker(kind: str, checker: Checker) -> None:
     """A side hands over the check of one kind of final record (idempotent per kind)."""
     _CHECKERS[kind] = checker
+
+
+Baseline = Callable[[], int]
+
+_BASELINES: dict[str, Baseline] = {}
+
+
+def register_baseline(kind: str, baseline: Baseline) -> None:
+    """A side hands over the recording of hashes its final records of one kind lack (records
+    from before their hash went into the trail); it returns how many it recorded."""
+    _BASELINES[kind] = baseline
+
+
+def record_missing_hashes() -> dict[str, int]:
+    """Hash, once, each final record the trail holds no hash for, as it stands now
+    (``FINAL_RECORD_BASELINED``): from then on a change is caught; before, nothing proves it."""
+    return {kind: _BASELINES[kind]() for kind in sorted(_BASELINES)}
+
+
+def record_baseline(object_type: str, object_id: Any, key: str, sha256: str) -> None:
+    from .events import AuditAction
+    from .writer import record_event
+
+    record_event(
+        action=AuditAction.FINAL_RECORD_BASELINED,
+        object_type=object_type,
+        object_id=object_id,
+        extra={key: sha256},
+    )
 
 
 def verify_final_records() -> list[FinalRecordProblem]:

@@ -23,11 +23,13 @@ def verify_audit_chain() -> dict[str, object]:
         message = f"Audit chain broken at record {report.first_broken_id}: {report.reason}."
         logger.critical(message)
         mail_admins("Veilig Huis: audit chain broken", message, fail_silently=True)
-    problems: list[str] = []
+    from .final_records import verify_final_records
+
+    problems = [f"{p.kind} {p.object_id}: {p.reason}" for p in verify_final_records()]
     if settings.AUDIT_LOG_VKEY:
         from .transparency.verify import verify_trail
 
-        problems = verify_trail().problems
+        problems = verify_trail().problems + problems
         if problems:
             logger.critical("Audit trail not intact: %s", " | ".join(problems))
             mail_admins(

@@ -181,3 +181,38 @@ def test_the_triggers_are_back_after_a_test_dropped_them(decided: Decided) -> No
         assert not has_trigger("collaboration_referral")
     assert has_trigger("collaboration_referral") and has_trigger("training_certificate")
     assert connection.vendor == "postgresql"
+
+
+def test_records_from_before_the_hashes_are_baselined_once_then_watched(
+    decided: Decided, certificate: Certificate
+) -> None:
+    """After the upgrade, ``audit_baseline_final_records`` hashes what the trail lacks (and
+    nothing else, and only once); a later change is then named like any other."""
+    from django.core.management import call_command
+
+    old = Referral.objects.create(
+        region=decided.declined.region,
+        referrer=decided.world.referrer,
+        referring_organisation=decided.world.clb,
+        family_composition="Fictief gezin.",
+    )
+    Referral.objects.filter(pk=old.pk).update(
+        status=ReferralStatus.DECLINED, decline_reason="Fictief."
+    )
+    before = set(p.object_id for p in verify_final_records())
+    assert str(old.pk) in before
+    call_command("audit_baseline_final_records", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert verify_final_records() == []
+    baselined = AuditEvent.objects.filter(action=AuditAction.FINAL_RECORD_BASELINED)
+    assert set(baselined.values_list("object_id", flat=True)) == before
+    call_command("audit_baseline_final_records", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert baselined.count() == len(before)  # once
+    with trigger_dropped("collaboration_referral"):
+        Referral.objects.filter(pk=old.pk).update(decline_reason="Iets anders (fictief).")
+    assert _problems("referral") == [
+        FinalRecordProblem(
+            "referral",
+            str(old.pk),
+            "its stored fields do not match the hash in its audit record",
+        )
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.audit.final_records import verify_final_records
 from portal.audit.transparency.verify import shown_checkpoint, verify_trail
 
 
@@ -57,9 +58,5 @@ class Command(BaseCommand):
 
 def _final_record_problems() -> list[str]:
     """Finalised minutes, decided referrals and issued certificates against their hashes in the
-    trail (portal/audit/final_records.py, when present)."""
-    try:
-        from portal.audit.final_records import verify_final_records  # type: ignore[import-not-found]
-    except ImportError:
-        return []
+    trail (portal/audit/final_records.py)."""
     return [f"Final record: {p.kind} {p.object_id}: {p.reason}" for p in verify_final_records()]
