@@ -71,8 +71,11 @@ class DashboardView(TemplateView):
             "dash": data,
             "phases": phases,
             "search_form": CaseSearchForm(),
-            "without_director": cases_without_director(user=self.request.user),
-            "risk_reviews": risk_reviews_due(user=self.request.user),
+            # the profile the dashboard built: one membership query for the page, not three
+            "without_director": cases_without_director(
+                user=self.request.user, profile=data.profile
+            ),
+            "risk_reviews": risk_reviews_due(user=self.request.user, profile=data.profile),
         }
 
 
@@ -130,7 +133,7 @@ class CaseDetailView(TemplateView):
                 (value, label, assessments.get(value)) for value, label in LifeDomain.choices
             ],
             "criteria": criteria,
-            **plan_and_closure_context(workspace.access, workspace.plan),
+            **plan_and_closure_context(workspace.access, workspace.plan, workspace.earlier_plans),
             "today": workspace.today,
             "has_director": has_director(case),
             "can_reassign": case.region in workspace.access.profile.coordinator_regions,
