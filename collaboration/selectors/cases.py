@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -232,7 +232,8 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
     # queries each); Python keeps the order the page showed
     family_all = list(with_safety_plan(case.family_members.select_related("removed_by")))
     removed_family = sorted(
-        (m for m in family_all if m.removed_at is not None), key=lambda m: m.removed_at
+        (m for m in family_all if m.removed_at is not None),
+        key=lambda m: cast(datetime.datetime, m.removed_at),
     )
     people = list(
         case.participants.filter(Q(is_active=True) | Q(removed_at__isnull=False)).select_related(
@@ -240,7 +241,7 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
         )
     )
     removed_participants = sorted(
-        (p for p in people if not p.is_active), key=lambda p: p.removed_at
+        (p for p in people if not p.is_active), key=lambda p: cast(datetime.datetime, p.removed_at)
     )
     workspace = CaseWorkspace(
         access=access,
@@ -334,6 +335,17 @@ class Dashboard:
 
 DASHBOARD_CASES = 20
 DASHBOARD_ACTIONS = 25
+# the fields a dashboard action line shows (templates/collaboration/dashboard.html)
+ACTION_LINE_FIELDS = (
+    "description",
+    "due_date",
+    "case",
+    "case__reference",
+    "organisation",
+    "organisation__name",
+    "responsible",
+    "responsible__full_name",
+)
 
 
 def _own_cases(profile: ActorProfile) -> QuerySet[Case]:
@@ -382,7 +394,11 @@ def _upcoming_meetings(profile: ActorProfile, limit: int = 10) -> list[Meeting]:
     """Meetings of cases the user directs, and meetings they are invited to in a case they
     still see; two index-driven queries merged here (one OR-query scans every meeting)."""
     user = profile.user
-    upcoming = _upcoming(Meeting.objects.all()).select_related("case")
+    upcoming = (
+        _upcoming(Meeting.objects.all())
+        .select_related("case")
+        .only("kind", "starts_at", "place", "case", "case__reference")
+    )
     directed = list(upcoming.filter(case__case_director=user)[:limit])
     still_assigned = CaseParticipant.objects.filter(
         user=user, is_active=True, case_id=OuterRef("case_id")
@@ -420,10 +436,12 @@ def _my_open_actions(
         .values("pk")
         .union(Action.objects.filter(case__case_director=user).order_by().values("pk"))
     )
-    rows = list(
+    rows: list[Action] = list(
         open_actions.filter(pk__in=candidates)
         .exclude(case__phase=Phase.CLOSED)
         .select_related("case", "organisation", "responsible")
+        # what the dashboard line shows: fewer columns to fetch and fewer model fields to fill
+        .only(*ACTION_LINE_FIELDS)
         .annotate(
             total_open=Window(Count("pk")),
             total_overdue=Window(Count("pk", filter=Q(due_date__lt=today))),
@@ -451,6 +469,7 @@ def dashboard(*, user: Any) -> Dashboard:
         case_list = list(
             cases.exclude(phase=Phase.CLOSED)
             .select_related("case_director")
+            .only("reference", "phase", "case_director", "case_director__full_name")
             .order_by("-phase_changed_at", "-pk")[:DASHBOARD_CASES]
         )
         _annotate_case_rows(case_list, open_actions, today)
