@@ -331,6 +331,10 @@ class Dashboard:
     # their decision term carry ``is_overdue``
     approvals: list[Any] = field(default_factory=list)
     overdue_referral_count: int = 0
+    # coordinators: open cases whose director left (selectors.handover); directors: risk
+    # assessments due again (selectors.risk). Each audited as its own list view.
+    without_director: list[Case] = field(default_factory=list)
+    risk_reviews: list[Any] = field(default_factory=list)
 
 
 DASHBOARD_CASES = 20
@@ -508,6 +512,14 @@ def dashboard(*, user: Any) -> Dashboard:
             object_type="dashboard",
             extra={"cases_listed": len(case_list)},
         )
+        # in this transaction with the profile built above: one membership query and one
+        # BEGIN/COMMIT for the page instead of three; their audit records follow the
+        # dashboard's, as when the view called them one after the other
+        from .handover import cases_without_director
+        from .risk import risk_reviews_due
+
+        without_director = cases_without_director(user=user, profile=profile)
+        risk_reviews = risk_reviews_due(user=user, profile=profile)
     return Dashboard(
         profile=profile,
         phase_counts=counts,
@@ -525,6 +537,8 @@ def dashboard(*, user: Any) -> Dashboard:
         flag_count=flag_count,
         approvals=approvals,
         overdue_referral_count=sum(1 for r in referrals if getattr(r, "is_overdue", False)),
+        without_director=without_director,
+        risk_reviews=risk_reviews,
     )
 
 

@@ -24,7 +24,8 @@ def cases_without_director(*, user: Any, profile: ActorProfile | None = None) ->
     profile = profile_of(user, profile)
     if not profile.coordinator_regions:
         return []
-    with transaction.atomic():
+    # no savepoint: inside the dashboard's transaction it needs none (two round trips)
+    with transaction.atomic(savepoint=False):
         cases = list(
             Case.objects.filter(region__in=profile.coordinator_regions)
             .exclude(phase=Phase.CLOSED)

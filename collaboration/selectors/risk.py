@@ -126,7 +126,8 @@ def risk_reviews_due(*, user: Any, profile: ActorProfile | None = None) -> list[
     if not profile.is_member:
         return []
     today = timezone.localdate()
-    with transaction.atomic():
+    # no savepoint: inside the dashboard's transaction it needs none (two round trips)
+    with transaction.atomic(savepoint=False):
         rows = list(
             RiskAssessment.objects.filter(
                 is_current=True, review_due_on__lte=today, case__case_director=user

@@ -44,9 +44,8 @@ from ..selectors.cases import (
     dashboard,
     document_for_download,
 )
-from ..selectors.handover import cases_without_director
 from ..selectors.people import active_organisations, person, region_memberships
-from ..selectors.risk import risk_history, risk_reviews_due
+from ..selectors.risk import risk_history
 from ..services import cases as case_services
 from ..services import documents as document_services
 from ..services import plans as plan_services
@@ -71,11 +70,8 @@ class DashboardView(TemplateView):
             "dash": data,
             "phases": phases,
             "search_form": CaseSearchForm(),
-            # the profile the dashboard built: one membership query for the page, not three
-            "without_director": cases_without_director(
-                user=self.request.user, profile=data.profile
-            ),
-            "risk_reviews": risk_reviews_due(user=self.request.user, profile=data.profile),
+            "without_director": data.without_director,
+            "risk_reviews": data.risk_reviews,
         }
 
 
