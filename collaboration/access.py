@@ -121,6 +121,17 @@ def actor_profile(user: Any) -> ActorProfile:
     return profile
 
 
+def profile_of(user: Any, profile: ActorProfile | None) -> ActorProfile:
+    """``profile`` if it is ``user``'s (built earlier in the same request), else a fresh one.
+
+    Lets one page build the profile once for its several selectors (one membership query
+    instead of one per selector) without a selector ever trusting a profile of someone else.
+    """
+    if profile is not None and profile.user is user:
+        return profile
+    return actor_profile(user)
+
+
 def _active_participation(user: Any) -> Exists:
     return Exists(CaseParticipant.objects.filter(case=OuterRef("pk"), user=user, is_active=True))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from portal.audit.classification import AccessRule
@@ -157,6 +157,8 @@ class CaseWorkspace:
     timeline: list[TimelineEntry]
     documents: list[CaseDocument]
     meetings: list[Meeting]
+    # every plan version but the current one, newest first (selectors.plans)
+    earlier_plans: list[ActionPlan] = field(default_factory=list)
     next_meeting: Meeting | None = None
     previous_visit: datetime.datetime | None = None
     flags: Any = None  # selectors.flags.CaseFlags
@@ -197,6 +199,24 @@ class CaseWorkspace:
         return [d for d in self.documents if d.uploaded_at > self.previous_visit]
 
 
+def plan_versions(case: Case) -> QuerySet[ActionPlan]:
+    """Every plan version of ``case``, newest first, with goals and actions; a carried-over
+    action brings the version of its successor (for "overgenomen in versie N")."""
+    actions = Action.objects.select_related(
+        "organisation", "responsible", "carried_over_to__goal__plan"
+    )
+    return (
+        ActionPlan.objects.filter(case=case)
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.prefetch_related(Prefetch("actions", queryset=actions)),
+            )
+        )
+        .order_by("-version")
+    )
+
+
 def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
     """Everything the case page shows, filtered by the viewer's visibility, in a fixed number of
     queries. One audit record for the page; the previous one dates "new since your last visit"."""
@@ -204,40 +224,34 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
     access = case_access(user=user, reference=reference, purpose=CASE_PAGE)
     case = access.case
     audience = Prefetch("audience", queryset=Audience.objects.select_related("organisation"))
-    plan = (
-        ActionPlan.objects.filter(case=case)
-        .prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=Goal.objects.prefetch_related(
-                    Prefetch(
-                        "actions",
-                        queryset=Action.objects.select_related("organisation", "responsible"),
-                    )
-                ),
-            )
+    # every plan version in one go (three queries): the current one for the plan section, the
+    # earlier ones for its history, which the page used to fetch a second time
+    versions = list(plan_versions(case))
+    plan = versions[0] if versions else None
+    # family and professionals once each, split here into present and removed (was two
+    # queries each); Python keeps the order the page showed
+    family_all = list(with_safety_plan(case.family_members.select_related("removed_by")))
+    removed_family = sorted(
+        (m for m in family_all if m.removed_at is not None),
+        key=lambda m: cast(datetime.datetime, m.removed_at),
+    )
+    people = list(
+        case.participants.filter(Q(is_active=True) | Q(removed_at__isnull=False)).select_related(
+            "user", "organisation", "removed_by"
         )
-        .order_by("-version")
-        .first()
+    )
+    removed_participants = sorted(
+        (p for p in people if not p.is_active), key=lambda p: cast(datetime.datetime, p.removed_at)
     )
     workspace = CaseWorkspace(
         access=access,
-        family=list(with_safety_plan(case.family_members.filter(removed_at__isnull=True))),
-        participants=list(
-            case.participants.filter(is_active=True).select_related("user", "organisation")
-        ),
-        removed_family=list(
-            case.family_members.filter(removed_at__isnull=False)
-            .select_related("removed_by")
-            .order_by("removed_at")
-        ),
-        removed_participants=list(
-            case.participants.filter(is_active=False, removed_at__isnull=False)
-            .select_related("user", "organisation", "removed_by")
-            .order_by("removed_at")
-        ),
+        family=[m for m in family_all if m.removed_at is None],
+        participants=[p for p in people if p.is_active],
+        removed_family=removed_family,
+        removed_participants=removed_participants,
         assessments=list(case.assessments.all()),
         plan=plan,
+        earlier_plans=versions[1:],
         timeline=list(
             visible_timeline(access)
             .select_related("author", "author_organisation", "retracted_by")
@@ -317,10 +331,25 @@ class Dashboard:
     # their decision term carry ``is_overdue``
     approvals: list[Any] = field(default_factory=list)
     overdue_referral_count: int = 0
+    # coordinators: open cases whose director left (selectors.handover); directors: risk
+    # assessments due again (selectors.risk). Each audited as its own list view.
+    without_director: list[Case] = field(default_factory=list)
+    risk_reviews: list[Any] = field(default_factory=list)
 
 
 DASHBOARD_CASES = 20
 DASHBOARD_ACTIONS = 25
+# the fields a dashboard action line shows (templates/collaboration/dashboard.html)
+ACTION_LINE_FIELDS = (
+    "description",
+    "due_date",
+    "case",
+    "case__reference",
+    "organisation",
+    "organisation__name",
+    "responsible",
+    "responsible__full_name",
+)
 
 
 def _own_cases(profile: ActorProfile) -> QuerySet[Case]:
@@ -369,7 +398,11 @@ def _upcoming_meetings(profile: ActorProfile, limit: int = 10) -> list[Meeting]:
     """Meetings of cases the user directs, and meetings they are invited to in a case they
     still see; two index-driven queries merged here (one OR-query scans every meeting)."""
     user = profile.user
-    upcoming = _upcoming(Meeting.objects.all()).select_related("case")
+    upcoming = (
+        _upcoming(Meeting.objects.all())
+        .select_related("case")
+        .only("kind", "starts_at", "place", "case", "case__reference")
+    )
     directed = list(upcoming.filter(case__case_director=user)[:limit])
     still_assigned = CaseParticipant.objects.filter(
         user=user, is_active=True, case_id=OuterRef("case_id")
@@ -383,6 +416,46 @@ def _upcoming_meetings(profile: ActorProfile, limit: int = 10) -> list[Meeting]:
     )
     merged = {m.pk: m for m in directed + invited}.values()
     return sorted(merged, key=lambda m: (m.starts_at, m.pk))[:limit]
+
+
+def _my_open_actions(
+    profile: ActorProfile,
+    cases: QuerySet[Case],
+    open_actions: QuerySet[Action],
+    today: datetime.date,
+) -> tuple[list[Action], dict[str, int]]:
+    """The person's own open actions and, for a case director, every open action in the open
+    cases they direct (a partner's overdue action is the director's to chase): the first
+    ``DASHBOARD_ACTIONS`` by due date, and how many there are (overdue ones apart).
+
+    One query: the totals ride along as window counts over the whole match (computed before
+    the LIMIT), instead of a second query that paid the same joins again. The candidates come
+    from a UNION of two index-driven sets (actions they are responsible for in a case they
+    still see; actions in the cases they direct, which they always see) instead of an OR
+    across the action and case tables, which made the server join every open action."""
+    user = profile.user
+    candidates = (
+        Action.objects.filter(responsible=user, case__in=cases.values("pk"))
+        .order_by()
+        .values("pk")
+        .union(Action.objects.filter(case__case_director=user).order_by().values("pk"))
+    )
+    rows: list[Action] = list(
+        open_actions.filter(pk__in=candidates)
+        .exclude(case__phase=Phase.CLOSED)
+        .select_related("case", "organisation", "responsible")
+        # what the dashboard line shows: fewer columns to fetch and fewer model fields to fill
+        .only(*ACTION_LINE_FIELDS)
+        .annotate(
+            total_open=Window(Count("pk")),
+            total_overdue=Window(Count("pk", filter=Q(due_date__lt=today))),
+        )
+        .order_by("due_date", "pk")[:DASHBOARD_ACTIONS]
+    )
+    if not rows:
+        return [], {"open": 0, "overdue": 0}
+    first: Any = rows[0]
+    return rows, {"open": first.total_open, "overdue": first.total_overdue}
 
 
 def dashboard(*, user: Any) -> Dashboard:
@@ -400,32 +473,14 @@ def dashboard(*, user: Any) -> Dashboard:
         case_list = list(
             cases.exclude(phase=Phase.CLOSED)
             .select_related("case_director")
+            .only("reference", "phase", "case_director", "case_director__full_name")
             .order_by("-phase_changed_at", "-pk")[:DASHBOARD_CASES]
         )
         _annotate_case_rows(case_list, open_actions, today)
-        visible_case_ids = cases.values("pk")
-        # Their own actions and, for a case director, every open action in the cases they
-        # direct (a partner's overdue action is the director's to chase).
-        mine = (
-            open_actions.filter(
-                Q(responsible=user) | Q(case__case_director=user), case__in=visible_case_ids
-            ).exclude(case__phase=Phase.CLOSED)
+        actions, action_counts = (
+            _my_open_actions(profile, cases, open_actions, today)
             if profile.is_member
-            else Action.objects.none()
-        )
-        actions = (
-            list(
-                mine.select_related("case", "organisation", "responsible").order_by(
-                    "due_date", "pk"
-                )[:DASHBOARD_ACTIONS]
-            )
-            if profile.is_member
-            else []
-        )
-        action_counts = (
-            mine.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-            if profile.is_member
-            else {"open": 0, "overdue": 0}
+            else ([], {"open": 0, "overdue": 0})
         )
         meetings = _upcoming_meetings(profile) if profile.is_member else []
         referrals: list[Referral] = []
@@ -457,6 +512,14 @@ def dashboard(*, user: Any) -> Dashboard:
             object_type="dashboard",
             extra={"cases_listed": len(case_list)},
         )
+        # in this transaction with the profile built above: one membership query and one
+        # BEGIN/COMMIT for the page instead of three; their audit records follow the
+        # dashboard's, as when the view called them one after the other
+        from .handover import cases_without_director
+        from .risk import risk_reviews_due
+
+        without_director = cases_without_director(user=user, profile=profile)
+        risk_reviews = risk_reviews_due(user=user, profile=profile)
     return Dashboard(
         profile=profile,
         phase_counts=counts,
@@ -474,6 +537,8 @@ def dashboard(*, user: Any) -> Dashboard:
         flag_count=flag_count,
         approvals=approvals,
         overdue_referral_count=sum(1 for r in referrals if getattr(r, "is_overdue", False)),
+        without_director=without_director,
+        risk_reviews=risk_reviews,
     )
 
 

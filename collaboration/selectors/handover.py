@@ -9,7 +9,7 @@ from django.db import transaction
 
 from portal.audit.events import AuditAction
 
-from ..access import actor_profile
+from ..access import ActorProfile, profile_of
 from ..models import Case, Membership, Phase
 from ..services.handover import DIRECTOR_ROLES, directed_q
 from ._audit import audit_read
@@ -17,13 +17,15 @@ from ._audit import audit_read
 LIMIT = 50
 
 
-def cases_without_director(*, user: Any) -> list[Case]:
+def cases_without_director(*, user: Any, profile: ActorProfile | None = None) -> list[Case]:
     """Open cases of the coordinator's regions whose director left; empty for anyone else.
-    Recorded as a list view when it lists any."""
-    profile = actor_profile(user)
+    Recorded as a list view when it lists any. ``profile``: the user's, when the caller (the
+    dashboard) built it for this request already; saves the membership query."""
+    profile = profile_of(user, profile)
     if not profile.coordinator_regions:
         return []
-    with transaction.atomic():
+    # no savepoint: inside the dashboard's transaction it needs none (two round trips)
+    with transaction.atomic(savepoint=False):
         cases = list(
             Case.objects.filter(region__in=profile.coordinator_regions)
             .exclude(phase=Phase.CLOSED)

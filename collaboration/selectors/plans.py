@@ -4,29 +4,15 @@ reference, so they cannot be reached without it."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-
-from ..models import Action, ActionPlan, ClosureRequest, Goal
-from .cases import CaseAccess
+from ..models import ActionPlan, ClosureRequest
+from .cases import CaseAccess, plan_versions
 
 
 def earlier_plan_versions(access: CaseAccess) -> list[ActionPlan]:
     """Every version but the current one, newest first, with their actions; a carried-over
-    action brings the version of its successor (for "overgenomen in versie N")."""
-    actions = Action.objects.select_related(
-        "organisation", "responsible", "carried_over_to__goal__plan"
-    )
-    plans = list(
-        ActionPlan.objects.filter(case=access.case)
-        .prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=Goal.objects.prefetch_related(Prefetch("actions", queryset=actions)),
-            )
-        )
-        .order_by("-version")
-    )
-    return plans[1:]
+    action brings the version of its successor (for "overgenomen in versie N"). The case page
+    has them from ``case_workspace`` already (``CaseWorkspace.earlier_plans``)."""
+    return list(plan_versions(access.case))[1:]
 
 
 def latest_closure_request(access: CaseAccess) -> ClosureRequest | None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from portal.audit.events import AuditAction
 
-from ..access import actor_profile
+from ..access import ActorProfile, profile_of
 from ..models import (
     FamilyMember,
     LifeDomain,
@@ -118,15 +118,16 @@ def people_at_risk(access: CaseAccess) -> list[FamilyMember]:
     return list(access.case.family_members.filter(removed_at__isnull=True).order_by("pk"))
 
 
-def risk_reviews_due(*, user: Any) -> list[RiskAssessment]:
+def risk_reviews_due(*, user: Any, profile: ActorProfile | None = None) -> list[RiskAssessment]:
     """For the case director's dashboard: the latest assessments of the cases they direct whose
     re-assessment date has come or passed (open cases only). Recorded as a list view when it
-    lists any."""
-    profile = actor_profile(user)
+    lists any. ``profile``: the user's, when the caller built it for this request already."""
+    profile = profile_of(user, profile)
     if not profile.is_member:
         return []
     today = timezone.localdate()
-    with transaction.atomic():
+    # no savepoint: inside the dashboard's transaction it needs none (two round trips)
+    with transaction.atomic(savepoint=False):
         rows = list(
             RiskAssessment.objects.filter(
                 is_current=True, review_due_on__lte=today, case__case_director=user

@@ -44,9 +44,8 @@ from ..selectors.cases import (
     dashboard,
     document_for_download,
 )
-from ..selectors.handover import cases_without_director
 from ..selectors.people import active_organisations, person, region_memberships
-from ..selectors.risk import risk_history, risk_reviews_due
+from ..selectors.risk import risk_history
 from ..services import cases as case_services
 from ..services import documents as document_services
 from ..services import plans as plan_services
@@ -71,8 +70,8 @@ class DashboardView(TemplateView):
             "dash": data,
             "phases": phases,
             "search_form": CaseSearchForm(),
-            "without_director": cases_without_director(user=self.request.user),
-            "risk_reviews": risk_reviews_due(user=self.request.user),
+            "without_director": data.without_director,
+            "risk_reviews": data.risk_reviews,
         }
 
 
@@ -130,7 +129,7 @@ class CaseDetailView(TemplateView):
                 (value, label, assessments.get(value)) for value, label in LifeDomain.choices
             ],
             "criteria": criteria,
-            **plan_and_closure_context(workspace.access, workspace.plan),
+            **plan_and_closure_context(workspace.access, workspace.plan, workspace.earlier_plans),
             "today": workspace.today,
             "has_director": has_director(case),
             "can_reassign": case.region in workspace.access.profile.coordinator_regions,

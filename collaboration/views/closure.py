@@ -165,8 +165,11 @@ class PlanApprovalView(CaseFormView):
         )
 
 
-def plan_and_closure_context(access: Any, plan: Any = None) -> dict[str, Any]:
-    """What the case page needs for the plan history, action rights, approvals and closure."""
+def plan_and_closure_context(
+    access: Any, plan: Any = None, earlier_plans: list[Any] | None = None
+) -> dict[str, Any]:
+    """What the case page needs for the plan history, action rights, approvals and closure.
+    ``earlier_plans``: the history when the caller has it already (``case_workspace``)."""
     from ..access import action_organisation_ids
     from ..selectors.plans import earlier_plan_versions, latest_closure_request
 
@@ -175,7 +178,7 @@ def plan_and_closure_context(access: Any, plan: Any = None) -> dict[str, Any]:
     approvals = case_approvals(access, plan.pk if plan else None)
     return {
         "action_org_ids": action_organisation_ids(access.profile, access.case),
-        "earlier_plans": earlier_plan_versions(access),
+        "earlier_plans": earlier_plan_versions(access) if earlier_plans is None else earlier_plans,
         "closure": closure,
         "closure_pending": pending,
         "can_decide_closure": pending is not None
