@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collaboration', '0020_risk_and_safety_plan'),
+        ('collaboration', '0021_referral_decision_trigger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
