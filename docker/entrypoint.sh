@@ -30,6 +30,9 @@ case "${1:-web}" in
       "$PYTHON" manage.py grant_app_role
     "$PYTHON" manage.py collectstatic --noinput -v0
     "$PYTHON" manage.py setup_site
+    # Final records from before their hashes went into the audit trail get theirs, once
+    # (docs/audit.md); a no-op after that.
+    "$PYTHON" manage.py audit_baseline_final_records
     # --no-proxy-headers: uvicorn leaves the client and scheme as the TCP connection has them;
     # portal/security/client_address.py alone reads the proxy's headers, from TRUSTED_PROXIES.
     # --ws-max-size: uvicorn itself refuses a WebSocket frame over the portal's frame limit
