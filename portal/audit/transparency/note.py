@@ -206,6 +206,15 @@ def cosign(note: Note, signer: Signer, timestamp: int) -> Signature:
 # --- Checkpoints ---------------------------------------------------------------------------------
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits that fit a 64-bit unsigned integer: ``str.isdigit`` alone also takes "²"
+    and "١", which ``int`` then refuses or reads, and a number of thousands of digits."""
+    return text.isascii() and text.isdigit() and len(text) <= 19
+
+
+_is_number = is_number
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     origin: str
@@ -226,7 +235,7 @@ class Checkpoint:
         if len(lines) < 4 or lines[-1] != "":
             raise NoteError("a checkpoint has an origin, a size and a root hash")
         origin, size, root = lines[0], lines[1], lines[2]
-        if not origin or not size.isdigit() or (size != "0" and size.startswith("0")):
+        if not origin or not _is_number(size) or (size != "0" and size.startswith("0")):
             raise NoteError("malformed checkpoint origin or size")
         root_bytes = _unb64(root)
         if len(root_bytes) != 32:
@@ -234,6 +243,6 @@ class Checkpoint:
         extensions = lines[3:-1]
         head = next((x[len(HEAD_PREFIX) :] for x in extensions if x.startswith(HEAD_PREFIX)), "")
         stamp = next((x[len(TIME_PREFIX) :] for x in extensions if x.startswith(TIME_PREFIX)), "0")
-        if not stamp.isdigit():
+        if not _is_number(stamp):
             raise NoteError("malformed checkpoint time")
         return cls(origin, int(size), root_bytes, head, int(stamp))

@@ -22,6 +22,7 @@ class CheckpointConflict(Exception):
 class CheckpointStore:
     SIGNED = ".checkpoint"
     WITNESSED = ".witnessed"
+    SUFFIXES = (SIGNED, WITNESSED)
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
@@ -80,7 +81,7 @@ class CheckpointStore:
         found = []
         for path in self.directory.iterdir():
             stem = path.name.removesuffix(suffix)
-            if path.name.endswith(suffix) and stem.isdigit():
+            if path.name.endswith(suffix) and stem.isascii() and stem.isdigit():
                 found.append(int(stem))
         return sorted(found)
 
@@ -89,12 +90,14 @@ class CheckpointStore:
         if not self.directory.is_dir():
             return
         for path in sorted(self.directory.iterdir()):
-            if not path.name.endswith((self.SIGNED, self.WITNESSED)):
+            if not path.name.endswith(self.SUFFIXES):
                 continue
             try:
                 yield path.name, Note.parse(path.read_text())
             except NoteError as error:
                 yield path.name, error
+            except (UnicodeDecodeError, OSError) as error:  # not text, a directory, unreadable
+                yield path.name, NoteError(f"unreadable: {error.__class__.__name__}")
 
     def latest_signed(self) -> Note | None:
         sizes = self.sizes(self.SIGNED)

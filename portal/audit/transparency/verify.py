@@ -257,6 +257,24 @@ def _time_problem(segment: Segment, record_id: int, occurred_at: Any) -> None:
     )
 
 
+def _hash_of(prev_hash: Any, row: tuple[Any, ...], fields: tuple[str, ...]) -> str | None:
+    """The chain hash the row should have; None when a value cannot be read as any record
+    writes it (a NULL or other value set by hand): such a row does not match its hash."""
+    try:
+        return hashlib.sha256(prev_hash.encode() + b"\n" + _content(row, fields)).hexdigest()
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _leaf_data(record_hash: Any) -> bytes:
+    """The leaf data of a record (``log.leaf_of``); a hash that is not hex (set by hand, and
+    named as not matching) still takes its place in the tree, so the others keep theirs."""
+    try:
+        return bytes.fromhex(record_hash)
+    except (TypeError, ValueError):
+        return str(record_hash).encode()
+
+
 def _scan(rows: Iterable[tuple[Any, ...]], previous: str | None = GENESIS_HASH) -> Segment:
     segment = Segment()
     version, previous_at = 1, None
@@ -280,21 +298,20 @@ def _scan(rows: Iterable[tuple[Any, ...]], previous: str | None = GENESIS_HASH) 
                 reason = "has a format version this code does not know"
             elif row[-1] < version:
                 reason = "has a lower format version than an earlier record"
-            elif (
-                sha256(prev_hash.encode() + b"\n" + _content(row, fields)).hexdigest()
-                != record_hash
-            ):
+            elif _hash_of(prev_hash, row, fields) != record_hash:
                 reason = "does not match its hash (its content was changed)"
             if reason:
                 segment.chain_problem = f"Chain: record {record_id} {reason}."
                 broken = True
             else:
                 version = row[-1]
-        if previous_at is not None and occurred_at < previous_at:
+        if occurred_at is None:  # a NOT NULL dropped by hand: its hash does not match
+            occurred_at = previous_at
+        elif previous_at is not None and occurred_at < previous_at:
             _time_problem(segment, record_id, occurred_at)
         previous_at = occurred_at
         previous = record_hash
-        leaves += sha256(b"\x00" + bytes.fromhex(record_hash)).digest()  # log.leaf_of
+        leaves += sha256(b"\x00" + _leaf_data(record_hash)).digest()  # log.leaf_of
         segment.count += 1
     segment.levels = [bytes(level) for level in Tree.from_leaf_bytes(bytes(leaves)).levels]
     segment.last_hash, segment.last_version, segment.last_at = previous or "", version, previous_at
@@ -314,11 +331,14 @@ def _segments() -> list[Segment]:
     if workers < 2 or total < PARALLEL_FROM:
         return [_scan(_rows())]
     cuts = [0]
+    offsets = sorted(
+        {total * part // workers // ALIGNMENT * ALIGNMENT for part in range(1, workers)}
+    )
     with connection.cursor() as cursor:
-        for part in range(1, workers):
-            # Cut at a multiple of ALIGNMENT records: each worker's tree is then made of whole
-            # subtrees of the big one, and the parent only joins them (``_join_trees``).
-            offset = total * part // workers // ALIGNMENT * ALIGNMENT
+        # Cut at a multiple of ALIGNMENT records: each worker's tree is then made of whole
+        # subtrees of the big one, and the parent only joins them (``_join_trees``). A cut
+        # that rounds to 0 (fewer than ALIGNMENT records a worker) is no cut.
+        for offset in (o for o in offsets if o > 0):
             cursor.execute(
                 f'SELECT "id" FROM "{AuditEvent._meta.db_table}" ORDER BY "id" '  # noqa: S608
                 "OFFSET %s LIMIT 1",
@@ -422,6 +442,14 @@ def verify_trail(
     """Verify the records, the stored checkpoints, and any checkpoint a reader was ``shown``."""
     report = TrailReport()
     _check_records(report, _segments())
+    # Ids come from a sequence starting at 1, and the chain is read from there on: a row with
+    # an id below it was put in by hand, where neither the chain nor the tree would see it.
+    outside = AuditEvent.objects.filter(id__lt=1).order_by("id").values_list("id", flat=True)
+    if first_outside := outside.first():
+        report.problems.append(
+            f"Chain: record {first_outside} has an id below 1, outside the chain and the "
+            "checkpoints (inserted by hand)."
+        )
     checkpoint_dir = settings.AUDIT_CHECKPOINT_DIR if checkpoint_dir is None else checkpoint_dir
     log_vkey = settings.AUDIT_LOG_VKEY if log_vkey is None else log_vkey
     keys = settings.AUDIT_WITNESS_VKEYS if witness_vkeys is None else list(witness_vkeys)
@@ -450,6 +478,11 @@ def verify_trail(
     return report
 
 
+def _is_stored(name: str) -> bool:
+    """Whether ``name`` is a file of the checkpoint directory (not a witness's or a shown one)."""
+    return not name.startswith(("witness ", "shown "))
+
+
 def _check_checkpoints(
     report: TrailReport,
     notes: list[tuple[str, Note]],
@@ -472,6 +505,12 @@ def _check_checkpoints(
             )
             continue
         report.checkpoints += 1
+        if _is_stored(name) and name.split(".", 1)[0] != f"{checkpoint.size:012d}":
+            report.problems.append(
+                f"Checkpoint {name}: its name does not say the {checkpoint.size} records it "
+                "holds (a file renamed or copied over another)."
+            )
+            continue
         if any(note.cosigned_by(w) is not None for w in witnesses):
             witnessed.append((checkpoint.size, name))
         elif name.endswith(CheckpointStore.WITNESSED) or name.startswith("witness "):

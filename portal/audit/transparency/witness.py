@@ -27,7 +27,7 @@ import os
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .merkle import verify_consistency
@@ -40,11 +40,13 @@ from .note import (
     Verifier,
     cosign,
     generate_key_file,
+    is_number,
     load_signer,
 )
 
 logger = logging.getLogger("witness")
 MAX_BODY = 64 * 1024
+TIMEOUT = 10  # seconds a client may take to send its request (a slow one blocks nobody else)
 
 
 class Refusal(Exception):
@@ -78,7 +80,7 @@ class Witness:
         if not separator:
             raise Refusal(400, "expected old size, proof, a blank line and the checkpoint")
         lines = head.split("\n")
-        if not lines[0].startswith("old ") or not lines[0][4:].isdigit():
+        if not lines[0].startswith("old ") or not is_number(lines[0][4:]):
             raise Refusal(400, "the first line is: old <size>")
         old_size = int(lines[0][4:])
         try:
@@ -127,6 +129,7 @@ def _handler(witness: Witness) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "veilighuis-witness"
         sys_version = ""
+        timeout = TIMEOUT
 
         def _answer(self, status: int, body: str, content_type: str = "text/plain") -> None:
             data = body.encode()
@@ -148,7 +151,8 @@ def _handler(witness: Witness) -> type[BaseHTTPRequestHandler]:
             if self.path != "/add-checkpoint":
                 self._answer(404, "not found\n")
                 return
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = self.headers.get("Content-Length") or "0"
+            length = int(declared) if is_number(declared) else 0
             if not 0 < length <= MAX_BODY:
                 self._answer(400, "body missing or too large\n")
                 return
@@ -188,7 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     logs = [Verifier.parse(key) for key in args.log_vkey]
     witness = Witness(signer=signer, logs=logs, state=args.state)
     host, _, port = args.listen.rpartition(":")
-    server = HTTPServer((host, int(port)), _handler(witness))
+    # One thread a connection: a client that connects and sends nothing (or slowly) would
+    # otherwise hold the only one; ``Witness._lock`` keeps the cosigning one at a time.
+    server = ThreadingHTTPServer((host, int(port)), _handler(witness))
+    server.daemon_threads = True
     logger.info("cosigning for %s as %s on %s", logs[0].name, signer.verifier.vkey, args.listen)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
