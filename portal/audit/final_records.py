@@ -113,8 +113,21 @@ def canonical_sha256(fields: Mapping[str, Any]) -> str:
 def audited_sha256(object_type: str, object_id: Any, key: str) -> str | None:
     """The hash the trail holds last for this object under ``extra[key]`` (the act that made
     it final, or a later anonymisation that replaced it); None when the trail has none."""
+    from .events import AuditAction
+
+    # Only the acts that make a record final, anonymise it or baseline it may set its hash: a
+    # hash in any other record (which anyone who can write the table could append) is ignored.
+    setters = (
+        AuditAction.REFERRAL_ACCEPTED,
+        AuditAction.REFERRAL_DECLINED,
+        AuditAction.CERTIFICATE_ISSUED,
+        AuditAction.FINAL_RECORD_ANONYMISED,
+        AuditAction.FINAL_RECORD_BASELINED,
+    )
     extras = (
-        AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id))
+        AuditEvent.objects.filter(
+            object_type=object_type, object_id=str(object_id), action__in=setters
+        )
         .order_by("-id")
         .values_list("extra", flat=True)
     )

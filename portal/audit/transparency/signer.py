@@ -174,6 +174,8 @@ class LogSigner:
                     error.code,
                     answer[:200],
                 )
+                # Kept beside the checkpoint, so audit_verify names it, not only this log.
+                self.store.add_refusal(checkpoint.size, f"{witness.url}: {error.code} {answer}")
                 return None
             except OSError as error:
                 logger.warning("witness %s unreachable: %s", witness.url, error)

@@ -107,6 +107,24 @@ class CheckpointStore:
         sizes = self.sizes(self.WITNESSED)
         return self.witnessed(sizes[-1]) if sizes else None
 
+    REFUSED = ".refused"
+
+    def add_refusal(self, size: int, answer: str) -> None:
+        """What a witness answered when it refused checkpoint ``size`` (kept, first answer)."""
+        path = self._path(size, self.REFUSED)
+        if not path.exists():
+            self._write_once(path, answer[:500] + "\n")
+
+    def refusals(self) -> list[tuple[int, str]]:
+        """Each checkpoint a witness refused, with its answer, smallest first."""
+        found = []
+        for size in self.sizes(self.REFUSED):
+            try:
+                found.append((size, self._path(size, self.REFUSED).read_text().strip()))
+            except (UnicodeDecodeError, OSError):
+                found.append((size, "unreadable"))
+        return found
+
     def pending(self) -> list[int]:
         """Signed checkpoints no witness has cosigned yet, smallest first."""
         witnessed = set(self.sizes(self.WITNESSED))

@@ -468,6 +468,11 @@ def verify_trail(
             report.problems.append(f"Checkpoint {name}: does not parse ({note}).")
         else:
             notes.append((name, note))
+    for size, answer in CheckpointStore(checkpoint_dir).refusals() if checkpoint_dir else ():
+        report.problems.append(
+            f"Witness: refused checkpoint {size} ({answer[:200]}): it does not extend the history "
+            "the witness cosigned (records rewritten or removed, or an older backup restored)."
+        )
     for url in ask_witnesses:
         try:
             notes.append((f"witness {url}", fetch_witness_checkpoint(url)))
