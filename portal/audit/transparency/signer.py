@@ -174,8 +174,9 @@ class LogSigner:
                     error.code,
                     answer[:200],
                 )
-                # Kept beside the checkpoint, so audit_verify names it, not only this log.
-                self.store.add_refusal(checkpoint.size, f"{witness.url}: {error.code} {answer}")
+                if 400 <= error.code < 500:  # a refusal (a server error is tried again)
+                    # Kept beside the checkpoint, so audit_verify names it, not only this log.
+                    self.store.add_refusal(checkpoint.size, f"{witness.url}: {error.code} {answer}")
                 return None
             except OSError as error:
                 logger.warning("witness %s unreachable: %s", witness.url, error)
