@@ -15,7 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from portal.audit.final_records import FinalRecordProblem, canonical_sha256, hash_problem
+from portal.audit.final_records import (
+    FinalRecordProblem,
+    audited_hashes,
+    canonical_sha256,
+    hash_problem,
+)
 
 from ..live_notes.models import Minutes
 from ..models import Referral, ReferralStatus
@@ -57,12 +62,12 @@ def minutes_problems() -> Iterator[FinalRecordProblem]:
 
 def referral_problems() -> Iterator[FinalRecordProblem]:
     """Every decided referral whose decision is not the one its audit record hashed."""
+    audited = audited_hashes("referral", DECISION_HASH_KEY)
     for referral in Referral.objects.filter(status__in=DECIDED).order_by("pk").iterator():
         problem = hash_problem(
             "referral",
-            "referral",
             referral.pk,
-            DECISION_HASH_KEY,
+            audited.get(str(referral.pk)),
             referral_decision_sha256(referral),
         )
         if problem is not None:

@@ -21,7 +21,12 @@ from django.db import connection
 
 from portal.audit.classification import AccessRule
 from portal.audit.events import AuditAction
-from portal.audit.final_records import FinalRecordProblem, canonical_sha256, hash_problem
+from portal.audit.final_records import (
+    FinalRecordProblem,
+    audited_hashes,
+    canonical_sha256,
+    hash_problem,
+)
 from portal.audit.writer import record_event
 
 from .models import Certificate
@@ -81,11 +86,12 @@ def record_erased(certificate_ids: list[int]) -> None:
 
 def certificate_baseline() -> int:
     """Record the hash of every certificate the trail has none for (issued before issue 18)."""
-    from portal.audit.final_records import audited_sha256, record_baseline
+    from portal.audit.final_records import record_baseline
 
+    audited = audited_hashes("certificate", CERTIFICATE_HASH_KEY)
     recorded = 0
     for certificate in Certificate.objects.order_by("pk").iterator():
-        if audited_sha256("certificate", certificate.pk, CERTIFICATE_HASH_KEY) is None:
+        if str(certificate.pk) not in audited:
             record_baseline(
                 "certificate", certificate.pk, CERTIFICATE_HASH_KEY, certificate_sha256(certificate)
             )
@@ -95,12 +101,12 @@ def certificate_baseline() -> int:
 
 def certificate_problems() -> Iterator[FinalRecordProblem]:
     """Every certificate that no longer says what its audit record hashed."""
+    audited = audited_hashes("certificate", CERTIFICATE_HASH_KEY)
     for certificate in Certificate.objects.order_by("pk").iterator():
         problem = hash_problem(
             "certificate",
-            "certificate",
             certificate.pk,
-            CERTIFICATE_HASH_KEY,
+            audited.get(str(certificate.pk)),
             certificate_sha256(certificate),
         )
         if problem is not None:

@@ -110,23 +110,40 @@ def canonical_sha256(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def audited_sha256(object_type: str, object_id: Any, key: str) -> str | None:
-    """The hash the trail holds last for this object under ``extra[key]`` (the act that made
-    it final, or a later anonymisation that replaced it); None when the trail has none."""
+def _hash_setters() -> tuple[int, ...]:
+    """Only the acts that make a record final, anonymise it or baseline it may set its hash: a
+    hash in any other record (which anyone who can write the table could append) is ignored."""
     from .events import AuditAction
 
-    # Only the acts that make a record final, anonymise it or baseline it may set its hash: a
-    # hash in any other record (which anyone who can write the table could append) is ignored.
-    setters = (
+    return (
         AuditAction.REFERRAL_ACCEPTED,
         AuditAction.REFERRAL_DECLINED,
         AuditAction.CERTIFICATE_ISSUED,
         AuditAction.FINAL_RECORD_ANONYMISED,
         AuditAction.FINAL_RECORD_BASELINED,
     )
+
+
+def audited_hashes(object_type: str, key: str) -> dict[str, str]:
+    """Per object id, the hash the trail holds last under ``extra[key]`` (the act that made it
+    final, or a later anonymisation that replaced it): one query for all objects of a type."""
+    hashes: dict[str, str] = {}
+    rows = (
+        AuditEvent.objects.filter(object_type=object_type, action__in=_hash_setters())
+        .order_by("id")
+        .values_list("object_id", "extra")
+    )
+    for object_id, extra in rows.iterator():
+        if isinstance(extra, dict) and isinstance(extra.get(key), str):
+            hashes[object_id] = extra[key]
+    return hashes
+
+
+def audited_sha256(object_type: str, object_id: Any, key: str) -> str | None:
+    """``audited_hashes`` for one object; None when the trail has no hash for it."""
     extras = (
         AuditEvent.objects.filter(
-            object_type=object_type, object_id=str(object_id), action__in=setters
+            object_type=object_type, object_id=str(object_id), action__in=_hash_setters()
         )
         .order_by("-id")
         .values_list("extra", flat=True)
@@ -138,10 +155,10 @@ def audited_sha256(object_type: str, object_id: Any, key: str) -> str | None:
 
 
 def hash_problem(
-    kind: str, object_type: str, object_id: Any, key: str, stored: str
+    kind: str, object_id: Any, audited: str | None, stored: str
 ) -> FinalRecordProblem | None:
-    """The problem, if any, of a record whose fields now hash to ``stored``."""
-    audited = audited_sha256(object_type, object_id, key)
+    """The problem, if any, of a record whose fields now hash to ``stored`` while the trail
+    holds ``audited`` for it."""
     if audited is None:
         return FinalRecordProblem(kind, str(object_id), "no audit record holds its hash")
     if audited != stored:

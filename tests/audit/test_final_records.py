@@ -216,3 +216,34 @@ def test_records_from_before_the_hashes_are_baselined_once_then_watched(
             "its stored fields do not match the hash in its audit record",
         )
     ]
+
+
+def test_the_check_and_the_baseline_query_once_per_kind_not_once_per_record(
+    decided: Decided,
+) -> None:
+    """Run at every start (the baseline) and every hour (the check): a constant number of
+    queries however many decided referrals there are."""
+    from django.test.utils import CaptureQueriesContext
+
+    from collaboration.selectors.final_records import referral_problems
+    from collaboration.services.final_records import referral_baseline
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            list(referral_problems())
+            referral_baseline()
+        return len(captured.captured_queries)
+
+    before = queries()
+    for _ in range(3):
+        extra = Referral.objects.create(
+            region=decided.declined.region,
+            referrer=decided.world.referrer,
+            referring_organisation=decided.world.clb,
+            family_composition="Fictief gezin.",
+        )
+        Referral.objects.filter(pk=extra.pk).update(
+            status=ReferralStatus.DECLINED, decline_reason="Fictief."
+        )
+    referral_baseline()  # the three new ones get their baseline (one record each)
+    assert queries() == before

@@ -17,7 +17,6 @@ Each problem is named in plain words, with the record or checkpoint it concerns.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import itertools
@@ -574,7 +573,3 @@ def shown_checkpoint(path: str) -> tuple[str, Note]:
     """A checkpoint a reader was given, to be checked against the records and the others."""
     with open(path) as handle:
         return f"shown {path}", Note.parse(handle.read())
-
-
-def encode_proof(proof: list[bytes]) -> list[str]:
-    return [base64.b64encode(p).decode() for p in proof]
