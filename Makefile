@@ -81,7 +81,8 @@ check-deploy: install
 assets:
 	cd frontend && npm ci --no-audit --no-fund && npm run build
 
-# Every script under bench/ prints its figures; docs/performance.md collects them. PostgreSQL and
+# Every script under bench/ prints its figures; docs/performance.md collects them (BENCH_RUNS=2
+# runs of each, the load average around each run; BENCH_ONLY=a,b to print a few). PostgreSQL and
 # Redis are used when DATABASE_URL / REDIS_URL are set (the figures that matter need them).
 bench: install
 	cd bench/yws && npm ci --no-audit --no-fund --silent  # reference Yjs server for bench/live_notes.py

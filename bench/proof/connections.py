@@ -55,13 +55,13 @@ TOKEN = re.compile(rb"c(\d)e(\d{5})")
 REFUSED = "too many clients already"
 
 
-def _pool_max_size() -> int:
-    from django.conf import settings
+def _pool_max_size(stack: Stack) -> int:
+    """The servers' pool size: what portal/settings/base.py makes of the servers' environment.
 
-    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
-    if isinstance(pool, dict):
-        return int(pool.get("max_size", 4))
-    return 4 if pool else int(os.environ.get("DB_POOL_MAX_SIZE", "10"))
+    Read from the environment the servers get, not from this runner's settings (the runner uses
+    no pool, see world.setup).
+    """
+    return int(stack.env().get("DB_POOL_MAX_SIZE", "10"))
 
 
 def _totp_code(email: str) -> str:
@@ -169,7 +169,7 @@ async def _scenario(stack: Stack, report: Report) -> None:
     editors: list[str] = meeting["editors"]
     case_page = f"/samenwerking/dossiers/{meeting['case']}/"
     cookie_name = await asyncio.to_thread(world.session_cookie_name)
-    max_size = await asyncio.to_thread(_pool_max_size)
+    max_size = _pool_max_size(stack)
     old = {"DB_POOL": "false", "CONN_MAX_AGE": "60"} if BASELINE else {}
     servers = [
         stack.server(f"conn-{i}", PGAPPNAME=f"{APP_PREFIX}web-{i}", **old) for i in range(SERVERS)

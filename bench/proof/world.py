@@ -40,6 +40,15 @@ def setup(stack: Stack) -> None:
     import django
 
     django.setup()
+    # This runner calls the ORM from short-lived threads (asyncio.to_thread in each proof). A
+    # pooled connection goes back only through close(), and a thread's connection is never
+    # closed when the thread ends: pooled, every proof kept some, until the runner's pool ran dry
+    # and the next proof waited DB_POOL_TIMEOUT for nothing (CI, 2026-12-04). Plain connections
+    # close when their thread's wrapper is collected. Only this process: the servers' environment
+    # (Stack.env) is untouched and keeps its pool.
+    from django.db import connections
+
+    connections.settings["default"].get("OPTIONS", {}).pop("pool", None)
     _ready = True
 
 
