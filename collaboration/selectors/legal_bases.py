@@ -9,12 +9,17 @@ restricted entry's title to someone outside its audience.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.accounts.models import User
+from portal.audit.events import AuditAction
+from portal.audit.models import AuditEvent
 
 from ..access import can_direct
 from ..models import (
@@ -28,6 +33,9 @@ from ..models import (
     TimelineEntry,
 )
 from .cases import CaseAccess, visible_documents, visible_timeline
+
+# The service's record of adding a professional names the basis (participant_add).
+_PARTICIPANT_ADDED = AuditAction.CASE_PARTICIPANT_CHANGED
 
 
 def _bases(access: CaseAccess) -> QuerySet[LegalBasis]:
@@ -120,14 +128,71 @@ def sharing_basis_choices(access: CaseAccess) -> list[tuple[int, str]]:
     return [(b.pk, basis_label(b)) for b in _bases(access) if b.usable(now)]
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """A professional who was added to the case under a basis: still under it, or no longer
+    (removed, or re-added later on another basis: the participant row then names the new one,
+    the addition under this basis stays in the audit trail)."""
+
+    name: str
+    organisation: str
+    added_at: datetime.datetime
+    still_under_it: bool
+
+
 @dataclass
 class SharedUnder:
     basis: LegalBasis
-    participants: list[CaseParticipant]
+    participants: list[Recipient]
     entries: list[TimelineEntry]
     documents: list[CaseDocument]
     meetings: list[Meeting]
     hidden: int
+
+
+def recipients_under(access: CaseAccess, basis: LegalBasis) -> list[Recipient]:
+    """Everyone added to the case under ``basis``, in the order they were added.
+
+    The participant rows name the basis of the latest addition only; whoever was added under
+    this basis and later re-added under another comes from the audit trail's record of the
+    addition (which carries the basis id), so "who received what under this consent" stays
+    complete after a removal and a new addition.
+    """
+    rows = list(
+        CaseParticipant.objects.filter(case=access.case, legal_basis=basis)
+        .select_related("user", "organisation")
+        .order_by("added_at")
+    )
+    recipients = [
+        Recipient(p.user.full_name, p.organisation.name, p.added_at, p.is_active) for p in rows
+    ]
+    current = {p.user_id for p in rows}
+    earlier: dict[int, tuple[datetime.datetime, int | None]] = {}
+    for occurred_at, extra in (
+        AuditEvent.objects.filter(
+            case_reference=access.case.reference,
+            action=_PARTICIPANT_ADDED,
+            extra__legal_basis_id=basis.pk,
+        )
+        .order_by("id")
+        .values_list("occurred_at", "extra")
+    ):
+        user_id = extra.get("added_user_id")
+        if isinstance(user_id, int) and user_id not in current and user_id not in earlier:
+            earlier[user_id] = (occurred_at, extra.get("organisation_id"))
+    if earlier:
+        names = dict(User.objects.filter(pk__in=earlier).values_list("pk", "full_name"))
+        services = dict(
+            Organisation.objects.filter(
+                pk__in={org for _at, org in earlier.values() if org}
+            ).values_list("pk", "name")
+        )
+        recipients += [
+            Recipient(names.get(user_id, ""), services.get(org, ""), at, False)
+            for user_id, (at, org) in earlier.items()
+        ]
+        recipients.sort(key=lambda r: r.added_at)
+    return recipients
 
 
 def shared_under(access: CaseAccess, basis_id: int) -> SharedUnder | None:
@@ -152,11 +217,7 @@ def shared_under(access: CaseAccess, basis_id: int) -> SharedUnder | None:
     )
     return SharedUnder(
         basis=basis,
-        participants=list(
-            CaseParticipant.objects.filter(case=access.case, legal_basis=basis)
-            .select_related("user", "organisation")
-            .order_by("added_at")
-        ),
+        participants=recipients_under(access, basis),
         entries=entries,
         documents=documents,
         meetings=list(

@@ -23,6 +23,8 @@ from collaboration.models import (
     Meeting,
     TimelineEntry,
 )
+from collaboration.selectors.cases import case_access
+from collaboration.selectors.legal_bases import shared_under
 from collaboration.services import cases as case_services
 from collaboration.services import flags as flag_services
 from collaboration.services import meetings, timeline
@@ -300,11 +302,6 @@ def test_a_flag_with_its_reason_is_refused_without_a_basis(world: Any) -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: re-adding a removed participant overwrites the row's legal_basis: the first "
-    "consent's 'who received what' no longer lists them",
-)
 def test_re_adding_a_removed_participant_keeps_the_first_basis_history(world: Any) -> None:
     ocmw, olga = _newcomer(world)
     first = _consent(world, [ocmw])
@@ -328,7 +325,18 @@ def test_re_adding_a_removed_participant_keeps_the_first_basis_history(world: An
         role_in_case="Budgetbegeleiding",
         legal_basis_id=second.pk,
     )
-    assert CaseParticipant.objects.filter(case=world.case, user=olga, legal_basis=first).exists()
+    access = case_access(user=world.director, reference=world.case.reference, purpose="test")
+    under_first = shared_under(access, first.pk)
+    under_second = shared_under(access, second.pk)
+    assert under_first is not None and under_second is not None
+    # Re-added on the second basis: the first consent's answer still names her, as no longer
+    # under it; the second names her as under it now.
+    assert [(r.name, r.still_under_it) for r in under_first.participants] == [
+        (olga.full_name, False)
+    ]
+    assert [(r.name, r.still_under_it) for r in under_second.participants] == [
+        (olga.full_name, True)
+    ]
 
 
 def test_the_consent_of_a_removed_family_member_no_longer_carries_sharing(world: Any) -> None:
