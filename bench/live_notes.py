@@ -44,7 +44,11 @@ role, not a separate unprivileged role as in compose). Environment (defaults in 
 - ``LIVE_NOTES_BENCH_PEOPLE`` [10]: people who sign in (a case director and partners, all in
   every bench case); a meeting's clients take their sessions in turn, so one session serves
   several sockets, as several tabs would;
-- ``LIVE_NOTES_BENCH_LAYER`` ["core" for the list-based channel layer instead of Pub/Sub].
+- ``LIVE_NOTES_BENCH_LAYER`` ["core" for the list-based channel layer instead of Pub/Sub];
+- ``LIVE_NOTES_BENCH_PROFILE`` [unset]: a directory; ours is then profiled in each scenario's
+  measured window (py-spy record of the uvicorn workers and the task worker, raw files kept
+  there, and pg_stat_activity sampled 20 times a second) and a summary printed. Profiling
+  costs CPU: its figures are not for comparing.
 
 ``make bench`` runs it.
 """
@@ -89,6 +93,7 @@ SETTLE = float(os.environ.get("LIVE_NOTES_BENCH_SETTLE", "3"))
 WORKERS = int(os.environ.get("LIVE_NOTES_BENCH_WORKERS", "2"))
 PEOPLE = int(os.environ.get("LIVE_NOTES_BENCH_PEOPLE", "10"))
 CORE_LAYER = os.environ.get("LIVE_NOTES_BENCH_LAYER") == "core"
+PROFILE = os.environ.get("LIVE_NOTES_BENCH_PROFILE", "")
 JOIN_TIMEOUT = 120.0
 DRAIN_TIMEOUT = 10.0
 
@@ -141,10 +146,11 @@ class Side:
     cpu_groups: dict[str, list[int]]
     backends: Any  # () -> list of PostgreSQL backend pids of ours, or None
     settled: Any  # () -> None: waits until the server has let go of closed sockets
+    profile: Any = None  # (label) -> stopper () -> summary text; LIVE_NOTES_BENCH_PROFILE
 
 
 async def _measure(
-    side: Side, rooms: list[Room], *, writers: int, rate: float, seconds: float
+    side: Side, rooms: list[Room], *, label: str, writers: int, rate: float, seconds: float
 ) -> dict[str, Any]:
     """Join every room's clients at once, then let ``writers`` clients per room type."""
     recorder = load.Recorder()
@@ -163,7 +169,10 @@ async def _measure(
             )
         by_room.append(members)
         probes.extend(members)
+    profiling = side.profile(label) if side.profile and not writers else None
     joined_in, synced = await load.join(probes, JOIN_TIMEOUT)
+    if profiling:
+        print(profiling(), flush=True)
     result: dict[str, Any] = {
         "clients": len(probes),
         "synced": synced,
@@ -177,10 +186,12 @@ async def _measure(
         await load.quiet(probes, for_seconds=0.5, at_most=SETTLE)
         window = load.CpuWindow(dict(side.cpu_groups))
         backends_before = side.backends() if side.backends else []
+        profiling = side.profile(label) if side.profile else None
         window.start()
         if backends_before:
             window.before["postgres"] = load.cpu_seconds(backends_before)
         started = time.perf_counter()
+        client_cpu = time.process_time()
         await load.write([p for p in probes if p.writer_id is not None], rate, seconds)
         expected = {
             id(p): sum(w.sent for w in room if w.writer_id is not None and w is not p)
@@ -190,6 +201,8 @@ async def _measure(
         await load.drain(probes, expected, DRAIN_TIMEOUT)
         elapsed = time.perf_counter() - started
         spent = window.stop({"postgres": side.backends()} if side.backends else None)
+        if profiling:
+            print(profiling(), flush=True)
         latencies = recorder.latencies
         result.update(
             edits=len(recorder.sent),
@@ -202,6 +215,7 @@ async def _measure(
             p99=_percentile(latencies, 99) * 1000,
             max=max(latencies, default=float("nan")) * 1000,
             cpu=spent,
+            client_cpu=time.process_time() - client_cpu,
             elapsed=elapsed,
         )
     await asyncio.gather(*(p.close() for p in probes))
@@ -225,6 +239,7 @@ def _cpu_text(result: dict[str, Any]) -> str:
     parts = [f"cpu {server:.2f} s = {server / deliveries * 1e6:.0f} us/delivery"]
     if "postgres" in cpu:
         parts.append(f"+PostgreSQL {cpu['postgres']:.2f} s")
+    parts.append(f"(bench client {result['client_cpu']:.2f} s)")
     return ", ".join(parts)
 
 
@@ -342,6 +357,23 @@ def main() -> int:
             lambda: live.wait_for_zero(60),
         )
 
+        if PROFILE:
+            profile_dir = Path(PROFILE)
+            profile_dir.mkdir(parents=True, exist_ok=True)
+
+            def profile(label: str) -> Any:
+                pids = [p for p in uvicorn_pids if p != web.pid] + [worker.pid]
+                spy = load.PySpy(pids, profile_dir / label)
+                sampler = load.PgSampler(admin_url, bench_db)
+                sampler.start()
+
+                def stop() -> str:
+                    return sampler.stop() + "\n" + load.profile_summary(spy.stop())
+
+                return stop
+
+            ours.profile = profile
+
         ref_port = _free_port()
         reference: Side | None = None
         if has_reference:
@@ -395,10 +427,12 @@ def main() -> int:
             nonlocal failed
             pair: dict[str, dict[str, Any]] = {}
             rooms = our_rooms(key, count, size)
-            pair["ours"] = _scenario(ours, rooms, **shape)
+            pair["ours"] = _scenario(ours, rooms, label=key, **shape)
             print(_line("ours", label, pair["ours"]), flush=True)
             if reference is not None:
-                pair["reference"] = _scenario(reference, reference_rooms(key, count, size), **shape)
+                pair["reference"] = _scenario(
+                    reference, reference_rooms(key, count, size), label=key, **shape
+                )
                 print(_line("reference", label, pair["reference"]), flush=True)
             for r in pair.values():
                 if "p99" in r and r["deliveries"] + r["lost"] != r["expected"]:

@@ -19,7 +19,10 @@ import re
 import secrets
 import signal
 import subprocess
+import sys
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -409,3 +412,108 @@ def sign_in(port: int, email: str, password: str) -> dict[str, str]:
     if check.status != 200:
         raise RuntimeError(f"{email} signed in but the dashboard answered {check.status}")
     return dict(client.cookies)
+
+
+# --- profiling (LIVE_NOTES_BENCH_PROFILE) ------------------------------------------------------
+
+
+class PgSampler:
+    """Samples the bench database's backends 20 times a second: which statements are active
+    and what they wait for (a lock, the WAL, a client), to see where a keystroke's time goes."""
+
+    def __init__(self, admin_url: str, database: str) -> None:
+        self.admin_url = admin_url
+        self.database = database
+        self.samples = 0
+        self.active: Counter[tuple[str, str]] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            while not self._stop.is_set():
+                rows = conn.execute(
+                    "SELECT coalesce(wait_event_type || ':' || wait_event, 'cpu'), "
+                    "left(regexp_replace(query, '\\s+', ' ', 'g'), 48) "
+                    "FROM pg_stat_activity WHERE datname = %s AND state = 'active'",
+                    (self.database,),
+                ).fetchall()
+                self.samples += 1
+                for wait, query in rows:
+                    self.active[(query, wait)] += 1
+                self._stop.wait(0.05)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> str:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        busy = sum(self.active.values()) / max(1, self.samples)
+        lines = [f"   PostgreSQL: {busy:.2f} backends active on average ({self.samples} samples)"]
+        for (query, wait), count in self.active.most_common(8):
+            lines.append(f"     {count / self.samples:5.2f}  {wait:<28} {query}")
+        return "\n".join(lines)
+
+
+class PySpy:
+    """``py-spy record`` (raw, non-blocking) of each given process until ``stop``."""
+
+    def __init__(self, pids: list[int], prefix: Path) -> None:
+        self.files = [prefix.with_name(f"{prefix.name}-{pid}.txt") for pid in pids]
+        self.processes = [
+            subprocess.Popen(  # noqa: S603
+                [
+                    str(Path(sys.executable).with_name("py-spy")),
+                    *("record", "--nonblocking", "-f", "raw", "-r", "50"),
+                    *("-p", str(pid), "-o", str(path)),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for pid, path in zip(pids, self.files, strict=True)
+        ]
+
+    def stop(self) -> list[Path]:
+        for process in self.processes:
+            process.send_signal(signal.SIGINT)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        return [path for path in self.files if path.exists()]
+
+
+def profile_summary(paths: list[Path], top: int = 14) -> str:
+    """The functions holding most samples (inclusive, once per stack), from py-spy's raw
+    output, over the given processes together: where the server's CPU goes."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for path in paths:
+        for line in path.read_text(errors="replace").splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not count.isdigit():
+                continue
+            n = int(count)
+            total += n
+            frames = [
+                f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1] + ")"
+                for f in stack.split(";")
+                if f
+            ]
+            for frame in set(frames):
+                inclusive[frame] += n
+            if frames:
+                own[frames[-1]] += n
+    lines = [f"   py-spy: {total} samples (50/s, active only) over {len(paths)} processes"]
+    lines.append("     inclusive:")
+    for frame, n in inclusive.most_common(top):
+        lines.append(f"     {n / max(1, total):6.1%}  {frame}")
+    lines.append("     own:")
+    for frame, n in own.most_common(top):
+        lines.append(f"     {n / max(1, total):6.1%}  {frame}")
+    return "\n".join(lines)
