@@ -97,7 +97,12 @@ def seed_and_pick(server_url: str) -> tuple[list[str], str]:
     from collaboration.access import actor_profile, visible_cases
     from portal.accounts.models import User
 
-    profile = actor_profile(User.objects.get(email=WHO))
+    from django.contrib.auth.hashers import make_password
+
+    user = User.objects.get(email=WHO)
+    # seeded under the test settings, whose first hasher (MD5) production does not know
+    User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher="argon2"))
+    profile = actor_profile(user)
     refs = list(visible_cases(profile).order_by("pk").values_list("reference", flat=True)[:2000])
     return refs[::66][:30], f"{server_url}/{DB_NAME}"
 
