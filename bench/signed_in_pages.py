@@ -94,10 +94,10 @@ def seed_and_pick(server_url: str) -> tuple[list[str], str]:
     with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone():
             conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOINHERIT")
+    from django.contrib.auth.hashers import make_password
+
     from collaboration.access import actor_profile, visible_cases
     from portal.accounts.models import User
-
-    from django.contrib.auth.hashers import make_password
 
     user = User.objects.get(email=WHO)
     # seeded under the test settings, whose first hasher (MD5) production does not know
@@ -259,7 +259,7 @@ async def sign_in(server: Server) -> dict[str, str]:
         form = {
             "csrfmiddlewaretoken": _hidden(body, "csrfmiddlewaretoken"),
             "sign_in_view-current_step": "token",
-            "token-otp_token": totp_code(WHO),
+            "token-otp_token": await asyncio.to_thread(totp_code, WHO),
         }
         status, head, body = await server._once("POST", SIGN_IN, jar, urllib.parse.urlencode(form))
         _set_cookies(head, jar)
