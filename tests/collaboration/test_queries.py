@@ -59,8 +59,8 @@ def _grow(world, n: int) -> None:
 
 # Issue 19: the dashboard was 31 queries for the coordinator and 25 for a partner; one query
 # for the open actions and their totals, one membership query for the page (was three) (28,
-# 22); the footer's site settings kept per process (two queries fewer), the shown action lines
-# fetched by key apart from their totals (one more) (21, 18).
+# 22; measured 23, 19); the footer's site settings kept per process (two queries fewer), the
+# shown action lines fetched by key apart from their totals (one more when there are any) (21, 18).
 DASHBOARD_CAPS = {("coordinator", "home"): 21, ("caw_partner", "home"): 18}
 
 
@@ -126,6 +126,6 @@ def test_case_detail_queries_do_not_grow_with_timeline(
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
     # 30 before issue 17; the flags on top of the page and the sign-off box add one each (32);
-    # issue 19: plan versions, family and professionals fetched once each (29); the footer's
-    # site settings kept per process (26)
+    # issue 19: plan versions, family and professionals fetched once each (29; measured 28); the
+    # footer's site settings kept per process (26)
     assert len(small.captured_queries) <= 26
