@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 
 from content.cache import GENERATION_KEY
@@ -37,7 +38,12 @@ _lock = threading.Lock()
 def _read(request: HttpRequest) -> str:
     from content.selectors import contact_settings
 
-    return contact_settings(request).general_email or ""
+    try:
+        return contact_settings(request).general_email or ""
+    except ObjectDoesNotExist:
+        # No site answers for this host (a database without one): no address, as the template
+        # lookup this replaces gave (templates swallow DoesNotExist).
+        return ""
 
 
 def _generation() -> Any:

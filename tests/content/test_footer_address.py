@@ -45,3 +45,13 @@ def test_signed_in_pages_read_the_address_once_and_see_a_change_at_once(
     assert "daarna@example.org" in body and "eerst@example.org" not in body
     # a public page reads the settings for its quick-exit bar anyway: the same address
     assert "daarna@example.org" in client.get(url).content.decode()
+
+
+def test_a_host_without_a_site_has_a_footer_without_an_address(
+    verified_client: Any, make_user: Any
+) -> None:
+    Site.objects.all().delete()
+    client = verified_client(make_user())
+    response = client.get(reverse("collaboration:home"))
+    assert response.status_code == 200
+    assert 'class="site-footer"' in response.content.decode()
