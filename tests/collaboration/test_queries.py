@@ -64,6 +64,14 @@ def _grow(world, n: int) -> None:
 DASHBOARD_CAPS = {("coordinator", "home"): 21, ("caw_partner", "home"): 18}
 
 
+def _audit_extra() -> int:
+    """Queries one audit record costs beyond PostgreSQL's one statement: elsewhere the writer
+    reads the last hash first (portal/audit/writer.py); the caps are PostgreSQL's."""
+    from django.db import connection
+
+    return 0 if connection.vendor == "postgresql" else 1
+
+
 @pytest.mark.parametrize(
     ("who", "url_name"),
     [
@@ -93,7 +101,7 @@ def test_constant_queries(world, verified_client, django_assert_num_queries, who
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
     if (who, url_name) in DASHBOARD_CAPS:
-        assert len(small.captured_queries) <= DASHBOARD_CAPS[who, url_name]
+        assert len(small.captured_queries) <= DASHBOARD_CAPS[who, url_name] + _audit_extra()
 
 
 def test_case_detail_queries_do_not_grow_with_timeline(
@@ -128,4 +136,4 @@ def test_case_detail_queries_do_not_grow_with_timeline(
     # 30 before issue 17; the flags on top of the page and the sign-off box add one each (32);
     # issue 19: plan versions, family and professionals fetched once each (29; measured 28); the
     # footer's site settings kept per process (26)
-    assert len(small.captured_queries) <= 26
+    assert len(small.captured_queries) <= 26 + _audit_extra()
