@@ -58,8 +58,18 @@ def _grow(world, n: int) -> None:
 
 
 # Issue 19: the dashboard was 31 queries for the coordinator and 25 for a partner; one query
-# for the open actions and their totals, one membership query for the page (was three).
-DASHBOARD_CAPS = {("coordinator", "home"): 28, ("caw_partner", "home"): 22}
+# for the open actions and their totals, one membership query for the page (was three) (28,
+# 22; measured 23, 19); the footer's site settings kept per process (two queries fewer), the
+# shown action lines fetched by key apart from their totals (one more when there are any) (21, 18).
+DASHBOARD_CAPS = {("coordinator", "home"): 21, ("caw_partner", "home"): 18}
+
+
+def _audit_extra() -> int:
+    """Queries one audit record costs beyond PostgreSQL's one statement: elsewhere the writer
+    reads the last hash first (portal/audit/writer.py); the caps are PostgreSQL's."""
+    from django.db import connection
+
+    return 0 if connection.vendor == "postgresql" else 1
 
 
 @pytest.mark.parametrize(
@@ -81,6 +91,9 @@ def test_constant_queries(world, verified_client, django_assert_num_queries, who
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # once first: the footer's address is then in this process's copy (content.footer), as on
+    # every request but a worker's first after a publication
+    assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _grow(world, 6)
@@ -88,7 +101,7 @@ def test_constant_queries(world, verified_client, django_assert_num_queries, who
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
     if (who, url_name) in DASHBOARD_CAPS:
-        assert len(small.captured_queries) <= DASHBOARD_CAPS[who, url_name]
+        assert len(small.captured_queries) <= DASHBOARD_CAPS[who, url_name] + _audit_extra()
 
 
 def test_case_detail_queries_do_not_grow_with_timeline(
@@ -114,11 +127,13 @@ def test_case_detail_queries_do_not_grow_with_timeline(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get(url)  # the footer's address kept by the process, as in test_constant_queries
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     add(10)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
     # 30 before issue 17; the flags on top of the page and the sign-off box add one each (32);
-    # issue 19: plan versions, family and professionals fetched once each (29)
-    assert len(small.captured_queries) <= 29
+    # issue 19: plan versions, family and professionals fetched once each (29; measured 28); the
+    # footer's site settings kept per process (26)
+    assert len(small.captured_queries) <= 26 + _audit_extra()
