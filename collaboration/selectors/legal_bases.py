@@ -188,7 +188,7 @@ def recipients_under(access: CaseAccess, basis: LegalBasis) -> list[Recipient]:
             ).values_list("pk", "name")
         )
         recipients += [
-            Recipient(names.get(user_id, ""), services.get(org, ""), at, False)
+            Recipient(names.get(user_id, ""), services.get(org, "") if org else "", at, False)
             for user_id, (at, org) in earlier.items()
         ]
         recipients.sort(key=lambda r: r.added_at)
