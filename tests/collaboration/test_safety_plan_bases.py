@@ -245,3 +245,16 @@ def test_a_version_from_before_the_register_stays_visible(world, mother, verifie
     police = verified_client(world.police_partner)
     assert SIGNS in police.get(_urls(world, mother.pk)["safety_plan"]).content.decode()
     assert "Veiligheidsplan: <a" in _case_page(police, world)
+
+
+def test_the_basis_page_lists_the_plan_versions_shared_under_it(
+    world, mother, verified_client
+) -> None:
+    """After a withdrawal the coordinator sees who received what: the plan's versions too."""
+    consent = _consent(world, mother, [world.caw])
+    _save(world, mother, consent.pk, actor=world.caw_partner)
+    _save(world, mother, standing_basis(world.case), based_on=1, signs=SIGNS_V2)
+    url = reverse("collaboration:legal_basis_detail", args=[world.case.reference, consent.pk])
+    text = verified_client(world.coordinator).get(url).content.decode()
+    assert "Versie 1 van het plan van Mira Fictiefnaam" in text
+    assert "Versie 2 van het plan" not in text  # shared on another basis
