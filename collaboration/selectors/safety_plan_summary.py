@@ -32,9 +32,7 @@ def plans_seen_by(
     return plans.filter(covered_by_basis_q(profile, author_field="saved_by"))
 
 
-def with_safety_plan(
-    members: QuerySet[FamilyMember], access: CaseAccess
-) -> QuerySet[FamilyMember]:
+def with_safety_plan(members: QuerySet[FamilyMember], access: CaseAccess) -> QuerySet[FamilyMember]:
     """Each member with ``plan_version``, ``plan_saved_at`` and ``plan_saved_by`` (the name)
     of their current safety plan if the viewer sees it, all None otherwise; ``plan_hidden``
     is true when the current version exists but is not shared with the viewer's service (the
