@@ -55,7 +55,8 @@ class SafetyPlanEditView(SharingBasisMixin, ContributeFormView):
     intro = _(
         "Elke keer dat u bewaart, ontstaat een nieuwe versie; de vorige blijven zichtbaar. Schrijf "
         "in de woorden van de persoon: het plan kan voor hem of haar afgedrukt worden, zonder "
-        "dossiernummer. De nieuwe versie zien alleen de diensten die de gekozen grondslag dekt."
+        "dossiernummer. Andere diensten zien de nieuwe versie alleen als de gekozen grondslag ze "
+        "dekt."
     )
     submit_label = _("Nieuwe versie bewaren")
     success_message = _("Het veiligheidsplan is bewaard.")
@@ -70,7 +71,7 @@ class SafetyPlanEditView(SharingBasisMixin, ContributeFormView):
         current = self.found.current
         initial: dict[str, Any] = {"based_on": current.version if current else 0}
         for name in SafetyPlanForm.base_fields:
-            if name not in ("based_on", "legal_basis"):
+            if name != "based_on":
                 initial[name] = getattr(current, name, "") if current else ""
         return initial
 
