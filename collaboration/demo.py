@@ -39,6 +39,7 @@ from .models import (
     ReferralStatus,
     Region,
     Role,
+    SafetyPlan,
     Sector,
     TimelineEntry,
     Urgency,
@@ -678,7 +679,28 @@ def _active_case(users: dict, orgs: dict[str, Organisation]) -> None:
         created_by=director,
     )
     meeting.invitees.set([caw_partner, police_partner])
+    _demo_safety_plan(case, caw_partner)
     attach_demo_bases(case, since=today - datetime.timedelta(days=40), home=vh)
+
+
+def _demo_safety_plan(case: Case, caw_partner: Any) -> None:
+    """Issue 17 item 3: the mother's safety plan, written with her by the CAW partner; its
+    basis (her consent) is attached with the others (``attach_demo_bases``). Fictional."""
+    mother = case.family_members.get(family_role=FamilyRole.MOTHER)
+    SafetyPlan.objects.create(
+        case=case,
+        family_member=mother,
+        version=1,
+        warning_signs="Hij belt veel na elkaar en wordt boos als ik niet opneem (fictief).",
+        what_to_do="Mats naar zijn kamer sturen, de telefoon meenemen en naar buiten gaan.",
+        safe_places="Bij grootmoeder; 's nachts het politiekantoor (fictief).",
+        trusted_people="Grootmoeder 0470 00 00 01 (fictief). In nood: 112. "
+        "Anoniem praten over geweld: 1712.",
+        family_agreements="Contact met de vader alleen via de advocaat (fictief).",
+        services="CAW: begeleiding en opvang. Politie: wijkagent bij dreiging (fictief).",
+        saved_by=caw_partner,
+        saved_by_organisation="CAW Oost-Vlaanderen",
+    )
 
 
 def demo_step(context: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """The legal bases of the demo cases (fictional): the mother's consent, the network meetings as
 case consultations under art. 458ter Sw., and the police/justice sharing under an authorisation
 of the procureur des Konings. Attached to the rows the demo wrote, as a user would have chosen
-them; see ``docs/legal-basis.md``."""
+them (a safety plan of the mother on her consent); see ``docs/legal-basis.md``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .models import (
     LegalBasis,
     Meeting,
     Organisation,
+    SafetyPlan,
     TimelineEntry,
     Visibility,
 )
@@ -60,6 +61,7 @@ def attach_demo_bases(case: Case, *, since: datetime.date, home: Organisation) -
         created_by=director,
     )
     authorised.organisations.set([home, *police_and_justice])
+    plans_basis = consultation  # a safety plan rests on the mother's consent when there is one
     if mother is not None:
         consent = LegalBasis.objects.create(
             case=case,
@@ -74,8 +76,10 @@ def attach_demo_bases(case: Case, *, since: datetime.date, home: Organisation) -
             created_by=director,
         )
         consent.organisations.set([home, *participating])
+        plans_basis = consent
     CaseParticipant.objects.filter(case=case).update(legal_basis=consultation)
     Meeting.objects.filter(case=case).update(legal_basis=consultation)
     entries = TimelineEntry.objects.filter(case=case)
     entries.filter(visibility=Visibility.ALL).update(legal_basis=consultation)
     entries.filter(visibility=Visibility.AUDIENCE).update(legal_basis=authorised)
+    SafetyPlan.objects.filter(case=case).update(legal_basis=plans_basis)

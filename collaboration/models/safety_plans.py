@@ -1,7 +1,8 @@
 """The safety plan (veiligheidsplan) of one person at risk: warning signs, what to do, safe
 places, trusted people and numbers, agreements with the other family members, which services
 do what. Every save is a new version (``version`` per person); the earlier ones stay as the
-plan's history."""
+plan's history. Each version is shared on a legal basis of the case (``legal_basis``), like a
+timeline entry: only the services it covers see that version (``access.covered_by_basis_q``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .cases import Case, FamilyMember
+from .sharing import shared_under
 from .text import text_field
 
 # The plan's parts and their headings, in the order the form, the pages and the PDF show them.
@@ -45,6 +47,8 @@ class SafetyPlan(models.Model):
     )
     saved_by_organisation = models.CharField(_("organisatie"), max_length=200, blank=True)
     saved_at = models.DateTimeField(_("bewaard op"), auto_now_add=True)
+    # Null only on versions saved before plans named their basis (migration 0023).
+    legal_basis = shared_under()
 
     class Meta:
         verbose_name = _("veiligheidsplan")

@@ -242,7 +242,7 @@ def case_workspace(*, user: Any, reference: str) -> CaseWorkspace:
     plan = versions[0] if versions else None
     # family and professionals once each, split here into present and removed (was two
     # queries each); Python keeps the order the page showed
-    family_all = list(with_safety_plan(case.family_members.select_related("removed_by")))
+    family_all = list(with_safety_plan(case.family_members.select_related("removed_by"), access))
     removed_family = sorted(
         (m for m in family_all if m.removed_at is not None),
         key=lambda m: cast(datetime.datetime, m.removed_at),

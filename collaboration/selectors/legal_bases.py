@@ -30,9 +30,11 @@ from ..models import (
     LegalBasis,
     Meeting,
     Organisation,
+    SafetyPlan,
     TimelineEntry,
 )
 from .cases import CaseAccess, visible_documents, visible_timeline
+from .safety_plan_summary import plans_seen_by
 
 # The service's record of adding a professional names the basis (participant_add).
 _PARTICIPANT_ADDED = AuditAction.CASE_PARTICIPANT_CHANGED
@@ -148,6 +150,7 @@ class SharedUnder:
     documents: list[CaseDocument]
     meetings: list[Meeting]
     hidden: int
+    safety_plans: list[SafetyPlan] = field(default_factory=list)
 
 
 def recipients_under(access: CaseAccess, basis: LegalBasis) -> list[Recipient]:
@@ -198,7 +201,8 @@ def recipients_under(access: CaseAccess, basis: LegalBasis) -> list[Recipient]:
 def shared_under(access: CaseAccess, basis_id: int) -> SharedUnder | None:
     """The basis and everything shared under it that the viewer may see; ``hidden`` counts the
     entries and documents under it outside the viewer's audience. None when the basis is not
-    this case's."""
+    this case's. Safety-plan versions are listed like entries (``hidden`` counts those the
+    viewer's service is not covered for)."""
     basis = _bases(access).filter(pk=basis_id).first()
     if basis is None or not open_to(access, basis):
         return None
@@ -211,9 +215,16 @@ def shared_under(access: CaseAccess, basis_id: int) -> SharedUnder | None:
     documents = list(
         visible_documents(access).filter(legal_basis=basis).select_related("uploaded_by")
     )
+    plans = SafetyPlan.objects.filter(case=access.case, legal_basis=basis)
+    safety_plans = list(
+        plans_seen_by(plans, basis=access.basis, profile=access.profile)
+        .select_related("family_member")
+        .order_by("saved_at", "id")
+    )
     total = (
         TimelineEntry.objects.filter(case=access.case, legal_basis=basis).count()
         + CaseDocument.objects.filter(case=access.case, legal_basis=basis).count()
+        + plans.count()
     )
     return SharedUnder(
         basis=basis,
@@ -223,5 +234,6 @@ def shared_under(access: CaseAccess, basis_id: int) -> SharedUnder | None:
         meetings=list(
             Meeting.objects.filter(case=access.case, legal_basis=basis).order_by("starts_at")
         ),
-        hidden=total - len(entries) - len(documents),
+        hidden=total - len(entries) - len(documents) - len(safety_plans),
+        safety_plans=safety_plans,
     )

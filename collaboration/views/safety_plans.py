@@ -17,6 +17,7 @@ from ..selectors.cases import case_access
 from ..selectors.safety_plans import person_plan, plan_for_print, plan_parts
 from ..services.safety_plans import safety_plan_pdf, safety_plan_save
 from .base import ActorRule, ContributeFormView
+from .legal_bases import SharingBasisMixin
 
 
 class SafetyPlanDetailView(TemplateView):
@@ -38,19 +39,24 @@ class SafetyPlanDetailView(TemplateView):
             **super().get_context_data(**kwargs),
             "case": access.case,
             "person": found,
-            "can_edit": not access.case.is_closed and access.basis != Basis.BREAK_THE_GLASS,
+            "can_edit": not access.case.is_closed
+            and access.basis != Basis.BREAK_THE_GLASS
+            and not found.current_hidden,
         }
 
 
-class SafetyPlanEditView(ContributeFormView):
-    """A new version of the person's plan: director, coordinators and participants."""
+class SafetyPlanEditView(SharingBasisMixin, ContributeFormView):
+    """A new version of the person's plan, shared on a basis the form asks for: director,
+    coordinators and participants; "not found" for a participant whose service the current
+    version is not shared with (it would start from a plan they never saw)."""
 
     form_class = SafetyPlanForm
     title = _("Veiligheidsplan bijwerken")
     intro = _(
         "Elke keer dat u bewaart, ontstaat een nieuwe versie; de vorige blijven zichtbaar. Schrijf "
         "in de woorden van de persoon: het plan kan voor hem of haar afgedrukt worden, zonder "
-        "dossiernummer."
+        "dossiernummer. Andere diensten zien de nieuwe versie alleen als de gekozen grondslag ze "
+        "dekt."
     )
     submit_label = _("Nieuwe versie bewaren")
     success_message = _("Het veiligheidsplan is bewaard.")
@@ -58,7 +64,7 @@ class SafetyPlanEditView(ContributeFormView):
 
     def authorise(self) -> None:
         self.found = person_plan(self.access, self.kwargs["family_member_id"])
-        if self.found is None:
+        if self.found is None or self.found.current_hidden:
             raise NotFoundOrNotAllowed
 
     def get_initial(self) -> dict[str, Any]:
@@ -74,12 +80,15 @@ class SafetyPlanEditView(ContributeFormView):
 
     def perform(self, form: Any) -> str:
         data = dict(form.cleaned_data)
+        legal_basis_id = self.basis_id(form)
+        data.pop("legal_basis", None)
         safety_plan_save(
             actor=self.request.user,
             case=self.case,
             family_member_id=self.found.member.pk,
             values=data,
             based_on=data.pop("based_on", None),
+            legal_basis_id=legal_basis_id,
         )
         return reverse(
             "collaboration:safety_plan", args=[self.case.reference, self.found.member.pk]

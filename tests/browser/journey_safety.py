@@ -1,7 +1,9 @@
-"""Journey steps for risk and flags (issue 17, items 2 and 4), kept apart from test_journeys.py
-so each step reads as one line there: the case director assesses the mother's risk as high
-with the (fictional demo) instrument and, on that, raises a flag; a partner finds it on top of
-the case page and acknowledges it, and the director sees the receipt."""
+"""Journey steps for risk, safety plans and flags (issue 17, items 2, 3 and 4), kept apart from
+test_journeys.py so each step reads as one line there: a partner writes the mother's safety
+plan, choosing the basis it is shared on, and the other partner finds it on the case page; the
+case director assesses the mother's risk as high with the (fictional demo) instrument and, on
+that, raises a flag; a partner finds it on top of the case page and acknowledges it, and the
+director sees the receipt."""
 
 from __future__ import annotations
 
@@ -13,6 +15,32 @@ from playwright.sync_api import expect
 from tests.browser.journeys import Journey
 
 FLAG_REASON = "Vader bewaart een wapen thuis en dreigde ermee (fictief)."
+PLAN_SIGNS = "Vader belt veel na elkaar en wordt boos (fictief)."
+
+
+def write_safety_plan(
+    journey: Journey, writer: Any, reader: Any, case_path: str, person: str
+) -> None:
+    """``writer`` writes ``person``'s first safety plan on the journey's consent (the form
+    asks for the basis); ``reader``, whose service the consent covers, sees its line."""
+    from tests.browser.journey_bases import choose_basis
+
+    url = journey.base_url + case_path
+    writer.goto(url)
+    line = writer.locator("#gezin li").filter(has_text=person)
+    line.get_by_role("link", name="veiligheidsplan opstellen").click()
+    writer.get_by_label("Waarschuwingssignalen").wait_for()
+    journey.axe(writer)
+    writer.get_by_label("Waarschuwingssignalen").fill(PLAN_SIGNS)
+    writer.get_by_label("Veilige plekken").fill("Bij grootmoeder (fictief).")
+    choose_basis(writer)
+    writer.get_by_role("button", name="Nieuwe versie bewaren").click()
+    writer.wait_for_url(re.compile(r"/veiligheidsplan/$"))
+    expect(writer.locator("main")).to_contain_text(PLAN_SIGNS)
+    expect(writer.locator("main")).to_contain_text("gedeeld op grondslag #")
+    journey.axe(writer)  # the person's plan page
+    reader.goto(url)
+    expect(reader.locator("#gezin li").filter(has_text=person)).to_contain_text("versie 1 van")
 
 
 def assess_high_risk(journey: Journey, director: Any, case_path: str, person: str) -> None:

@@ -33,7 +33,11 @@ from tests.browser.journey_meetings import (
     second_director,
     the_case_reference,
 )
-from tests.browser.journey_safety import assess_high_risk, raise_and_acknowledge_flag
+from tests.browser.journey_safety import (
+    assess_high_risk,
+    raise_and_acknowledge_flag,
+    write_safety_plan,
+)
 from tests.browser.journey_signoff import approve_plan, confirm_closure
 from tests.browser.journeys import Journey
 from tests.browser.plan_steps import finish_plan
@@ -263,6 +267,7 @@ def _journey(journey: Journey, people: Any) -> None:
     journey.axe(director, again=True)  # the case page with the plan, meeting and timeline
     record_and_finalise_yesterday(journey, director, case_path, people.caw_partner)
     correct_wrongly_shared_entry(journey, director, carla, paul, case_path)
+    write_safety_plan(journey, carla, paul, case_path, MOTHER)
     withdraw_consent_and_refuse(journey, director, carla, case_path)
     assess_high_risk(journey, director, case_path, f"{MOTHER} (Moeder)")
     raise_and_acknowledge_flag(journey, director, paul, people.police_partner.name, case_path)

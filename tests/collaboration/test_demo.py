@@ -62,3 +62,8 @@ def test_the_demo_cases_carry_their_legal_bases() -> None:
         assert set(police_only.values_list("legal_basis__framework", flat=True)) == {"prosecutor"}
         covered = set(meetings_basis.organisations.values_list("pk", flat=True))
         assert set(case.participants.values_list("organisation_id", flat=True)) <= covered
+        assert not case.safety_plans.exclude(legal_basis=consent).exists()
+    # the active case's mother has a safety plan, shared on her consent
+    active = Case.objects.get(safety_plans__isnull=False)
+    plan = active.safety_plans.get()
+    assert plan.legal_basis.kind == BasisKind.CONSENT and plan.family_member.family_role == "mother"

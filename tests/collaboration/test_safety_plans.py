@@ -1,8 +1,9 @@
 """Safety plans (issue 17 item 3): per person at risk, every save a new version with the earlier
-ones kept, visible to everyone on the case, printable as a PDF for the person with a neutral
-title and no case reference (recorded as printed). Refusals: someone not on the case (not found,
-audited), an empty plan, a save from an older version, a person of another case, a closed
-case; nothing is saved."""
+ones kept, each shared on a legal basis (seen by the services it covers, the case director and
+the coordinators), printable as a PDF for the person with a neutral title and no case reference
+(recorded as printed). Refusals: someone not on the case (not found, audited), an empty plan, a
+save from an older version, a person of another case, a closed case, no basis or a withdrawn
+one; nothing is saved. The basis rules themselves are in test_safety_plan_bases.py."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from collaboration.models import SAFETY_PLAN_FIELDS, FamilyMember, SafetyPlan
 from collaboration.services.safety_plans import safety_plan_pdf, safety_plan_save
 from portal.audit.events import AuditAction, Outcome
 from portal.audit.models import AuditEvent
+from tests.factories.legal_bases import standing_basis
 from tests.retention.full_case import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,7 @@ def _save(world: Any, member: FamilyMember, based_on: int = 0, **values: str) ->
         family_member_id=member.pk,
         values=values or {"warning_signs": SIGNS, "safe_places": PLACE},
         based_on=based_on,
+        legal_basis_id=standing_basis(world.case),
     )
 
 
@@ -54,6 +57,7 @@ def test_director_coordinator_and_participant_save_a_plan(world, mother, who) ->
         "family_member": mother.pk,
         "version": 1,
         "fields": ["warning_signs", "safe_places"],
+        "legal_basis_id": standing_basis(world.case),
     }
     assert SIGNS not in str(event.__dict__) and PLACE not in str(event.__dict__)
 
@@ -134,7 +138,11 @@ def test_the_pages_show_the_plan_its_versions_and_print_it(world, mother, verifi
     assert world.case.reference not in pdf["Content-Disposition"]
     printed = AuditEvent.objects.get(action=AuditAction.PRINTED, actor=world.police_partner)
     assert printed.object_type == "safety_plan"
-    assert printed.extra == {"family_member": mother.pk, "version": 2}
+    assert printed.extra == {
+        "family_member": mother.pk,
+        "version": 2,
+        "legal_basis_id": standing_basis(world.case),
+    }
     assert printed.outcome == Outcome.ALLOWED
 
 
@@ -172,7 +180,7 @@ def test_the_form_saves_a_new_version_and_refuses_a_stale_one(
     url = reverse("collaboration:safety_plan_edit", args=[world.case.reference, mother.pk])
     form = client.get(url).content.decode()
     assert 'name="based_on" value="0"' in form and "Mira Fictiefnaam" in form
-    empty = {name: "" for name in SAFETY_PLAN_FIELDS}
+    empty = {name: "" for name in SAFETY_PLAN_FIELDS} | {"legal_basis": standing_basis(world.case)}
     response = client.post(url, {**empty, "warning_signs": SIGNS, "based_on": "0"})
     assert response.status_code == 302
     assert 'name="based_on" value="1"' in client.get(url).content.decode()

@@ -308,6 +308,7 @@ def _risk_and_safety(world: Any, case: Case, member: FamilyMember) -> None:
             family_member_id=member.pk,
             values={name: f"{CHILD} {name} {version} {STREET}" for name in SAFETY_PLAN_FIELDS},
             based_on=version,
+            legal_basis_id=standing_basis(case),
         )
 
 

@@ -582,7 +582,9 @@ def _walk_risk(w: _Walk) -> None:
     )
     edit = url("collaboration:safety_plan_edit", w.ref, member.pk)
     for version, row in enumerate(w.feed.plan(SafetyPlanForm, list(SAFETY_PLAN_FIELDS))):
-        post_ok(w.partner, edit, {**row, "based_on": version})
+        post_ok(
+            w.partner, edit, {**row, "based_on": version, "legal_basis": standing_basis(w.case)}
+        )
     w.visit(url("collaboration:safety_plan", w.ref, member.pk), "safety_plan", w.partner)
     w.visit(edit, "safety_plan_form", w.partner)
 
