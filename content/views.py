@@ -11,29 +11,41 @@ from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
+from content.cache import mark_cacheable
 from content.navigation import MAIN_NAV_TEMPLATE
 from content.search import search_pages
+from content.search_query import MAX_QUERY_LENGTH, normalised_query, page_number
 from content.selectors import site_for, sitemap_pages, sitemap_root
 from content.site_map import SitemapEntry, sitemap_entries
-
-MAX_QUERY_LENGTH = 200
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    """The results page, rendered from the normalised query and page number only.
+
+    That is what lets the anonymous page cache store it (``mark_cacheable``): its key is made of
+    the same two values (``content.cache``), so "Geweld!" and "geweld" are one entry and show the
+    same page. The page echoes the normalised query, not the visitor's spelling of it.
+    """
+    raw = request.GET.get("q", "").strip()
+    query = normalised_query(raw)
     context: dict = {
         "query": query,
         "hits": [],
         "page_obj": None,
         "main_nav_template": MAIN_NAV_TEMPLATE,
+        # A query cut to the form's length, or one without a single word (only quotes or
+        # signs): said in so many words rather than answered with an empty page.
+        "shortened": len(raw) > MAX_QUERY_LENGTH,
+        "no_words": bool(raw) and not query,
+        "max_length": MAX_QUERY_LENGTH,
     }
     site = site_for(request)
     if query and site is not None:
         context["page_obj"], context["hits"] = search_pages(
-            request, query, request.GET.get("pagina"), site.root_page
+            request, query, page_number(request.GET.get("pagina")), site.root_page
         )
-    return TemplateResponse(request, "content/search.html", context)
+    return mark_cacheable(request, TemplateResponse(request, "content/search.html", context))
 
 
 @require_safe
