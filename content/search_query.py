@@ -14,7 +14,9 @@ import re
 # The form's maxlength; a longer query (a hand-made URL) is cut to this before its words are read.
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 20
-_WORD = re.compile(r"[\w-]+")
+# Letters, digits, hyphens and underscores, with at least one letter or digit: a lone "-" or "_"
+# stems to nothing, and an empty full-text query is an error in the backend, not "no results".
+_WORD = re.compile(r"[\w-]*[^\W_][\w-]*")
 
 
 def search_terms(query: str) -> list[str]:
