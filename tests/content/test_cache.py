@@ -158,9 +158,10 @@ def test_spellings_of_one_query_share_an_entry(
 
 
 def test_a_publication_purges_the_search(demo_site: HomePage, client: Client) -> None:
-    assert "Geen resultaten voor 'zebrapadbeleid'" in client.get(
-        "/zoeken/?q=zebrapadbeleid"
-    ).content.decode()
+    assert (
+        "Geen resultaten voor 'zebrapadbeleid'"
+        in client.get("/zoeken/?q=zebrapadbeleid").content.decode()
+    )
     assert client.get("/zoeken/?q=zebrapadbeleid").headers[HEADER] == "hit"
     page = StandardPage(title="Zebrapadbeleid", slug="zebrapadbeleid", intro="Over oversteken.")
     demo_site.add_child(instance=page)

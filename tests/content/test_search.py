@@ -74,7 +74,9 @@ def test_a_page_number_that_is_not_one_shows_the_first_page(
         assert body.count('<h3><a href="') == RESULTS_PER_PAGE, number
 
 
-def test_a_very_long_query_is_searched_by_its_beginning(demo_site: HomePage, client: Client) -> None:
+def test_a_very_long_query_is_searched_by_its_beginning(
+    demo_site: HomePage, client: Client
+) -> None:
     response = client.get(reverse("content_search"), {"q": "partnergeweld " + "x" * 10_000})
     assert response.status_code == 200
     body = response.content.decode()
