@@ -24,11 +24,12 @@ the ordinary pages):
 * results pages live in a fixed number of slots (``search_slots()``): the digest picks a slot
   and the entry keeps the digest, so a new query overwrites what was in its slot and never adds
   an entry. The cache holds at most that many results pages, whatever is sent: 1,000 on Redis
-  (about 25 MB at 25 KB a page); on local memory a fifth of ``MAX_ENTRIES`` (60 of Django's
-  default 300, per worker), so that a flood cannot make LocMem cull the throttle counters;
+  (about 8 MB: a results page of the demo site is 5-8 KB); on local memory a fifth of
+  ``MAX_ENTRIES`` (60 of Django's default 300, per worker), so that a flood cannot make LocMem
+  cull the throttle counters;
 * every entry expires after ``TIMEOUT_SECONDS`` like any page, and Redis' own ``maxmemory``
   policy and LocMem's ``MAX_ENTRIES`` remain the last bound. The slots are what we rely on:
-  our Redis has no ``maxmemory`` configured, and its default policy evicts nothing.
+  our Redis (docker-compose.yml) has no ``maxmemory`` configured, so nothing is evicted there.
 
 An attacker who floods the slots only evicts other results pages: search then costs what it
 costs uncached (``bench/public_pages.py`` measures both).
