@@ -5,14 +5,17 @@ axe (WCAG 2.2 AA)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from collaboration.models import FamilyMember, RiskInstrument
+from collaboration.models import BasisKind, FamilyMember, RiskInstrument
 from collaboration.risk_instruments import DEMO_INSTRUMENT, load_instrument_file
+from collaboration.services.legal_bases import legal_basis_record
 from tests.axe import assert_no_axe_violations
+from tests.browser.journey_bases import choose_basis
 from tests.collaboration.test_director_overview_browser import _fits, _signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,6 +26,17 @@ def test_risk_and_safety_plan_on_a_phone(browser, live_server, world, verified_c
         load_instrument_file(DEMO_INSTRUMENT)
     member = FamilyMember.objects.create(
         case=world.case, name="Mira Fictiefnaam", birth_year=1988, family_role="mother"
+    )
+    # A safety plan is shared on a basis (issue 17): her consent covers the CAW.
+    legal_basis_record(
+        actor=world.director,
+        case=world.case,
+        kind=BasisKind.CONSENT,
+        organisation_ids=[world.vh.pk, world.caw.pk],
+        purpose="Haar veiligheidsplan delen met de hulpverlening (fictief).",
+        given_on=datetime.date(2026, 11, 2),
+        consent_of_id=member.pk,
+        consent_recorded="signed",
     )
     page = _signed_in(browser, live_server, verified_client, world.caw_partner)
     base = f"{live_server.url}/samenwerking/dossiers/{world.case.reference}"
@@ -49,6 +63,7 @@ def test_risk_and_safety_plan_on_a_phone(browser, live_server, world, verified_c
     page.goto(f"{base}/gezin/{member.pk}/veiligheidsplan/bewerken/")
     page.get_by_label("Waarschuwingssignalen").fill("Hij roept over geld (fictief).")
     page.get_by_label("Veilige plekken").fill("Bij de buurvrouw (fictief).")
+    choose_basis(page)
     _fits(page)
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Nieuwe versie bewaren").click()
