@@ -7,9 +7,9 @@ messages cookie. Signed-in users, editors (the Wagtail user bar), previews, form
 token, query strings and every protected area are never stored or served from here.
 
 The one query string that is cached: the public search (``/zoeken/``, ``/en/zoeken/``). Its key
-is host + path + the *normalised* query (``content.search_query``: the words, lower-cased, one
-space apart) + the page number, which is exactly what the view renders from, so "Geweld!" and
-"geweld" are one entry. Any other parameter, a repeated one, a ``pagina`` that is not a number,
+is host + path + the query as typed (trimmed) + the page number, which is exactly what the view
+renders from (it searches the query's words and shows the query as the visitor typed it), so
+"Geweld!" and "geweld" are two entries with the same results. Any other parameter, a repeated one, a ``pagina`` that is not a number,
 or a query the view would answer with a remark about it (too long, no words) is not cached. The
 key is a SHA-256 digest: what people search for is not readable from the cache's keys (the stored
 page shows it, as it does to the visitor; the entries live only in the server's own cache).
@@ -132,7 +132,9 @@ def _search_variant(request: HttpRequest) -> str | None:
         if parsed is None or not 1 <= parsed <= SEARCH_MAX_PAGE:
             return None
         number = parsed
-    return f"q={words}&pagina={number}"
+    # The typed query, not its words: the page shows it as typed (content.views.search), so
+    # "Geweld!" and "geweld" are two entries with the same results and their own echo.
+    return f"q={raw}&pagina={number}"
 
 
 def _key(request: HttpRequest) -> tuple[str, str] | None:

@@ -21,16 +21,16 @@ from content.site_map import SitemapEntry, sitemap_entries
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """The results page, rendered from the normalised query and page number only.
+    """The results page: searched with the query's words (``normalised_query``), showing the
+    query as the visitor typed it (escaped by the template, cut to the form's length).
 
-    That is what lets the anonymous page cache store it (``mark_cacheable``): its key is made of
-    the same two values (``content.cache``), so "Geweld!" and "geweld" are one entry and show the
-    same page. The page echoes the normalised query, not the visitor's spelling of it.
+    The anonymous page cache may store it (``mark_cacheable``): its key is made of the typed
+    query and the page number (``content.cache``), exactly what this page is rendered from.
     """
     raw = request.GET.get("q", "").strip()
     query = normalised_query(raw)
     context: dict = {
-        "query": query,
+        "query": raw[:MAX_QUERY_LENGTH],
         "hits": [],
         "page_obj": None,
         "main_nav_template": MAIN_NAV_TEMPLATE,
