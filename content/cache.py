@@ -51,6 +51,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from functools import cache as once
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -88,6 +89,19 @@ def mark_cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse
     if not getattr(request, "is_preview", False):
         setattr(response, CACHEABLE_ATTRIBUTE, True)
     return response
+
+
+def current_generation() -> Any:
+    """The publication generation, started if the cache has none.
+
+    Never started from a fixed number: after an eviction of the generation key, entries of an
+    older generation must not become valid again. Also read by ``content.footer``.
+    """
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 def bump_generation() -> None:
@@ -181,10 +195,7 @@ class AnonymousPageCacheMiddleware:
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         if generation is None:
-            # Never start from a fixed number: after an eviction of the generation key, entries
-            # of an older generation must not become valid again.
-            cache.add(GENERATION_KEY, time.time_ns(), None)
-            generation = cache.get(GENERATION_KEY)
+            generation = current_generation()
         entry = found.get(key)
         if entry is not None and entry[0] == generation and entry[3] == digest:
             _, headers, content, _ = entry

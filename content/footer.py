@@ -19,11 +19,10 @@ import threading
 import time
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 
-from content.cache import GENERATION_KEY
+from content.cache import current_generation
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +45,6 @@ def _read(request: HttpRequest) -> str:
         return ""
 
 
-def _generation() -> Any:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # As the page cache does: never a fixed first number (content.cache).
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
 def footer_mailbox(request: HttpRequest | None) -> str:
     """The site's general e-mail address for the footer ("" when none is set)."""
     if request is None:
@@ -64,7 +54,7 @@ def footer_mailbox(request: HttpRequest | None) -> str:
         # away at most and cached on the request; no reason to keep a copy.
         return _read(request)
     try:
-        generation = _generation()
+        generation = current_generation()
     except Exception:  # the cache is down: the page still renders, from the database
         logger.warning("footer: cache unavailable, reading the site settings")
         return _read(request)
